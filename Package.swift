@@ -1,0 +1,118 @@
+// swift-tools-version:6.1
+//
+// remindd: an SMS reminder daemon for medical and dental practices.
+// Small targets with one job each; dependencies point one way:
+//   C shims → kits (systemd, file system) → RemindCore values → rooms
+//   (config, inbox, text, spool, schedule, delivery, control) → RemindDaemon → executables.
+// remindctl links no delivery code.
+import PackageDescription
+
+let package = Package(
+    name: "remindd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "remindd", targets: ["remindd"]),
+        .executable(name: "remindctl", targets: ["remindctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: C shims
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(name: "CLinux"),
+
+        // MARK: Kits (no remindd knowledge)
+        .target(name: "SystemdKit", dependencies: [
+            "CSystemd",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "FileSystemKit", dependencies: [
+            "CLinux",
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+
+        // MARK: remindd rooms
+        .target(name: "RemindCore"),
+        .target(name: "RemindConfig", dependencies: [
+            "RemindCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .target(name: "RemindInbox", dependencies: [
+            "RemindCore", "FileSystemKit",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RemindText", dependencies: [
+            "RemindCore",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "RemindSpool", dependencies: [
+            "RemindCore", "FileSystemKit",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RemindSchedule", dependencies: [
+            "RemindCore",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        .target(name: "RemindDelivery", dependencies: [
+            "RemindCore", "FileSystemKit",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RemindControl", dependencies: [
+            "RemindCore",
+        ]),
+        .target(name: "RemindDaemon", dependencies: [
+            "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindSpool",
+            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "RemindTesting", dependencies: [
+            "RemindCore", "RemindDelivery",
+        ]),
+
+        // MARK: Executables
+        .executableTarget(name: "remindd", dependencies: [
+            "RemindDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "remindctl", dependencies: [
+            "RemindCore", "RemindConfig", "RemindControl", "RemindSpool", "RemindText",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests (one target per module)
+        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),
+        .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
+        .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
+        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig"]),
+        .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RemindTextTests", dependencies: ["RemindText"]),
+        .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
+        .testTarget(name: "RemindScheduleTests", dependencies: [
+            "RemindSchedule",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
+        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore"]),
+    ]
+)
+
+// Strict settings for every Swift target (as swift-log does).
+for target in package.targets where target.type != .system && target.name != "CLinux" {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,24 @@
+// CLinux: the Linux system calls that Glibc's Swift module does not export
+// (timerfd, eventfd, syncfs, renameat2, pipe2), declared with _GNU_SOURCE.
+// Each wrapper returns what the system call returns and leaves errno set.
+#ifndef REMINDD_CLINUX_H
+#define REMINDD_CLINUX_H
+
+#include <stdint.h>
+#include <time.h>
+
+int clinux_timerfd_create_realtime(void);
+int clinux_timerfd_create_monotonic(void);
+/// Arms a CLOCK_REALTIME timerfd at an absolute time with TFD_TIMER_CANCEL_ON_SET.
+int clinux_timerfd_set_absolute_cancel_on_set(int fd, int64_t seconds, int64_t nanoseconds);
+/// Arms a timerfd relative to now (0 disarms).
+int clinux_timerfd_set_relative(int fd, int64_t seconds, int64_t nanoseconds);
+int clinux_eventfd(unsigned int initval);
+int clinux_syncfs(int fd);
+int clinux_renameat2_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+int clinux_pipe2_cloexec(int fds[2]);
+int clinux_errno(void);
+/// ECANCELED, for a cancel-on-set timerfd read.
+int clinux_ecanceled(void);
+
+#endif

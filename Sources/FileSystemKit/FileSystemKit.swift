@@ -1,0 +1,1 @@
+// FileSystemKit: (overview written with the module)

@@ -1,0 +1,1 @@
+// RemindConfig: (overview written with the module)

@@ -1,0 +1,1 @@
+// RemindControl: (overview written with the module)

@@ -1,0 +1,75 @@
+/// The journal MESSAGE_ID of each event type remindd logs: fixed 128-bit ids, so
+/// `journalctl MESSAGE_ID=…` finds every occurrence and the catalog
+/// (`systemd/remindd.catalog`) explains each one for `journalctl -x`.
+/// Never change an id once released; add new cases instead.
+public enum EventID: String, Sendable, CaseIterable {
+    /// Remindd started and recovered its spool; READY=1 sent.
+    case started = "f6fadfa7e5c15b629362da5cc13da58a"
+    /// Remindd is stopping.
+    case stopping = "2c63888f28f004817e6ddce7a7ace732"
+    /// The configuration could not be loaded.
+    case configInvalid = "8a119b9e16bc17328f7b7676d015b0dc"
+    /// Configuration and templates reloaded.
+    case reloaded = "bc67ba94637d6efa609e467ada679f81"
+    /// Reload failed; the previous configuration stays in force.
+    case reloadFailed = "fab36728a78beb7e0787c0de2f960063"
+    /// An inbox file was claimed into the spool.
+    case inputClaimed = "a712755f6cace4d519d5269512e74f7b"
+    /// An inbox file was parsed and its messages queued durably.
+    case inputIngested = "ac8efe121c5989f1ba2dde83458bfed0"
+    /// One row of an inbox file was rejected.
+    case rowRejected = "5796a670482c590e0d9782bfcdc83011"
+    /// A whole inbox file was rejected and moved to rejected/.
+    case inputRejected = "0b80a25553a12945a93258ef7777682c"
+    /// A message was queued.
+    case messageQueued = "45ac16b9c20dbc210f8a7abff2e91ac7"
+    /// A message was released to the provider.
+    case messageReleased = "dd2ee150d2840277789c1af40ce8fcc9"
+    /// The provider accepted a message.
+    case messageSent = "3c3ae353fb14628e90b401a6c1cc0aff"
+    /// A message failed temporarily and will be retried.
+    case messageDeferred = "b9c8b9ffe46ed627d419c7723226db94"
+    /// A message failed permanently.
+    case messageFailed = "bbeeb6361d33bc6d96f0da847a2a3b87"
+    /// A message was not sent because its time had passed.
+    case messageExpired = "68e58909ccb2b416525a56c9a30f4300"
+    /// A message was withdrawn.
+    case messageCancelled = "ff53a46f5ead703a84c4b877678537a3"
+    /// A message was in flight when remindd stopped.
+    case messageUncertain = "e179f773a6e0f3c09514b7dde2ad0478"
+    /// The delivery provider reported an error.
+    case providerError = "0c28cec1b94722af64b936976b4b76b0"
+    /// The spool could not be written.
+    case spoolError = "a398d022d4351df48322905089933837"
+    /// The backlog will take longer than the configured limit to drain.
+    case backlogWarning = "4c8b1eb44f1eaccf4372a2a784a67245"
+    /// A main loop stopped answering; watchdog pings withheld.
+    case watchdogStalled = "ac9130f4547c17d30e3a655f20731ab2"
+
+    /// The syslog priority the event is logged at by default.
+    public var defaultLevel: String {
+        switch self {
+        case .started: "info"
+        case .stopping: "info"
+        case .configInvalid: "err"
+        case .reloaded: "info"
+        case .reloadFailed: "err"
+        case .inputClaimed: "info"
+        case .inputIngested: "info"
+        case .rowRejected: "warning"
+        case .inputRejected: "warning"
+        case .messageQueued: "debug"
+        case .messageReleased: "info"
+        case .messageSent: "info"
+        case .messageDeferred: "warning"
+        case .messageFailed: "err"
+        case .messageExpired: "notice"
+        case .messageCancelled: "notice"
+        case .messageUncertain: "warning"
+        case .providerError: "err"
+        case .spoolError: "err"
+        case .backlogWarning: "warning"
+        case .watchdogStalled: "err"
+        }
+    }
+}

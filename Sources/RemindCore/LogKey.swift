@@ -1,0 +1,20 @@
+/// The metadata keys remindd logs under. The journal handler maps each to an
+/// upper-case journal field (`spool_id` → `SPOOL_ID`), so on-call staff can filter:
+/// `journalctl -u remindd SPOOL_ID=…`.
+public enum LogKey {
+    /// The journal MESSAGE_ID: an ``EventID`` raw value.
+    public static let messageID = "message_id"
+    public static let spoolID = "spool_id"
+    public static let inboxFile = "inbox_file"
+    public static let inboxLine = "inbox_line"
+    public static let provider = "provider"
+    public static let state = "state"
+    public static let reason = "reason"
+    /// Always masked with ``PhoneMask``.
+    public static let recipient = "recipient"
+    public static let count = "count"
+    public static let kind = "kind"
+    public static let due = "due"
+    public static let error = "error"
+    public static let path = "path"
+}

@@ -1,0 +1,1 @@
+// RemindDaemon: (overview written with the module)

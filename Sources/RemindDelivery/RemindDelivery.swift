@@ -1,0 +1,1 @@
+// RemindDelivery: (overview written with the module)

@@ -1,0 +1,1 @@
+// RemindInbox: (overview written with the module)

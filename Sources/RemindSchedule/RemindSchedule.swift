@@ -1,0 +1,1 @@
+// RemindSchedule: (overview written with the module)

@@ -1,0 +1,1 @@
+// RemindSpool: (overview written with the module)

@@ -1,0 +1,1 @@
+// RemindTesting: (overview written with the module)

@@ -1,0 +1,1 @@
+// RemindText: (overview written with the module)

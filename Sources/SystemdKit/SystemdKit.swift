@@ -1,0 +1,1 @@
+// SystemdKit: (overview written with the module)

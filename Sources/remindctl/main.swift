@@ -1,0 +1,1 @@
+// remindctl: the control CLI's entry point.

@@ -1,0 +1,1 @@
+// remindd: the daemon's entry point (written with RemindDaemon).

@@ -1,0 +1,84 @@
+import Foundation
+import RemindCore
+import Testing
+
+@Suite struct MessageIDTests {
+    @Test func roundTripsThroughText() throws {
+        let id = MessageID(rawValue: 0x0123_4567_89AB_CDEF)
+        #expect(id.description == "0123456789ABCDEF")
+        #expect(MessageID("0123456789ABCDEF") == id)
+        #expect(MessageID("0123456789abcdef") == id)
+        #expect(MessageID("123") == nil)
+        #expect(MessageID("0123456789ABCDEG") == nil)
+    }
+
+    @Test func generatedIDsAreUniqueAndOrdered() {
+        let generator = MessageIDGenerator()
+        var previous = generator.next()
+        var seen: Set<MessageID> = [previous]
+        for _ in 0..<100_000 {
+            let id = generator.next()
+            #expect(id > previous)
+            seen.insert(id)
+            previous = id
+        }
+        #expect(seen.count == 100_001)
+    }
+
+    @Test func idsCarryTheirCreationTime() {
+        let generator = MessageIDGenerator()
+        let ms: UInt64 = 1_795_000_000_000  // 2026-11-18
+        let id = generator.next(nowMilliseconds: ms)
+        #expect(id.createdMilliseconds == ms - 1_577_836_800_000)
+    }
+}
+
+@Suite struct MessageKeyTests {
+    @Test(arguments: [
+        MessageKey(source: "pracsoft", recordID: "A-1001", rule: "2d"),
+        MessageKey(source: "a/b", recordID: "50%", rule: "x\ny"),
+        MessageKey(source: "", recordID: "", rule: ""),
+    ])
+    func roundTripsThroughText(key: MessageKey) {
+        #expect(MessageKey(key.description) == key)
+        #expect(!key.description.contains("\n"))
+    }
+}
+
+@Suite struct PhoneMaskTests {
+    @Test(arguments: [
+        ("+61412345678", "+614*******78"),
+        ("61412345678", "614******78"),
+        ("0412 345 678", "041*****78"),
+        ("12345", "***45"),
+        ("", ""),
+    ])
+    func masks(input: String, expected: String) {
+        #expect(PhoneMask.mask(input) == expected)
+    }
+
+    @Test func neverShowsTheWholeNumber() {
+        for n in ["+61412345678", "447700900123", "0412345678", "5551234"] {
+            let masked = PhoneMask.mask(n)
+            #expect(!masked.contains(n.filter(\.isNumber)))
+        }
+    }
+}
+
+@Suite struct MessageStateTests {
+    @Test func finalAndPendingAreDisjoint() {
+        for state in MessageState.allCases {
+            #expect(!(state.isFinal && state.isPending))
+        }
+        #expect(MessageState.allCases.filter(\.isFinal).count == 5)
+    }
+
+    @Test func eventIDsAreDistinct128BitHex() {
+        let ids = EventID.allCases.map(\.rawValue)
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.count == 32)
+            #expect(UInt64(id.prefix(16), radix: 16) != nil && UInt64(id.suffix(16), radix: 16) != nil)
+        }
+    }
+}
