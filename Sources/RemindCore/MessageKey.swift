@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What makes a message unique across re-exports: (source, record id, reminder rule).
 ///

@@ -1,7 +1,7 @@
 /// Phone numbers in logs: never in full.
 public enum PhoneMask {
     /// Keeps a leading `+`, the first three and the last two digits, and replaces every
-    /// other digit with `*`: `+61412345678` → `+614*******78`. Short inputs (seven digits
+    /// other digit with `*`: `+61412345678` → `+614******78`. Short inputs (seven digits
     /// or fewer) keep only their last two digits. Non-digits are dropped.
     public static func mask(_ number: String) -> String {
         let plus = number.hasPrefix("+") ? "+" : ""
