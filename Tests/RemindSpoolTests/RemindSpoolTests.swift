@@ -1,1 +1,185 @@
+import Foundation
+import RemindCore
+import RemindSpool
 import Testing
+
+/// A fresh spool in a temporary directory on the real file system.
+final class TemporarySpool {
+    let root: String
+    let spool: Spool
+    let ids = MessageIDGenerator()
+
+    init() throws {
+        root = NSTemporaryDirectory() + "remindd-spool-\(UUID().uuidString)"
+        spool = Spool(paths: SpoolPaths(root: root))
+        try spool.prepare()
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func message(_ record: String, start: Date, text: String = "Hi Ann") -> SpoolMessage {
+        SpoolMessage(
+            id: ids.next(), key: MessageKey(source: "test", recordID: record, rule: "24h"), kind: .appointment,
+            recipient: "+61412345678", text: text, due: start.addingTimeInterval(-86400), expires: start,
+            appointmentStart: start, source: SourcePosition(file: "a.csv", line: 2), created: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+            encoding: "gsm7", segments: 1)
+    }
+
+    func names(_ state: MessageState) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: spool.paths.directory(for: state))) ?? []).sorted()
+    }
+
+    func dropInput(_ name: String, _ contents: String) throws {
+        try contents.write(toFile: spool.paths.inbox + "/" + name, atomically: false, encoding: .utf8)
+    }
+}
+
+@Suite struct MessageFileTests {
+    @Test func roundTripsEveryField() throws {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        var m = try TemporarySpool().message("A-1", start: start, text: "Line one\nback\\slash\r ok: yes")
+        m.events = [SpoolEvent(time: start, what: "queued"), SpoolEvent(time: start, what: "sent", detail: "provider=outbox id=x\ny")]
+        let decoded = try MessageFile.decode(MessageFile.encode(m), path: "x")
+        #expect(decoded == m)
+    }
+
+    @Test func ignoresATornLastLine() throws {
+        let m = try TemporarySpool().message("A-1", start: Date(timeIntervalSince1970: 1_795_000_000))
+        let bytes = MessageFile.encode(m) + Array("Event: 2026-11-2".utf8)
+        #expect(try MessageFile.decode(bytes, path: "x") == m)
+    }
+
+    @Test func namesTheMissingField() {
+        #expect(throws: SpoolError.self) { try MessageFile.decode(Array("Id: 0000000000000001\n".utf8), path: "x") }
+        do {
+            _ = try MessageFile.decode(Array("Id: 0000000000000001\n".utf8), path: "x")
+        } catch let error as SpoolError {
+            #expect(error.code == .corruptFile)
+            #expect(error.message.contains("Key"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test(arguments: [0.0, 1_795_000_000, 951_782_400 /* 2000-02-29 */, 4_102_444_799])
+    func timestampsRoundTrip(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let text = Timestamp.format(date)
+        #expect(Timestamp.parse(text) == date)
+        let iso = ISO8601DateFormatter().string(from: date)
+        #expect(text == iso)
+    }
+}
+
+@Suite struct SpoolTests {
+    @Test func treeIsPrivate() throws {
+        let t = try TemporarySpool()
+        for dir in t.spool.paths.allDirectories {
+            let attrs = try FileManager.default.attributesOfItem(atPath: dir)
+            #expect((attrs[.posixPermissions] as? Int) == 0o700, "\(dir)")
+        }
+    }
+
+    @Test func claimCommitArchive() throws {
+        let t = try TemporarySpool()
+        try t.dropInput("export.csv", "id\nA-1\n")
+        let claimed = try #require(try t.spool.claim(inboxName: "export.csv"))
+        #expect(claimed.originalName == "export.csv")
+        #expect(!FileManager.default.fileExists(atPath: t.spool.paths.inbox + "/export.csv"))
+        let start = Date().addingTimeInterval(3 * 86400)
+        let plan = t.spool.plan(candidates: [t.message("A-1", start: start), t.message("A-2", start: start)])
+        #expect(plan.add.count == 2)
+        let queued = try t.spool.commit(plan, input: claimed)
+        #expect(queued.count == 2)
+        #expect(t.names(.queued).count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.archive).count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.incoming).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.tmp).isEmpty)
+        let file = t.spool.paths.path(of: queued[0].id, in: .queued)
+        let attrs = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func reExportIsIdempotentAndMovesReplace() throws {
+        let t = try TemporarySpool()
+        let start = Date().addingTimeInterval(3 * 86400)
+        try t.spool.commit(t.spool.plan(candidates: [t.message("A-1", start: start), t.message("A-2", start: start)]), input: nil)
+
+        let again = t.spool.plan(candidates: [t.message("A-1", start: start), t.message("A-2", start: start)])
+        #expect(again.add.isEmpty && again.cancel.isEmpty && again.unchanged == 2)
+
+        let moved = start.addingTimeInterval(3600)
+        let old = try #require(t.spool.entry(forKey: MessageKey(source: "test", recordID: "A-2", rule: "24h")))
+        let plan = t.spool.plan(
+            candidates: [t.message("A-1", start: start), t.message("A-2", start: moved)],
+            withdraw: [])
+        #expect(plan.add.count == 1 && plan.cancel.count == 1 && plan.cancel[0].id == old.id && plan.cancel[0].reason == "rescheduled")
+        try t.spool.commit(plan, input: nil)
+        #expect(t.names(.queued).count == 2)
+        #expect(t.names(.cancelled) == ["\(old.id)"])
+        let cancelled = try t.spool.message(old.id)
+        #expect(cancelled.events.last?.what == "cancelled" && cancelled.events.last?.detail == "rescheduled")
+
+        let withdraw = t.spool.plan(candidates: [], withdraw: [(MessageKey(source: "test", recordID: "A-1", rule: "24h"), "cancelled")])
+        #expect(withdraw.cancel.count == 1)
+    }
+
+    @Test func sentIsNeverQueuedAgainForTheSameTime() throws {
+        let t = try TemporarySpool()
+        let start = Date().addingTimeInterval(3 * 86400)
+        let queued = try t.spool.commit(t.spool.plan(candidates: [t.message("A-1", start: start)]), input: nil)
+        try t.spool.transition(queued[0].id, to: .active)
+        try t.spool.transition(queued[0].id, to: .sent, detail: "provider=outbox")
+        let again = t.spool.plan(candidates: [t.message("A-1", start: start)])
+        #expect(again.add.isEmpty && again.alreadyHandled == 1)
+    }
+
+    @Test func recoveryAccountsForEveryFile() throws {
+        let t = try TemporarySpool()
+        let start = Date().addingTimeInterval(3 * 86400)
+        let queued = try t.spool.commit(t.spool.plan(candidates: (1...5).map { t.message("A-\($0)", start: start) }), input: nil)
+        try t.spool.transition(queued[0].id, to: .active)
+        try t.spool.transition(queued[1].id, to: .active)
+        try t.spool.transition(queued[1].id, to: .sent)
+        // A crash left a temporary file and a claimed input behind.
+        try "partial".write(toFile: t.spool.paths.tmp + "/0000000000000009", atomically: false, encoding: .utf8)
+        try t.dropInput("late.csv", "x")
+        _ = try t.spool.claim(inboxName: "late.csv")
+        try "garbage".write(toFile: t.spool.paths.directory(for: .queued) + "/00000000000000FF", atomically: false, encoding: .utf8)
+
+        let fresh = Spool(paths: t.spool.paths)
+        let report = try fresh.recover()
+        #expect(report.removedTemporary == 1)
+        #expect(report.interrupted == [queued[0].id])
+        #expect(report.pending.count == 3)
+        #expect(report.countsByState[.sent] == 1)
+        #expect(report.countsByState[.uncertain] == 1)
+        #expect(report.unfinishedInputs.map(\.originalName) == ["late.csv"])
+        #expect(report.corrupt.count == 1)
+        #expect(t.names(.active).isEmpty)
+        // The garbage was moved aside, not deleted.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.rejected).contains { $0.hasPrefix("corrupt-") })
+        // The index survived: a re-export of the same rows adds nothing.
+        #expect(fresh.plan(candidates: (1...5).map { t.message("A-\($0)", start: start) }).add.isEmpty)
+    }
+
+    @Test func rejectKeepsBytesAndReason() throws {
+        let t = try TemporarySpool()
+        try t.dropInput("bad.csv", "\u{00}\u{01}binary")
+        let claimed = try #require(try t.spool.claim(inboxName: "bad.csv"))
+        try t.spool.reject(claimed, reason: "bad.csv: line 1: not a CSV header")
+        let files = try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.rejected).sorted()
+        #expect(files.count == 2)
+        let data = try String(contentsOfFile: t.spool.paths.rejected + "/" + files[0], encoding: .utf8)
+        #expect(data == "\u{00}\u{01}binary")
+        #expect(files[1].hasSuffix(".reason"))
+    }
+
+    @Test func lastReleaseSurvives() throws {
+        let t = try TemporarySpool()
+        #expect(t.spool.lastRelease() == nil)
+        let when = Date(timeIntervalSince1970: 1_795_000_123)
+        try t.spool.recordRelease(when)
+        #expect(Spool(paths: t.spool.paths).lastRelease() == when)
+    }
+}

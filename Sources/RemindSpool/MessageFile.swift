@@ -1,0 +1,152 @@
+import Foundation
+import RemindCore
+
+/// The on-disk form of a ``SpoolMessage``: UTF-8 lines of `Name: value`, one field per
+/// line, readable with `cat` and greppable. `Text:` is escaped (`\\`, `\n`, `\r`) so the
+/// file stays line-oriented, and history is appended as `Event:` lines at the end, so a
+/// transition appends one line instead of rewriting the file.
+///
+/// ```
+/// Id: 0196A3F2C0000001
+/// Key: pracsoft/A-1001/24h
+/// Kind: appointment
+/// Recipient: +61412345678
+/// Due: 2026-11-24T09:00:00Z
+/// Expires: 2026-11-24T23:30:00Z
+/// Appointment: 2026-11-24T23:30:00Z
+/// Source: appointments.csv:2
+/// Created: 2026-11-23T09:00:00Z
+/// Encoding: gsm7
+/// Segments: 1
+/// Text: Hi Ann, …
+/// Event: 2026-11-23T09:00:00Z queued
+/// ```
+public enum MessageFile {
+    public static func encode(_ m: SpoolMessage) -> [UInt8] {
+        var s = ""
+        s.reserveCapacity(320 + m.text.utf8.count)
+        s += "Id: \(m.id)\n"
+        s += "Key: \(m.key)\n"
+        s += "Kind: \(m.kind.rawValue)\n"
+        s += "Recipient: \(m.recipient)\n"
+        s += "Due: \(Timestamp.format(m.due))\n"
+        if let e = m.expires { s += "Expires: \(Timestamp.format(e))\n" }
+        if let a = m.appointmentStart { s += "Appointment: \(Timestamp.format(a))\n" }
+        if let src = m.source { s += "Source: \(escape(src.file)):\(src.line)\n" }
+        s += "Created: \(Timestamp.format(m.created))\n"
+        s += "Encoding: \(m.encoding)\n"
+        s += "Segments: \(m.segments)\n"
+        s += "Text: \(escape(m.text))\n"
+        for e in m.events { s += eventLine(e) }
+        return Array(s.utf8)
+    }
+
+    /// One `Event:` line, newline-terminated, for appending.
+    public static func eventLine(_ e: SpoolEvent) -> String {
+        var line = "Event: \(Timestamp.format(e.time)) \(e.what)"
+        if !e.detail.isEmpty { line += " " + escape(e.detail) }
+        return line + "\n"
+    }
+
+    /// Decodes a message file. A trailing partial line (a torn append) is ignored; a
+    /// missing required field is an error naming it.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> SpoolMessage {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw SpoolError(code: .corruptFile, message: "message file is not UTF-8", path: path)
+        }
+        var fields: [Substring: Substring] = [:]
+        var events: [SpoolEvent] = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let last = lines.last, !text.hasSuffix("\n") || last.isEmpty { lines.removeLast() }
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else {
+                throw SpoolError(code: .corruptFile, message: "malformed line in message file", path: path)
+            }
+            let name = line[..<colon]
+            var value = line[line.index(after: colon)...]
+            if value.first == " " { value = value.dropFirst() }
+            if name == "Event" {
+                let parts = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count >= 2, let time = Timestamp.parse(parts[0]) else {
+                    throw SpoolError(code: .corruptFile, message: "malformed Event line in message file", path: path)
+                }
+                events.append(SpoolEvent(time: time, what: String(parts[1]), detail: parts.count > 2 ? unescape(parts[2]) : ""))
+            } else {
+                fields[name] = value
+            }
+        }
+        func required(_ name: Substring) throws -> Substring {
+            guard let v = fields[name] else {
+                throw SpoolError(code: .corruptFile, message: "message file lacks \(name):", path: path)
+            }
+            return v
+        }
+        func date(_ name: Substring) throws -> Date {
+            guard let d = Timestamp.parse(try required(name)) else {
+                throw SpoolError(code: .corruptFile, message: "message file has a bad \(name): time", path: path)
+            }
+            return d
+        }
+        guard let id = MessageID(try required("Id")) else {
+            throw SpoolError(code: .corruptFile, message: "message file has a bad Id:", path: path)
+        }
+        guard let key = MessageKey(String(try required("Key"))) else {
+            throw SpoolError(code: .corruptFile, message: "message file has a bad Key:", path: path)
+        }
+        guard let kind = MessageKind(rawValue: String(try required("Kind"))) else {
+            throw SpoolError(code: .corruptFile, message: "message file has a bad Kind:", path: path)
+        }
+        var source: SourcePosition?
+        if let s = fields["Source"], let colon = s.lastIndex(of: ":"), let line = Int(s[s.index(after: colon)...]) {
+            source = SourcePosition(file: unescape(s[..<colon]), line: line)
+        }
+        return SpoolMessage(
+            id: id, key: key, kind: kind,
+            recipient: String(try required("Recipient")),
+            text: unescape(try required("Text")),
+            due: try date("Due"),
+            expires: fields["Expires"] == nil ? nil : try date("Expires"),
+            appointmentStart: fields["Appointment"] == nil ? nil : try date("Appointment"),
+            source: source,
+            created: try date("Created"),
+            encoding: String(fields["Encoding"] ?? "gsm7"),
+            segments: Int(fields["Segments"] ?? "1") ?? 1,
+            events: events
+        )
+    }
+
+    static func escape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 92 || $0 == 10 || $0 == 13 }) else { return s }
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ s: Substring) -> String {
+        guard s.contains("\\") else { return String(s) }
+        var out = ""
+        var escaping = false
+        for ch in s.unicodeScalars {
+            if escaping {
+                switch ch {
+                case "n": out += "\n"
+                case "r": out += "\r"
+                default: out.unicodeScalars.append(ch)
+                }
+                escaping = false
+            } else if ch == "\\" {
+                escaping = true
+            } else {
+                out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,302 @@
+public import Foundation
+public import RemindCore
+import FileSystemKit
+
+/// The durable store of messages and claimed inputs (see the module overview).
+///
+/// Not thread-safe: confine an instance to one thread (the daemon runs it on a
+/// `BlockingIO`). All methods that change the disk are durable when they return.
+public final class Spool: @unchecked Sendable {
+    public let paths: SpoolPaths
+    private let clock: @Sendable () -> Date
+    /// Latest message per key.
+    private var byKey: [MessageKey: MessageID] = [:]
+    private var entries: [MessageID: SpoolEntry] = [:]
+    private var claimCounter = 0
+
+    public init(paths: SpoolPaths, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.paths = paths
+        self.clock = clock
+    }
+
+    // MARK: Start-up
+
+    /// Creates every spool directory (mode 0700) that is missing.
+    public func prepare() throws {
+        try SpoolError.wrap("cannot create the spool directories") {
+            for dir in paths.allDirectories { try FileOperations.makeDirectory(dir, mode: 0o700) }
+        }
+    }
+
+    /// Accounts for every file: removes temporary files, moves interrupted sends out of
+    /// `active/`, loads every message into the index, and lists inputs to ingest again.
+    public func recover(interrupted policy: InterruptedPolicy = .hold) throws -> RecoveryReport {
+        var report = RecoveryReport()
+        byKey.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        try SpoolError.wrap("cannot recover the spool") {
+            for name in try FileOperations.listDirectory(paths.tmp) {
+                try FileOperations.removeFile(paths.tmp + "/" + name)
+                report.removedTemporary += 1
+            }
+            let now = clock()
+            for id in try messageIDs(in: .active) {
+                let target: MessageState = policy == .hold ? .uncertain : .queued
+                try FileOperations.rename(paths.path(of: id, in: .active), to: paths.path(of: id, in: target))
+                try FileOperations.append(
+                    to: paths.path(of: id, in: target),
+                    contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: target.rawValue, detail: "interrupted while active")).utf8),
+                    synchronize: false)
+                report.interrupted.append(id)
+            }
+            if !report.interrupted.isEmpty { try FileOperations.synchronizeFileSystem(containing: paths.root) }
+            for state in MessageState.allCases {
+                var count = 0
+                for name in try FileOperations.listDirectory(paths.directory(for: state)) {
+                    let path = paths.directory(for: state) + "/" + name
+                    guard MessageID(name) != nil else {
+                        report.corrupt.append(path)
+                        try quarantine(path)
+                        continue
+                    }
+                    do {
+                        let message = try MessageFile.decode(try FileOperations.readFile(path), path: path)
+                        let entry = SpoolEntry(message, state: state, since: message.events.last?.time ?? message.created)
+                        index(entry)
+                        if state == .queued || state == .deferred { report.pending.append(entry) }
+                        count += 1
+                    } catch is SpoolError {
+                        report.corrupt.append(path)
+                        try quarantine(path)
+                    }
+                }
+                report.countsByState[state] = count
+            }
+            report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).sorted().map {
+                ClaimedInput(originalName: Self.originalName(ofClaimed: $0), path: paths.incoming + "/" + $0)
+            }
+        }
+        return report
+    }
+
+    private func messageIDs(in state: MessageState) throws -> [MessageID] {
+        try FileOperations.listDirectory(paths.directory(for: state)).compactMap { MessageID($0) }
+    }
+
+    private func quarantine(_ path: String) throws {
+        let name = "corrupt-" + path.split(separator: "/").suffix(2).joined(separator: "-")
+        try FileOperations.rename(path, to: paths.rejected + "/" + name)
+    }
+
+    // MARK: Inputs
+
+    /// Claims an inbox file by renaming it into `incoming/` (atomic; the writer's file is
+    /// never read in place). Returns nil if it vanished before the claim.
+    public func claim(inboxName name: String) throws -> ClaimedInput? {
+        claimCounter += 1
+        let stamp = String(UInt64(clock().timeIntervalSince1970 * 1000), radix: 10)
+        let claimed = "\(stamp)-\(claimCounter)-\(name)"
+        let target = paths.incoming + "/" + claimed
+        do {
+            try FileOperations.renameNoReplace(paths.inbox + "/" + name, to: target)
+        } catch let error as FileSystemError where error.code == .notFound {
+            return nil
+        } catch let error as FileSystemError {
+            throw SpoolError(code: .fileSystem, message: "cannot claim inbox file", path: error.path, cause: error)
+        }
+        try SpoolError.wrap("cannot claim inbox file") {
+            try FileOperations.synchronizeDirectory(paths.incoming)
+            try FileOperations.synchronizeDirectory(paths.inbox)
+        }
+        return ClaimedInput(originalName: name, path: target)
+    }
+
+    /// `<millis>-<n>-<name>` → `<name>`.
+    static func originalName(ofClaimed claimed: String) -> String {
+        let parts = claimed.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        return parts.count == 3 ? String(parts[2]) : claimed
+    }
+
+    /// Reads a claimed input's bytes.
+    public func read(_ input: ClaimedInput, limit: Int = 256 << 20) throws -> [UInt8] {
+        try SpoolError.wrap("cannot read claimed input") { try FileOperations.readFile(input.path, limit: limit) }
+    }
+
+    /// Moves a claimed input to `rejected/` with its bytes intact and a `.reason` file beside it.
+    public func reject(_ input: ClaimedInput, reason: String) throws {
+        try SpoolError.wrap("cannot move input to rejected/") {
+            let base = paths.rejected + "/" + (input.path.split(separator: "/").last.map(String.init) ?? input.originalName)
+            try? FileOperations.removeFile(base + ".reason")
+            try FileOperations.createFile(at: base + ".reason", contents: Array((reason + "\n").utf8), synchronize: true)
+            try FileOperations.rename(input.path, to: base)
+            try FileOperations.synchronizeDirectory(paths.rejected)
+            try FileOperations.synchronizeDirectory(paths.incoming)
+        }
+    }
+
+    // MARK: Ingest
+
+    /// Compares an export's candidate messages with the index (idempotency by key):
+    /// a new key is added; the same key with the same appointment start is left alone;
+    /// a pending message whose appointment moved is replaced (the old one cancelled,
+    /// reason `rescheduled`); a message in flight or final for the same start is never
+    /// sent again. `withdraw` lists keys whose appointments were cancelled.
+    public func plan(candidates: [SpoolMessage], withdraw: [(key: MessageKey, reason: String)] = []) -> IngestPlan {
+        var plan = IngestPlan()
+        var seen: [MessageKey: Int] = [:]
+        for candidate in candidates {
+            if let i = seen[candidate.key] {
+                plan.add[i] = candidate  // the last row for a key wins within one file
+                continue
+            }
+            guard let id = byKey[candidate.key], let existing = entries[id] else {
+                seen[candidate.key] = plan.add.count
+                plan.add.append(candidate)
+                continue
+            }
+            if Self.sameSecond(existing.appointmentStart, candidate.appointmentStart) && Self.sameSecond(existing.due, candidate.due) {
+                if existing.state.isPending { plan.unchanged += 1 } else { plan.alreadyHandled += 1 }
+                continue
+            }
+            switch existing.state {
+            case .queued, .deferred, .held:
+                plan.cancel.append((existing.id, "rescheduled"))
+                seen[candidate.key] = plan.add.count
+                plan.add.append(candidate)
+            case .active, .uncertain:
+                plan.alreadyHandled += 1
+            case .sent, .delivered, .failed, .expired, .cancelled:
+                seen[candidate.key] = plan.add.count
+                plan.add.append(candidate)
+            }
+        }
+        for (key, reason) in withdraw {
+            if let id = byKey[key], let e = entries[id], e.state.isPending, !plan.cancel.contains(where: { $0.id == id }) {
+                plan.cancel.append((id, reason))
+            }
+        }
+        return plan
+    }
+
+    /// The spool stores times to the second; compare at that precision.
+    static func sameSecond(_ a: Date?, _ b: Date?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): true
+        case let (a?, b?): a.timeIntervalSince1970.rounded(.down) == b.timeIntervalSince1970.rounded(.down)
+        default: false
+        }
+    }
+
+    /// Makes a plan durable as one group commit: every new message file written into
+    /// `tmp/`, one `syncfs`, renamed into `queue/`; withdrawn messages moved to
+    /// `cancelled/`; one more `syncfs`; and only then the input archived.
+    /// Returns the entries queued.
+    @discardableResult
+    public func commit(_ plan: IngestPlan, input: ClaimedInput?) throws -> [SpoolEntry] {
+        let now = clock()
+        var queued: [SpoolEntry] = []
+        queued.reserveCapacity(plan.add.count)
+        try SpoolError.wrap("cannot queue messages") {
+            var written: [String] = []
+            do {
+                for var message in plan.add {
+                    if message.events.isEmpty { message.events = [SpoolEvent(time: now, what: "queued")] }
+                    let path = paths.tmp + "/\(message.id)"
+                    try FileOperations.createFile(at: path, contents: MessageFile.encode(message), synchronize: false)
+                    written.append(path)
+                    queued.append(SpoolEntry(message, state: .queued, since: now))
+                }
+                if !written.isEmpty { try FileOperations.synchronizeFileSystem(containing: paths.root) }
+            } catch {
+                for path in written { try? FileOperations.removeFile(path) }
+                throw error
+            }
+            for entry in queued {
+                try FileOperations.rename(paths.tmp + "/\(entry.id)", to: paths.path(of: entry.id, in: .queued))
+            }
+            for (id, reason) in plan.cancel {
+                try moveFile(id, to: .cancelled, what: "cancelled", detail: reason, at: now)
+            }
+            if let input {
+                try FileOperations.rename(input.path, to: paths.archive + "/" + (input.path.split(separator: "/").last.map(String.init) ?? input.originalName))
+            }
+            try FileOperations.synchronizeFileSystem(containing: paths.root)
+        }
+        for entry in queued { index(entry) }
+        return queued
+    }
+
+    // MARK: Transitions
+
+    /// Moves a message to another state, appending an `Event:` line; durable on return.
+    @discardableResult
+    public func transition(_ id: MessageID, to state: MessageState, what: String? = nil, detail: String = "") throws -> SpoolEntry {
+        let now = clock()
+        try SpoolError.wrap("cannot move message to \(state.rawValue)/") {
+            try moveFile(id, to: state, what: what ?? state.rawValue, detail: detail, at: now)
+            try FileOperations.synchronizeFileSystem(containing: paths.root)
+        }
+        guard let entry = entries[id] else {
+            throw SpoolError(code: .notFound, message: "no such message", path: "\(id)")
+        }
+        return entry
+    }
+
+    private func moveFile(_ id: MessageID, to state: MessageState, what: String, detail: String, at now: Date) throws {
+        guard var entry = entries[id] else {
+            throw SpoolError(code: .notFound, message: "no such message", path: "\(id)")
+        }
+        let target = paths.path(of: id, in: state)
+        if entry.state != state {
+            try FileOperations.rename(paths.path(of: id, in: entry.state), to: target)
+        }
+        try FileOperations.append(to: target, contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: what, detail: detail)).utf8), synchronize: false)
+        entry.state = state
+        entry.since = now
+        entries[id] = entry
+    }
+
+    /// Reads a message's file in its current state.
+    public func message(_ id: MessageID) throws -> SpoolMessage {
+        guard let entry = entries[id] else { throw SpoolError(code: .notFound, message: "no such message", path: "\(id)") }
+        let path = paths.path(of: id, in: entry.state)
+        return try SpoolError.wrap("cannot read message") { try MessageFile.decode(try FileOperations.readFile(path), path: path) }
+    }
+
+    public func entry(_ id: MessageID) -> SpoolEntry? { entries[id] }
+
+    public func entry(forKey key: MessageKey) -> SpoolEntry? { byKey[key].flatMap { entries[$0] } }
+
+    /// Every message the index holds (in no particular order).
+    public var allEntries: Dictionary<MessageID, SpoolEntry>.Values { entries.values }
+
+    public func counts() -> [MessageState: Int] {
+        var counts: [MessageState: Int] = [:]
+        for e in entries.values { counts[e.state, default: 0] += 1 }
+        return counts
+    }
+
+    // MARK: Small state
+
+    /// The time of the last release, kept across restarts so the stagger holds after one.
+    public func lastRelease() -> Date? {
+        guard let bytes = try? FileOperations.readFile(paths.state + "/last-release"),
+              let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        return Timestamp.parse(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    public func recordRelease(_ time: Date) throws {
+        try SpoolError.wrap("cannot record the release time") {
+            try FileOperations.replaceFile(at: paths.state + "/last-release", contents: Array((Timestamp.format(time) + "\n").utf8))
+        }
+    }
+
+    private func index(_ entry: SpoolEntry) {
+        if let old = byKey[entry.key], let oldEntry = entries[old], oldEntry.id > entry.id {
+            entries[entry.id] = entry  // an older message of the same key: keep the newer as the key's latest
+            return
+        }
+        byKey[entry.key] = entry.id
+        entries[entry.id] = entry
+    }
+}

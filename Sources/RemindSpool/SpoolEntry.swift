@@ -1,0 +1,79 @@
+public import Foundation
+public import RemindCore
+
+/// What the spool keeps in memory of each message: enough to schedule it and to
+/// recognise its key again, not its text.
+public struct SpoolEntry: Sendable, Hashable {
+    public var id: MessageID
+    public var key: MessageKey
+    public var kind: MessageKind
+    public var state: MessageState
+    public var due: Date
+    public var expires: Date?
+    public var appointmentStart: Date?
+    /// When it entered its current state.
+    public var since: Date
+
+    public init(_ m: SpoolMessage, state: MessageState, since: Date) {
+        id = m.id
+        key = m.key
+        kind = m.kind
+        self.state = state
+        due = m.due
+        expires = m.expires
+        appointmentStart = m.appointmentStart
+        self.since = since
+    }
+}
+
+/// The outcome of comparing an export's messages with what the spool already holds.
+public struct IngestPlan: Sendable {
+    /// New messages to queue.
+    public var add: [SpoolMessage] = []
+    /// Pending messages to withdraw, with the reason (`rescheduled`, `cancelled`…).
+    public var cancel: [(id: MessageID, reason: String)] = []
+    /// Candidates already present and unchanged (a re-export): nothing to do.
+    public var unchanged: Int = 0
+    /// Candidates whose earlier message is in flight or already final for the same time.
+    public var alreadyHandled: Int = 0
+
+    public init() {}
+}
+
+/// What start-up found in the spool.
+public struct RecoveryReport: Sendable {
+    /// Messages waiting to be scheduled (queued and deferred).
+    public var pending: [SpoolEntry] = []
+    /// Messages found in `active/` and moved to `uncertain/` (or back to the queue).
+    public var interrupted: [MessageID] = []
+    /// Temporary files removed.
+    public var removedTemporary: Int = 0
+    /// Claimed inputs to ingest again (a crash interrupted them), oldest first.
+    public var unfinishedInputs: [ClaimedInput] = []
+    /// Message files that could not be decoded, moved aside to `rejected/`.
+    public var corrupt: [String] = []
+    public var countsByState: [MessageState: Int] = [:]
+
+    public init() {}
+}
+
+/// An input file claimed out of the inbox into `incoming/`.
+public struct ClaimedInput: Sendable, Hashable {
+    /// The name it had in the inbox (what logs and reasons name).
+    public var originalName: String
+    /// Its path in `incoming/`.
+    public var path: String
+
+    public init(originalName: String, path: String) {
+        self.originalName = originalName
+        self.path = path
+    }
+}
+
+/// What to do with messages found in `active/` at start-up (handed to a provider, no answer recorded).
+public enum InterruptedPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Move them to `uncertain/` for an operator (default: never risk a duplicate).
+    case hold
+    /// Queue them again (risk a duplicate rather than a miss).
+    case resend
+}
