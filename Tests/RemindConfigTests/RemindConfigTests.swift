@@ -1,1 +1,108 @@
+import Foundation
+import RemindConfig
+import RemindCore
 import Testing
+
+@Suite struct ConfigurationTests {
+    let minimal = """
+        [practice]
+        name = "Harbour Dental"
+        time_zone = "Australia/Sydney"
+        """
+
+    @Test func minimalFileGetsDefaults() throws {
+        let c = try Configuration.parse(minimal, file: "/etc/remindd/remindd.toml")
+        #expect(c.practice.timeZone.identifier == "Australia/Sydney")
+        #expect(c.spool.root == "/var/spool/remindd")
+        #expect(c.inboxDirectory == "/var/spool/remindd/inbox")
+        #expect(c.provider == .outbox(directory: "/var/spool/remindd/outbox"))
+        #expect(c.schedule.lead == .seconds(86400))
+        #expect(c.schedule.windows.count == 5)
+    }
+
+    @Test func fullFile() throws {
+        let c = try Configuration.parse("""
+            [practice]
+            name = "Harbour Dental"
+            phone = "02 9999 0000"
+            time_zone = "Europe/London"
+            country_code = "44"
+            [spool]
+            root = "spool"
+            [input]
+            source = "pracsoft"
+            date_time_format = "dd/MM/yyyy HH:mm"
+            delimiter = ";"
+            columns = { id = "Appt No", phone = "Mobile Phone" }
+            [templates]
+            directory = "templates"
+            max_length = 133
+            [schedule]
+            lead = "1d12h"
+            stagger = "2s"
+            windows = ["mon-fri 09:00-17:00", "sat 09:00-12:30", "sun 00:00-24:00"]
+            [provider]
+            type = "outbox"
+            directory = "/srv/sms/outgoing"
+            """, file: "/etc/remindd/remindd.toml")
+        #expect(c.spool.root == "/etc/remindd/spool")
+        #expect(c.text.templates == "/etc/remindd/templates")
+        #expect(c.text.maxLength == 133)
+        #expect(c.schedule.lead == .seconds(129_600))
+        #expect(c.schedule.stagger == .seconds(2))
+        #expect(c.schedule.windows.count == 7)
+        #expect(c.schedule.windows.last == DeliveryWindow(weekday: 7, startMinute: 0, endMinute: 1440))
+        #expect(c.input.columns["id"] == "Appt No")
+        #expect(c.provider == .outbox(directory: "/srv/sms/outgoing"))
+    }
+
+    @Test func everyProblemNamesItsKey() {
+        let text = """
+            [practice]
+            time_zone = "Mars/Olympus"
+            [schedule]
+            stager = "2m"
+            lead = "2x"
+            windows = ["mon-fri 17:00-09:00", "funday 09:00-10:00"]
+            [templates]
+            max_length = 0
+            [provider]
+            type = "carrier-pigeon"
+            """
+        do {
+            _ = try Configuration.parse(text, file: "/etc/remindd/remindd.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .invalid)
+            let keys = Set(error.problems.map(\.key))
+            #expect(keys == ["practice.time_zone", "schedule.stager", "schedule.lead", "schedule.windows[0]", "schedule.windows[1]", "templates.max_length", "provider.type"])
+            #expect(error.description.contains("/etc/remindd/remindd.toml: schedule.stager: unknown key"))
+            #expect(error.description.contains("schedule.lead: '2x' is not a duration"))
+        }
+    }
+
+    @Test func syntaxErrorsNameTheLine() {
+        do {
+            _ = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nname = \n", file: "x.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .syntax)
+            #expect(error.problems.first?.line == 3)
+        }
+    }
+
+    @Test func missingFileIsUnreadable() {
+        #expect(throws: ConfigError.self) { try Configuration.load(path: "/nonexistent/remindd.toml") }
+    }
+
+    @Test(arguments: [("30s", 30), ("2m", 120), ("1h30m", 5400), ("2d", 172_800), ("0", 0)])
+    func durations(text: String, seconds: Int64) {
+        #expect(DurationText.parse(text) == .seconds(seconds))
+        #expect(DurationText.parse(DurationText.format(.seconds(seconds))) == .seconds(seconds))
+    }
+
+    @Test(arguments: ["", "5", "m", "2x", "1h30", "-1m"])
+    func badDurations(text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+}

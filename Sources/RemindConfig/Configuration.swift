@@ -1,0 +1,91 @@
+public import Foundation
+public import RemindCore
+
+/// Everything remindd reads from its configuration file, validated.
+public struct Configuration: Sendable, Hashable {
+    public var file: String
+    public var practice: Practice
+    public var spool: SpoolSettings
+    public var input: InputSettings
+    public var text: TextConfig
+    public var schedule: ScheduleSettings
+    public var provider: ProviderSettings
+    public var control: ControlSettings
+    public var log: LogSettings
+
+    /// The practice: its name and phone for templates, its time zone and locale.
+    public struct Practice: Sendable, Hashable {
+        public var name: String = ""
+        public var phone: String = ""
+        public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        public var locale: String = "en_AU"
+        /// Digits of the country calling code used for numbers exported without one (`61`).
+        public var countryCode: String = "61"
+    }
+
+    public struct SpoolSettings: Sendable, Hashable {
+        public var root: String = "/var/spool/remindd"
+        /// Where practice systems drop files; `<root>/inbox` unless set.
+        public var inbox: String?
+        /// What start-up does with messages found in flight: `hold` (to `uncertain/`) or `resend`.
+        public var interrupted: String = "hold"
+    }
+
+    /// How the inbox's CSV appointment exports are read.
+    public struct InputSettings: Sendable, Hashable {
+        /// The source's name: part of every message's key, so it must stay stable.
+        public var source: String = "practice"
+        /// Date-time pattern of the start column (or of date + " " + time columns).
+        public var dateTimeFormat: String = "yyyy-MM-dd HH:mm"
+        /// `auto` (sniffed from the header), `,`, `;` or `tab`.
+        public var delimiter: String = "auto"
+        /// `auto` (UTF-8 if valid, else CP1252; a BOM decides for UTF-16), or a forced encoding.
+        public var encoding: String = "auto"
+        /// remindd field → the export's header name, overriding the built-in aliases.
+        public var columns: [String: String] = [:]
+        /// Only appointments with these statuses are reminded.
+        public var statuses: [String] = ["scheduled", "confirmed", "unreachable"]
+        /// Statuses that withdraw a pending reminder.
+        public var withdrawStatuses: [String] = ["cancelled", "deleted", "noshow", "no-show"]
+    }
+
+    public struct TextConfig: Sendable, Hashable {
+        public var templates: String = "/etc/remindd/templates"
+        /// Longest message allowed (in GSM-7 septets or UCS-2 units).
+        public var maxLength: Int = 160
+        public var maxSegments: Int = 1
+        public var transliterate: Bool = true
+        public var dateFormat: String = "EEE d MMM"
+        public var timeFormat: String = "h:mm a"
+        /// Element → maximum length, overriding the defaults.
+        public var fieldLimits: [String: Int] = [:]
+    }
+
+    public struct ScheduleSettings: Sendable, Hashable {
+        /// Reminders are due this long before the appointment.
+        public var lead: Duration = .seconds(86400)
+        /// At most one release every `stagger`; zero sends at once.
+        public var stagger: Duration = .seconds(60)
+        public var windows: [DeliveryWindow] = (1...5).map { DeliveryWindow(weekday: $0, startMinute: 9 * 60, endMinute: 17 * 60) }
+        /// Warn when the backlog would take longer than this to drain.
+        public var drainWarning: Duration = .seconds(2 * 86400)
+    }
+
+    public enum ProviderSettings: Sendable, Hashable {
+        /// smstools3 outgoing files in `directory`.
+        case outbox(directory: String)
+    }
+
+    public struct ControlSettings: Sendable, Hashable {
+        public var socket: String = "/run/remindd/control.sock"
+    }
+
+    public struct LogSettings: Sendable, Hashable {
+        /// `debug`, `info`, `notice`, `warning`, `error`.
+        public var level: String = "info"
+        /// `auto`, `journal` or `console`.
+        public var target: String = "auto"
+    }
+
+    public var inboxDirectory: String { spool.inbox ?? spool.root + "/inbox" }
+}

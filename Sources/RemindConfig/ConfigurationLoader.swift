@@ -1,0 +1,231 @@
+import Foundation
+import RemindCore
+import TOMLKit
+
+extension Configuration {
+    /// The default path, `/etc/remindd/remindd.toml`.
+    public static let defaultPath = "/etc/remindd/remindd.toml"
+
+    /// Reads and validates a configuration file.
+    public static func load(path: String) throws(ConfigError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(code: .unreadable, file: path, problems: [.init(key: "", reason: "cannot read the file (\(Self.reason(error)))")])
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Validates configuration text; `file` names it in errors and resolves relative paths.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> Configuration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(code: .syntax, file: file, problems: [.init(key: "", reason: error.description, line: error.source.begin.line)])
+        } catch {
+            throw ConfigError(code: .syntax, file: file, problems: [.init(key: "", reason: "\(error)")])
+        }
+        var reader = Reader(base: URL(fileURLWithPath: file).deletingLastPathComponent().path)
+        let config = reader.read(table, file: file)
+        if !reader.problems.isEmpty { throw ConfigError(code: .invalid, file: file, problems: reader.problems) }
+        return config
+    }
+
+    static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}
+
+/// Walks the TOML table, collecting values and problems.
+struct Reader {
+    let base: String
+    var problems: [ConfigError.Problem] = []
+
+    init(base: String) { self.base = base }
+
+    mutating func problem(_ key: String, _ reason: String) { problems.append(.init(key: key, reason: reason)) }
+
+    mutating func read(_ root: TOMLTable, file: String) -> Configuration {
+        var c = Configuration(
+            file: file, practice: .init(), spool: .init(), input: .init(), text: .init(), schedule: .init(),
+            provider: .outbox(directory: ""), control: .init(), log: .init())
+        let sections = ["practice", "spool", "input", "templates", "schedule", "provider", "control", "log"]
+        for key in root.keys where !sections.contains(key) {
+            problem(key, "unknown key (known sections: \(sections.joined(separator: ", ")))")
+        }
+        if let t = section(root, "practice", known: ["name", "phone", "time_zone", "locale", "country_code"]) {
+            c.practice.name = string(t, "practice", "name") ?? c.practice.name
+            c.practice.phone = string(t, "practice", "phone") ?? c.practice.phone
+            if let tz = string(t, "practice", "time_zone") {
+                if let zone = TimeZone(identifier: tz) { c.practice.timeZone = zone } else {
+                    problem("practice.time_zone", "'\(tz)' is not a time zone of the tz database (like Australia/Sydney)")
+                }
+            } else {
+                problem("practice.time_zone", "required (the practice's time zone, like Australia/Sydney)")
+            }
+            c.practice.locale = string(t, "practice", "locale") ?? c.practice.locale
+            if let cc = string(t, "practice", "country_code") {
+                if cc.isEmpty || cc.count > 3 || !cc.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    problem("practice.country_code", "'\(cc)' is not a country calling code (1 to 3 digits, like 61)")
+                } else { c.practice.countryCode = cc }
+            }
+        } else {
+            problem("practice", "required section missing (at least time_zone)")
+        }
+        if let t = section(root, "spool", known: ["root", "inbox", "interrupted"]) {
+            c.spool.root = path(t, "spool", "root") ?? c.spool.root
+            c.spool.inbox = path(t, "spool", "inbox")
+            if let v = string(t, "spool", "interrupted") {
+                if ["hold", "resend"].contains(v) { c.spool.interrupted = v } else {
+                    problem("spool.interrupted", "'\(v)' is not one of hold, resend")
+                }
+            }
+        }
+        if let t = section(root, "input", known: ["source", "date_time_format", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
+            if let s = string(t, "input", "source") {
+                if s.isEmpty || s.contains("/") { problem("input.source", "must be a non-empty name without '/'") } else { c.input.source = s }
+            }
+            c.input.dateTimeFormat = string(t, "input", "date_time_format") ?? c.input.dateTimeFormat
+            if let d = string(t, "input", "delimiter") {
+                if ["auto", ",", ";", "tab", "\t"].contains(d) { c.input.delimiter = d == "\t" ? "tab" : d } else {
+                    problem("input.delimiter", "'\(d)' is not one of auto, \",\", \";\", tab")
+                }
+            }
+            if let e = string(t, "input", "encoding") {
+                let known = ["auto", "utf-8", "cp1252", "utf-16le", "utf-16be", "latin1"]
+                if known.contains(e.lowercased()) { c.input.encoding = e.lowercased() } else {
+                    problem("input.encoding", "'\(e)' is not one of \(known.joined(separator: ", "))")
+                }
+            }
+            if let cols = t["columns"] {
+                if let ct = cols.table {
+                    let fields = ["id", "first_name", "last_name", "phone", "start", "date", "time", "doctor", "office", "status"]
+                    for k in ct.keys {
+                        if let v = ct[k]?.string { c.input.columns[k] = v } else { problem("input.columns.\(k)", "must be a string (the export's header name)") }
+                        if !fields.contains(k) && !k.hasPrefix("extra.") {
+                            problem("input.columns.\(k)", "unknown field (known: \(fields.joined(separator: ", ")), or extra.NAME)")
+                        }
+                    }
+                } else { problem("input.columns", "must be a table of field = \"Header name\"") }
+            }
+            c.input.statuses = strings(t, "input", "statuses")?.map { $0.lowercased() } ?? c.input.statuses
+            c.input.withdrawStatuses = strings(t, "input", "withdraw_statuses")?.map { $0.lowercased() } ?? c.input.withdrawStatuses
+        }
+        if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "field_limits"]) {
+            c.text.templates = path(t, "templates", "directory") ?? c.text.templates
+            if let n = int(t, "templates", "max_length", 1...1530) { c.text.maxLength = n }
+            if let n = int(t, "templates", "max_segments", 1...10) { c.text.maxSegments = n }
+            if let b = bool(t, "templates", "transliterate") { c.text.transliterate = b }
+            c.text.dateFormat = string(t, "templates", "date_format") ?? c.text.dateFormat
+            c.text.timeFormat = string(t, "templates", "time_format") ?? c.text.timeFormat
+            if let fl = t["field_limits"] {
+                if let ft = fl.table {
+                    for k in ft.keys {
+                        if let n = ft[k]?.int, n > 0 { c.text.fieldLimits[k] = n } else { problem("templates.field_limits.\(k)", "must be a positive integer") }
+                    }
+                } else { problem("templates.field_limits", "must be a table of element = length") }
+            }
+        }
+        if let t = section(root, "schedule", known: ["lead", "stagger", "windows", "drain_warning"]) {
+            if let d = duration(t, "schedule", "lead") { c.schedule.lead = d }
+            if let d = duration(t, "schedule", "stagger") { c.schedule.stagger = d }
+            if let d = duration(t, "schedule", "drain_warning") { c.schedule.drainWarning = d }
+            if let list = strings(t, "schedule", "windows") {
+                var windows: [DeliveryWindow] = []
+                for (i, w) in list.enumerated() {
+                    switch WindowText.parse(w) {
+                    case .success(let ws): windows += ws
+                    case .failure(let reason): problem("schedule.windows[\(i)]", "'\(w)': \(reason)")
+                    }
+                }
+                c.schedule.windows = windows
+            }
+        }
+        c.provider = .outbox(directory: c.spool.root + "/outbox")
+        if let t = section(root, "provider", known: ["type", "directory"]) {
+            let type = string(t, "provider", "type") ?? "outbox"
+            switch type {
+            case "outbox":
+                c.provider = .outbox(directory: path(t, "provider", "directory") ?? c.spool.root + "/outbox")
+            default:
+                problem("provider.type", "'\(type)' is not a provider this build has (outbox)")
+            }
+        }
+        if let t = section(root, "control", known: ["socket"]) {
+            c.control.socket = path(t, "control", "socket") ?? c.control.socket
+        }
+        if let t = section(root, "log", known: ["level", "target"]) {
+            if let l = string(t, "log", "level") {
+                if ["trace", "debug", "info", "notice", "warning", "error"].contains(l) { c.log.level = l } else {
+                    problem("log.level", "'\(l)' is not one of debug, info, notice, warning, error")
+                }
+            }
+            if let l = string(t, "log", "target") {
+                if ["auto", "journal", "console"].contains(l) { c.log.target = l } else {
+                    problem("log.target", "'\(l)' is not one of auto, journal, console")
+                }
+            }
+        }
+        return c
+    }
+
+    // MARK: Typed accessors (each reports its own problem)
+
+    mutating func section(_ root: TOMLTable, _ name: String, known: [String]) -> TOMLTable? {
+        guard let value = root[name] else { return nil }
+        guard let table = value.table else {
+            problem(name, "must be a table ([\(name)])")
+            return nil
+        }
+        for key in table.keys where !known.contains(key) {
+            problem("\(name).\(key)", "unknown key (known: \(known.joined(separator: ", ")))")
+        }
+        return table
+    }
+
+    mutating func string(_ t: TOMLTable, _ s: String, _ k: String) -> String? {
+        guard let v = t[k] else { return nil }
+        guard let str = v.string else { problem("\(s).\(k)", "must be a string"); return nil }
+        return str
+    }
+
+    mutating func path(_ t: TOMLTable, _ s: String, _ k: String) -> String? {
+        guard let p = string(t, s, k) else { return nil }
+        if p.isEmpty { problem("\(s).\(k)", "must not be empty"); return nil }
+        return p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: base + "/")).standardizedFileURL.path
+    }
+
+    mutating func strings(_ t: TOMLTable, _ s: String, _ k: String) -> [String]? {
+        guard let v = t[k] else { return nil }
+        guard let a = v.array else { problem("\(s).\(k)", "must be an array of strings"); return nil }
+        var out: [String] = []
+        for (i, item) in a.enumerated() {
+            if let str = item.string { out.append(str) } else { problem("\(s).\(k)[\(i)]", "must be a string") }
+        }
+        return out
+    }
+
+    mutating func int(_ t: TOMLTable, _ s: String, _ k: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let v = t[k] else { return nil }
+        guard let n = v.int else { problem("\(s).\(k)", "must be an integer"); return nil }
+        guard range.contains(n) else { problem("\(s).\(k)", "\(n) is out of range \(range.lowerBound)…\(range.upperBound)"); return nil }
+        return n
+    }
+
+    mutating func bool(_ t: TOMLTable, _ s: String, _ k: String) -> Bool? {
+        guard let v = t[k] else { return nil }
+        guard let b = v.bool else { problem("\(s).\(k)", "must be true or false"); return nil }
+        return b
+    }
+
+    mutating func duration(_ t: TOMLTable, _ s: String, _ k: String) -> Duration? {
+        guard let str = string(t, s, k) else { return nil }
+        guard let d = DurationText.parse(str) else {
+            problem("\(s).\(k)", "'\(str)' is not a duration (like 30s, 2m, 1h30m, 2d, or 0)")
+            return nil
+        }
+        return d
+    }
+}
