@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: C shims
@@ -67,6 +68,8 @@ let package = Package(
         ]),
         .target(name: "RemindControl", dependencies: [
             "RemindCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindSpool",
@@ -102,6 +105,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
+        .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
         .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore"]),
     ]

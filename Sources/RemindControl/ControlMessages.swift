@@ -1,0 +1,75 @@
+public import Foundation
+
+/// What remindctl asks.
+public struct ControlRequest: Codable, Sendable, Hashable {
+    public enum Command: String, Codable, Sendable, CaseIterable {
+        /// The daemon's status: counts, next release, today's figures.
+        case status
+    }
+
+    public var command: Command
+    /// Command arguments (a message id, a filter…), by name.
+    public var arguments: [String: String]
+
+    public init(_ command: Command, arguments: [String: String] = [:]) {
+        self.command = command
+        self.arguments = arguments
+    }
+}
+
+/// What the daemon answers: `ok` with a payload, or an error message.
+public struct ControlResponse: Codable, Sendable, Hashable {
+    public var ok: Bool
+    public var error: String?
+    public var status: StatusReport?
+
+    public init(ok: Bool, error: String? = nil, status: StatusReport? = nil) {
+        self.ok = ok
+        self.error = error
+        self.status = status
+    }
+
+    public static func failure(_ message: String) -> ControlResponse { ControlResponse(ok: false, error: message) }
+}
+
+/// The daemon's state at a glance (what STATUS= says, in fields).
+public struct StatusReport: Codable, Sendable, Hashable {
+    public var pid: Int32
+    public var startedAt: Date
+    /// Messages per state (`queued`, `sent`…).
+    public var counts: [String: Int]
+    public var nextRelease: Date?
+    public var sentToday: Int
+    public var failedToday: Int
+    /// The current problem (disk full, gateway down, backlog warning), if any.
+    public var problem: String?
+    /// The same one line as systemd's STATUS=.
+    public var line: String
+
+    public init(pid: Int32, startedAt: Date, counts: [String: Int], nextRelease: Date?, sentToday: Int, failedToday: Int, problem: String?, line: String) {
+        self.pid = pid
+        self.startedAt = startedAt
+        self.counts = counts
+        self.nextRelease = nextRelease
+        self.sentToday = sentToday
+        self.failedToday = failedToday
+        self.problem = problem
+        self.line = line
+    }
+}
+
+/// JSON as the protocol writes it: ISO 8601 dates, sorted keys, one line.
+public enum ControlCoding {
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}

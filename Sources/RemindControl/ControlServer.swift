@@ -1,0 +1,70 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Serves the control socket until cancelled: reads one JSON request per line and
+/// writes one JSON response per line, answering through `handler`.
+public struct ControlServer: Sendable {
+    public typealias Handler = @Sendable (ControlRequest) async -> ControlResponse
+
+    public let path: String
+    let handler: Handler
+    /// Longest request line accepted.
+    static let maximumLine = 64 * 1024
+
+    public init(path: String, handler: @escaping Handler) {
+        self.path = path
+        self.handler = handler
+    }
+
+    /// Binds the socket (replacing a stale one), sets its mode, and serves connections
+    /// until the calling task is cancelled; removes the socket file on the way out.
+    public func run(mode: UInt32 = 0o660) async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 16)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
+                child.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                }
+            }
+        chmod(path, mode_t(mode))
+        defer { unlink(path) }
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await channel.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await serve(connection) }
+                    }
+                }
+            }
+        } onCancel: {
+            channel.channel.close(promise: nil)
+        }
+    }
+
+    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var pending = ByteBuffer()
+            for try await chunk in inbound {
+                var chunk = chunk
+                pending.writeBuffer(&chunk)
+                while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                    let length = newline - pending.readerIndex
+                    let line = pending.readBytes(length: length) ?? []
+                    pending.moveReaderIndex(forwardBy: 1)
+                    let response: ControlResponse
+                    if let request = try? ControlCoding.decoder().decode(ControlRequest.self, from: Data(line)) {
+                        response = await handler(request)
+                    } else {
+                        response = .failure("not a control request (expected one JSON object per line)")
+                    }
+                    var data = (try? ControlCoding.encoder().encode(response)) ?? Data("{\"ok\":false}".utf8)
+                    data.append(UInt8(ascii: "\n"))
+                    try await outbound.write(ByteBuffer(bytes: data))
+                }
+                if pending.readableBytes > Self.maximumLine { return }
+                pending.discardReadBytes()
+            }
+        }
+    }
+}
