@@ -13,6 +13,8 @@ public final class Spool: @unchecked Sendable {
     private var byKey: [MessageKey: MessageID] = [:]
     private var entries: [MessageID: SpoolEntry] = [:]
     private var claimCounter = 0
+    /// How many messages each state holds, kept up to date by every change.
+    public private(set) var stateCounts: [MessageState: Int] = [:]
 
     public init(paths: SpoolPaths, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.paths = paths
@@ -34,8 +36,9 @@ public final class Spool: @unchecked Sendable {
         var report = RecoveryReport()
         byKey.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
+        stateCounts.removeAll()
         try SpoolError.wrap("cannot recover the spool") {
-            for name in try FileOperations.listDirectory(paths.tmp) {
+            for name in try FileOperations.listDirectory(paths.tmp) where !name.hasPrefix(".") {
                 try FileOperations.removeFile(paths.tmp + "/" + name)
                 report.removedTemporary += 1
             }
@@ -52,7 +55,7 @@ public final class Spool: @unchecked Sendable {
             if !report.interrupted.isEmpty { try FileOperations.synchronizeFileSystem(containing: paths.root) }
             for state in MessageState.allCases {
                 var count = 0
-                for name in try FileOperations.listDirectory(paths.directory(for: state)) {
+                for name in try FileOperations.listDirectory(paths.directory(for: state)) where !name.hasPrefix(".") {
                     let path = paths.directory(for: state) + "/" + name
                     guard MessageID(name) != nil else {
                         report.corrupt.append(path)
@@ -72,7 +75,7 @@ public final class Spool: @unchecked Sendable {
                 }
                 report.countsByState[state] = count
             }
-            report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).sorted().map {
+            report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).filter { !$0.hasPrefix(".") }.sorted().map {
                 ClaimedInput(originalName: Self.originalName(ofClaimed: $0), path: paths.incoming + "/" + $0)
             }
         }
@@ -251,6 +254,8 @@ public final class Spool: @unchecked Sendable {
             try FileOperations.rename(paths.path(of: id, in: entry.state), to: target)
         }
         try FileOperations.append(to: target, contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: what, detail: detail)).utf8), synchronize: false)
+        stateCounts[entry.state, default: 0] -= 1
+        stateCounts[state, default: 0] += 1
         entry.state = state
         entry.since = now
         entries[id] = entry
@@ -270,11 +275,6 @@ public final class Spool: @unchecked Sendable {
     /// Every message the index holds (in no particular order).
     public var allEntries: Dictionary<MessageID, SpoolEntry>.Values { entries.values }
 
-    public func counts() -> [MessageState: Int] {
-        var counts: [MessageState: Int] = [:]
-        for e in entries.values { counts[e.state, default: 0] += 1 }
-        return counts
-    }
 
     // MARK: Small state
 
@@ -292,6 +292,8 @@ public final class Spool: @unchecked Sendable {
     }
 
     private func index(_ entry: SpoolEntry) {
+        if let previous = entries[entry.id] { stateCounts[previous.state, default: 0] -= 1 }
+        stateCounts[entry.state, default: 0] += 1
         if let old = byKey[entry.key], let oldEntry = entries[old], oldEntry.id > entry.id {
             entries[entry.id] = entry  // an older message of the same key: keep the newer as the key's latest
             return

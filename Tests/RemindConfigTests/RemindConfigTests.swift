@@ -106,3 +106,15 @@ import Testing
         #expect(DurationText.parse(text) == nil)
     }
 }
+
+@Suite struct ExampleConfigTests {
+    @Test func theExampleConfigurationIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../spool.example/remindd.toml").standardizedFileURL.path
+        let c = try Configuration.load(path: path)
+        #expect(c.practice.timeZone.identifier == "Australia/Sydney")
+        #expect(c.schedule.stagger == .seconds(120))
+        #expect(c.schedule.windows.count == 6)
+        #expect(c.input.source == "pracsoft")
+    }
+}

@@ -183,3 +183,37 @@ final class TemporarySpool {
         #expect(Spool(paths: t.spool.paths).lastRelease() == when)
     }
 }
+
+/// `spool.example/` is documentation; these tests keep it true.
+@Suite struct SpoolExampleTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../spool.example").standardizedFileURL.path
+
+    @Test func everyExampleFileIsAValidMessageInItsState() throws {
+        for state in MessageState.allCases {
+            let dir = Self.example + "/" + state.rawValue
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }
+            #expect(names.count == 1, "spool.example/\(state.rawValue) shows one message")
+            for name in names {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
+                let message = try MessageFile.decode(bytes, path: dir + "/" + name)
+                #expect("\(message.id)" == name)
+                #expect(MessageFile.encode(message) == bytes, "the example file is in canonical form")
+            }
+        }
+    }
+
+    @Test func recoveryOfTheExampleAccountsForEveryFile() throws {
+        let copy = NSTemporaryDirectory() + "remindd-example-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: Self.example, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let spool = Spool(paths: SpoolPaths(root: copy))
+        try spool.prepare()
+        let report = try spool.recover()
+        #expect(report.corrupt.isEmpty)
+        #expect(report.interrupted.count == 1)  // active/ → uncertain/
+        #expect(report.pending.count == 2)      // queued + deferred
+        #expect(report.countsByState[.uncertain] == 2)
+        #expect(report.unfinishedInputs.map(\.originalName) == ["appointments-2026-11-24b.csv"])
+    }
+}

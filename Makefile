@@ -1,0 +1,59 @@
+# remindd — build, run, test, install.
+#
+#   make run      install what is missing, build, and run the daemon in the foreground
+#                 on ./.run/ (outbox provider, a sample export dropped in)
+#   make test     install what is missing, build, and run every test
+#   make install  binaries, units, tmpfiles, sysusers, catalog, man pages (DESTDIR honoured)
+
+SWIFT     ?= swift
+PREFIX    ?= /usr
+DESTDIR   ?=
+BUILD     ?= debug
+RUN_DIR   ?= $(CURDIR)/.run
+APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata
+
+.PHONY: all deps build release run test install clean-run
+
+all: build
+
+# Installs the Debian packages the build and the tests need, when any is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(BUILD)
+
+release:
+	$(MAKE) build BUILD=release
+
+# A throw-away spool under ./.run with the example templates, a window open all week,
+# a 10 s stagger, and a sample export of appointments tomorrow (so reminders are due now).
+run: build
+	@scripts/make-run-dir "$(RUN_DIR)"
+	$$($(SWIFT) build -c $(BUILD) --show-bin-path)/remindd --config "$(RUN_DIR)/remindd.toml" --log-target console
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+install: release
+	install -D -m 0755 .build/release/remindd $(DESTDIR)$(PREFIX)/sbin/remindd
+	install -D -m 0755 .build/release/remindctl $(DESTDIR)$(PREFIX)/bin/remindctl
+	install -D -m 0644 systemd/remindd.service $(DESTDIR)/lib/systemd/system/remindd.service
+	install -D -m 0644 systemd/remindd@.service $(DESTDIR)/lib/systemd/system/remindd@.service
+	install -D -m 0644 systemd/remindd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/remindd.conf
+	install -D -m 0644 systemd/remindd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/remindd.conf
+	install -D -m 0644 systemd/remindd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/remindd.catalog
+	install -D -m 0644 docs/man/remindd.8 $(DESTDIR)$(PREFIX)/share/man/man8/remindd.8
+	install -D -m 0644 docs/man/remindctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/remindctl.1
+	install -D -m 0644 docs/man/remindd.toml.5 $(DESTDIR)$(PREFIX)/share/man/man5/remindd.toml.5
+	install -D -m 0640 spool.example/remindd.toml $(DESTDIR)/etc/remindd/remindd.toml.example
+	for t in spool.example/templates/*.mustache; do install -D -m 0644 $$t $(DESTDIR)/etc/remindd/templates/$$(basename $$t); done
+
+clean-run:
+	rm -rf "$(RUN_DIR)"

@@ -1,0 +1,25 @@
+import Foundation
+import RemindControl
+import ServiceLifecycle
+
+/// Serves remindctl on the control socket until shutdown.
+struct ControlService: Service {
+    let engine: Engine
+    let path: String
+
+    func run() async throws {
+        let engine = self.engine
+        let server = ControlServer(path: path) { request in
+            switch request.command {
+            case .status:
+                let s = await engine.statusReport()
+                return ControlResponse(ok: true, status: StatusReport(
+                    pid: getpid(), startedAt: s.startedAt, counts: s.counts, nextRelease: s.nextRelease,
+                    sentToday: s.sentToday, failedToday: s.failedToday, problem: s.problem, line: s.line))
+            }
+        }
+        try await cancelWhenGracefulShutdown {
+            try await server.run()
+        }
+    }
+}

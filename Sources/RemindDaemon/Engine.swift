@@ -1,0 +1,379 @@
+import Foundation
+import Logging
+import RemindConfig
+import RemindCore
+import RemindDelivery
+import RemindSchedule
+import RemindSpool
+import FileSystemKit
+import SystemdKit
+
+/// The daemon's state and the only door to the spool.
+///
+/// Every mutation of the scheduler, the counters or the spool goes through this actor;
+/// the spool itself runs on `io`, a dedicated thread, so fsync and rename never block
+/// Swift's cooperative pool. CPU work of an ingest (parsing, rendering) happens outside
+/// the actor, in ``IngestPipeline``, and reaches it as a ready batch.
+actor Engine {
+    let io = BlockingIO(label: "remindd.spool")
+    let spool: Spool
+    let provider: any Provider
+    let notifier: Notifier
+    let logger: Logger
+    let sleeper: WallClockSleeper
+    let startedAt = Date()
+    private(set) var settings: RuntimeSettings
+    private var scheduler: ReleaseScheduler
+
+    // Status and counters
+    private var sentToday = 0
+    private var failedToday = 0
+    private var countingDay: LocalDate
+    private var problem: String?
+    private var lastStatusLine = ""
+    private var lastStatusSent = ContinuousClock.now - .seconds(10)
+    private var statusDirty = false
+    /// Messages per state, as the spool last reported.
+    private var counts: [MessageState: Int] = [:]
+    /// Set while a loop does work (not while it waits); the watchdog checks these.
+    private var busySince: [String: ContinuousClock.Instant] = [:]
+
+    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, logger: Logger) {
+        self.settings = settings
+        self.spool = Spool(paths: settings.paths)
+        self.provider = provider
+        self.notifier = notifier
+        self.logger = logger
+        self.sleeper = WallClockSleeper()
+        self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
+        self.countingDay = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
+    }
+
+    // MARK: Start-up
+
+    /// Prepares and recovers the spool, finishes interrupted ingests, and schedules
+    /// everything pending. Returns the names waiting in the inbox (to ingest next).
+    func recover() async throws {
+        let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
+        let tz = settings.config.practice.timeZone
+        let today = LocalDate(containing: Date(), in: tz)
+        let (report, lastRelease, sent, failed) = try await withSpool { spool in
+            try spool.prepare()
+            let report = try spool.recover(interrupted: policy)
+            let sent = spool.allEntries.filter { $0.state == .sent && LocalDate(containing: $0.since, in: tz) == today }.count
+            let failed = spool.allEntries.filter { $0.state == .failed && LocalDate(containing: $0.since, in: tz) == today }.count
+            return (report, spool.lastRelease(), sent, failed)
+        }
+        sentToday = sent
+        failedToday = failed
+        scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: lastRelease)
+        for entry in report.pending {
+            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
+        }
+        for id in report.interrupted {
+            log(.messageUncertain, .warning, "message was in flight when remindd stopped; moved aside for an operator",
+                [LogKey.spoolID: "\(id)", LogKey.state: "\(policy == .hold ? "uncertain" : "queued")"])
+        }
+        for path in report.corrupt {
+            log(.spoolError, .error, "unreadable message file moved to rejected/", [LogKey.path: "\(path)"])
+        }
+        logger.info("spool recovered", metadata: [
+            LogKey.count: "\(report.pending.count)",
+            "interrupted": "\(report.interrupted.count)",
+            "removed_temporary": "\(report.removedTemporary)",
+            "unfinished_inputs": "\(report.unfinishedInputs.count)",
+        ])
+        for input in report.unfinishedInputs {
+            await ingest(claimed: input)
+        }
+    }
+
+    // MARK: Ingest
+
+    /// Claims an inbox file and ingests it. Files that are not for us (dotfiles,
+    /// `*.tmp`, `*.part`) and files that vanished are ignored.
+    func ingest(inboxName name: String) async {
+        guard InboxNames.isCandidate(name) else { return }
+        let claimed: ClaimedInput?
+        do {
+            claimed = try await withSpool { try $0.claim(inboxName: name) }
+        } catch {
+            reportSpoolError(error, file: name)
+            return
+        }
+        guard let claimed else { return }
+        log(.inputClaimed, .debug, "inbox file claimed", [LogKey.inboxFile: "\(name)"])
+        await ingest(claimed: claimed)
+    }
+
+    func ingest(claimed: ClaimedInput) async {
+        markBusy("inbox")
+        defer { markIdle("inbox") }
+        let bytes: [UInt8]
+        do {
+            bytes = try await withSpool { try $0.read(claimed) }
+        } catch {
+            reportSpoolError(error, file: claimed.originalName)
+            return
+        }
+        let pipeline = settings.pipeline
+        let prepared: PreparedInput
+        switch pipeline.prepare(bytes, file: claimed.originalName, now: Date()) {
+        case .failure(let error):
+            do {
+                try await withSpool { try $0.reject(claimed, reason: error.description) }
+                log(.inputRejected, .warning, "inbox file rejected", [LogKey.inboxFile: "\(claimed.originalName)", LogKey.reason: "\(error.description)"])
+            } catch {
+                reportSpoolError(error, file: claimed.originalName)
+            }
+            return
+        case .success(let p):
+            prepared = p
+        }
+        for rejection in prepared.rejections {
+            log(.rowRejected, .warning, "row rejected", [
+                LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
+                LogKey.reason: "\(rejection.reason)",
+            ])
+        }
+        let candidates = prepared.candidates
+        let withdrawals = prepared.withdrawals
+        do {
+            let (plan, queued) = try await withSpool { spool throws -> (IngestPlan, [SpoolEntry]) in
+                let plan = spool.plan(candidates: candidates, withdraw: withdrawals)
+                return (plan, try spool.commit(plan, input: claimed))
+            }
+            for (id, reason) in plan.cancel {
+                _ = scheduler.remove(id)
+                log(.messageCancelled, .notice, "message withdrawn", [LogKey.spoolID: "\(id)", LogKey.reason: "\(reason)", LogKey.state: "cancelled"])
+            }
+            for entry in queued {
+                scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
+                if logger.logLevel <= .debug {
+                    log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
+                }
+            }
+            if problem?.hasPrefix("ingest stopped") == true { problem = nil }
+            log(.inputIngested, .info, "inbox file ingested", [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(queued.count)",
+                "rows_rejected": "\(prepared.rejections.count)", "unchanged": "\(plan.unchanged + plan.alreadyHandled)",
+                "withdrawn": "\(plan.cancel.count)", "skipped": "\(prepared.skipped)",
+            ])
+            sleeper.wake()
+            statusChanged()
+        } catch {
+            reportSpoolError(error, file: claimed.originalName)
+        }
+    }
+
+    private func reportSpoolError(_ error: any Error, file: String) {
+        let diskFull = (error as? SpoolError)?.isDiskFull == true
+        problem = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
+        log(.spoolError, .error, diskFull ? "disk full; ingest stopped, the input stays where it is" : "spool error; the input stays where it is",
+            [LogKey.inboxFile: "\(file)", LogKey.error: "\(error)"])
+        statusChanged()
+    }
+
+    // MARK: Release
+
+    /// What the release loop should do now.
+    func nextAction() -> ReleaseScheduler.Action {
+        rollDay()
+        let action = scheduler.nextAction(now: Date())
+        if statusDirty {
+            flushStatus()
+            if statusDirty, case .sleep(let until) = action {
+                return .sleep(until: min(until, Date().addingTimeInterval(1)))
+            }
+            if statusDirty, case .idle = action { return .sleep(until: Date().addingTimeInterval(1)) }
+        }
+        return action
+    }
+
+    func release(_ id: MessageID) async {
+        markBusy("release")
+        defer { markIdle("release") }
+        let now = Date()
+        scheduler.recordRelease(at: now)
+        let providerName = provider.name
+        let message: SpoolMessage
+        do {
+            message = try await withSpool { spool throws -> SpoolMessage in
+                try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
+                try spool.recordRelease(now)
+                return try spool.message(id)
+            }
+        } catch {
+            log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+            return
+        }
+        log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
+        let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
+        do {
+            let result = try await provider.send(outgoing)
+            try await withSpool { _ = try $0.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(result.reference)") }
+            sentToday += 1
+            if problem?.hasPrefix("provider") == true { problem = nil }
+            log(.messageSent, .info, "message sent", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
+                LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
+            ])
+        } catch let error as DeliveryError {
+            await handleFailure(id, message: message, error: error)
+        } catch {
+            log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",
+                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+        statusChanged()
+    }
+
+    private func handleFailure(_ id: MessageID, message: SpoolMessage, error: DeliveryError) async {
+        let attempts = message.events.filter { $0.what == "active" }.count + 1
+        if error.code == .temporary, let retryAt = RetryPolicy.standard.nextAttempt(after: attempts, now: Date(), created: message.created),
+           message.expires.map({ retryAt < $0 }) ?? true {
+            do {
+                try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "retry=\(Timestamp.format(retryAt)) reason=\(error.message)") }
+                scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind))
+                problem = "provider \(provider.name) failing"
+                log(.messageDeferred, .warning, "message deferred after a temporary failure", [
+                    LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "deferred",
+                    LogKey.reason: "\(error.message)", LogKey.due: "\(Timestamp.format(retryAt))",
+                ])
+            } catch {
+                log(.spoolError, .error, "cannot defer message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+            }
+        } else {
+            do {
+                try await withSpool { _ = try $0.transition(id, to: .failed, what: "failed", detail: "reason=\(error.message)") }
+                failedToday += 1
+                log(.messageFailed, .error, "message failed", [
+                    LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "failed", LogKey.reason: "\(error.message)",
+                ])
+            } catch {
+                log(.spoolError, .error, "cannot record failed message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+            }
+        }
+    }
+
+    func expire(_ id: MessageID, reason: String) async {
+        do {
+            try await withSpool { _ = try $0.transition(id, to: .expired, what: "expired", detail: reason) }
+            log(.messageExpired, .notice, "message expired unsent", [LogKey.spoolID: "\(id)", LogKey.state: "expired", LogKey.reason: "\(reason)"])
+        } catch {
+            log(.spoolError, .error, "cannot record expired message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+        statusChanged()
+    }
+
+    // MARK: Reload
+
+    /// Swaps in new settings; the caller has validated them.
+    func apply(_ new: RuntimeSettings) -> String? {
+        if new.paths != settings.paths {
+            return "spool.root or spool.inbox changed: restart remindd to apply (systemctl restart remindd)"
+        }
+        settings = new
+        scheduler.reconfigure(calendar: new.calendar, stagger: new.config.schedule.stagger)
+        sleeper.wake()
+        statusChanged()
+        return nil
+    }
+
+    // MARK: Health
+
+    func markBusy(_ loop: String) { busySince[loop] = .now }
+    func markIdle(_ loop: String) { busySince[loop] = nil }
+
+    /// The loop that has been busy longer than `limit`, if any.
+    func stalledLoop(limit: Duration) -> String? {
+        busySince.first { ContinuousClock.now - $0.value > limit }?.key
+    }
+
+    // MARK: Helpers
+
+    /// Runs `body` with the spool on its I/O thread, and refreshes the state counts.
+    private func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
+        let spool = self.spool
+        let (value, counts) = try await io.run { (try body(spool), spool.stateCounts) }
+        self.counts = counts
+        return value
+    }
+
+    func log(_ event: EventID, _ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata = [:]) {
+        var m = metadata
+        m[LogKey.messageID] = "\(event.rawValue)"
+        logger.log(level: level, message, metadata: m)
+    }
+
+    private func rollDay() {
+        let today = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
+        if today != countingDay {
+            countingDay = today
+            sentToday = 0
+            failedToday = 0
+            statusDirty = true
+        }
+    }
+
+    // MARK: Status
+
+    func statusChanged() {
+        statusDirty = true
+        flushStatus()
+    }
+
+    /// Sends STATUS= if it changed, at most once a second (the release loop flushes a
+    /// deferred update).
+    private func flushStatus() {
+        let line = statusLine()
+        guard line != lastStatusLine else { statusDirty = false; return }
+        guard ContinuousClock.now - lastStatusSent >= .seconds(1) else { return }
+        _ = try? notifier.status(line)
+        lastStatusLine = line
+        lastStatusSent = .now
+        statusDirty = false
+    }
+
+    func statusLine() -> String {
+        var parts = ["queued \(counts[.queued, default: 0] + counts[.deferred, default: 0])"]
+        if let held = counts[.held], held > 0 { parts.append("held \(held)") }
+        if let next = scheduler.nextReleaseTime(now: Date()) {
+            parts.append("next \(Self.localTime(next, settings.config.practice.timeZone))")
+        } else {
+            parts.append("next -")
+        }
+        parts.append("sent today \(sentToday)")
+        parts.append("failed today \(failedToday)")
+        if let uncertain = counts[.uncertain], uncertain > 0 { parts.append("uncertain \(uncertain)") }
+        var line = parts.joined(separator: ", ")
+        if let problem { line += "; " + problem }
+        return line
+    }
+
+    func statusReport() -> StatusSnapshot {
+        return StatusSnapshot(
+            startedAt: startedAt,
+            counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
+            nextRelease: scheduler.nextReleaseTime(now: Date()),
+            sentToday: sentToday, failedToday: failedToday, problem: problem, line: statusLine())
+    }
+
+    static func localTime(_ date: Date, _ tz: TimeZone) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = tz
+        f.dateFormat = Calendar.current.isDate(date, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
+        return f.string(from: date)
+    }
+}
+
+/// A copy of the daemon's status for the control socket.
+struct StatusSnapshot: Sendable {
+    var startedAt: Date
+    var counts: [String: Int]
+    var nextRelease: Date?
+    var sentToday: Int
+    var failedToday: Int
+    var problem: String?
+    var line: String
+}

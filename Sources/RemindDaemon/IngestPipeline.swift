@@ -1,0 +1,86 @@
+import Foundation
+import RemindConfig
+import RemindCore
+import RemindInbox
+import RemindSpool
+import RemindText
+
+/// An input file's messages, ready for the spool.
+struct PreparedInput: Sendable {
+    var candidates: [SpoolMessage] = []
+    /// Keys whose appointments were cancelled, deleted or missed, with the reason.
+    var withdrawals: [(key: MessageKey, reason: String)] = []
+    /// Rows that produced no message, each with its line and reason.
+    var rejections: [RowRejection] = []
+    /// Rows left out on purpose (a status not reminded, an appointment already started).
+    var skipped = 0
+}
+
+/// Turns an input file's bytes into candidate messages: parse, filter by status,
+/// normalise the number, compute due and expiry, render the text. Pure CPU work with
+/// no I/O, so it runs outside the engine's actor and is tested without a spool.
+struct IngestPipeline: Sendable {
+    /// The rule name in every appointment reminder's key; stable across config changes,
+    /// so a changed lead time replaces pending reminders instead of duplicating them.
+    static let appointmentRule = "reminder"
+
+    let parser: any InputParser
+    let templates: TemplateSet
+    let source: String
+    let lead: Duration
+    let statuses: Set<String>
+    let withdrawStatuses: Set<String>
+    let fields: FieldMaker
+    let phones: PhoneNormalizer
+    let ids: MessageIDGenerator
+
+    func prepare(_ bytes: [UInt8], file: String, now: Date) -> Result<PreparedInput, InputError> {
+        let parsed: ParsedInput
+        do {
+            parsed = try parser.parse(bytes, file: file)
+        } catch {
+            return .failure(error)
+        }
+        var out = PreparedInput()
+        out.rejections = parsed.rejections
+        out.candidates.reserveCapacity(parsed.records.count)
+        let leadSeconds = TimeInterval(lead.components.seconds)
+        for record in parsed.records {
+            let a = record.appointment
+            let key = MessageKey(source: source, recordID: a.id, rule: Self.appointmentRule)
+            if withdrawStatuses.contains(a.status) {
+                out.withdrawals.append((key, a.status))
+                continue
+            }
+            guard statuses.contains(a.status) else {
+                out.skipped += 1
+                continue
+            }
+            guard a.start > now else {
+                out.skipped += 1
+                continue
+            }
+            let recipient: String
+            switch phones.normalize(a.phone) {
+            case .success(let e164): recipient = e164
+            case .failure(let reason):
+                out.rejections.append(RowRejection(position: record.position, reason: reason.description))
+                continue
+            }
+            let rendered: RenderedText
+            do {
+                rendered = try templates.render(kind: .appointment, fields: fields.make(a), variant: nil)
+            } catch {
+                out.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
+                continue
+            }
+            let due = max(a.start.addingTimeInterval(-leadSeconds), now)
+            out.candidates.append(SpoolMessage(
+                id: ids.next(), key: key, kind: .appointment, recipient: recipient, text: rendered.text,
+                due: Date(timeIntervalSince1970: due.timeIntervalSince1970.rounded(.down)),
+                expires: a.start, appointmentStart: a.start, source: record.position,
+                created: now, encoding: rendered.encoding.rawValue, segments: rendered.segments))
+        }
+        return .success(out)
+    }
+}

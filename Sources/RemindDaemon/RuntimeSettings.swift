@@ -1,0 +1,80 @@
+import Foundation
+import RemindConfig
+import RemindCore
+import RemindInbox
+import RemindSchedule
+import RemindSpool
+import RemindText
+
+/// Everything the daemon derives from its configuration file, built and validated as
+/// one value so a reload swaps all of it or none of it.
+struct RuntimeSettings: Sendable {
+    let config: Configuration
+    let paths: SpoolPaths
+    let calendar: DeliveryCalendar
+    let templates: TemplateSet
+    let pipeline: IngestPipeline
+
+    /// Why settings could not be built: the config's problems or the templates'.
+    struct LoadError: Error, CustomStringConvertible {
+        let lines: [String]
+        var description: String { lines.joined(separator: "\n") }
+    }
+
+    static let ids = MessageIDGenerator()
+
+    static func load(configPath: String) throws -> RuntimeSettings {
+        let config: Configuration
+        do {
+            config = try Configuration.load(path: configPath)
+        } catch {
+            throw LoadError(lines: error.description.split(separator: "\n").map(String.init))
+        }
+        return try build(config)
+    }
+
+    static func build(_ config: Configuration) throws -> RuntimeSettings {
+        let templates: TemplateSet
+        do {
+            templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
+        } catch {
+            throw LoadError(lines: ["\(config.text.templates): \(error)"])
+        }
+        let problems = templates.validate()
+        if !problems.isEmpty { throw LoadError(lines: problems.map { "\(config.text.templates): \($0)" }) }
+        let parser: any InputParser
+        do {
+            parser = try config.appointmentParser()
+        } catch {
+            throw LoadError(lines: ["\(config.file): input: \(error)"])
+        }
+        let calendar = DeliveryCalendar(windows: config.schedule.windows, timeZone: config.practice.timeZone)
+        let pipeline = IngestPipeline(
+            parser: parser, templates: templates, source: config.input.source, lead: config.schedule.lead,
+            statuses: Set(config.input.statuses), withdrawStatuses: Set(config.input.withdrawStatuses),
+            fields: FieldMaker(config: config), phones: PhoneNormalizer(countryCode: config.practice.countryCode),
+            ids: ids)
+        return RuntimeSettings(
+            config: config, paths: SpoolPaths(root: config.spool.root, inbox: config.spool.inbox),
+            calendar: calendar, templates: templates, pipeline: pipeline)
+    }
+}
+
+/// An appointment's template elements in the practice's time zone and locale.
+struct FieldMaker: Sendable {
+    let practice: PracticeInfo
+    let timeZone: TimeZone
+    let locale: Locale
+    let formats: DateFormats
+
+    init(config: Configuration) {
+        practice = PracticeInfo(name: config.practice.name, phone: config.practice.phone)
+        timeZone = config.practice.timeZone
+        locale = Locale(identifier: config.practice.locale)
+        formats = config.dateFormats
+    }
+
+    func make(_ a: Appointment) -> [String: String] {
+        AppointmentFields.make(a, practice: practice, timeZone: timeZone, locale: locale, formats: formats)
+    }
+}

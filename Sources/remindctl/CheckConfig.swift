@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import RemindConfig
+import RemindText
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration and the templates as remindd would; non-zero exit on any problem.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let config: Configuration
+        do {
+            config = try Configuration.load(path: global.config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(78)
+        }
+        var problems: [String] = []
+        var templateCount = 0
+        do {
+            let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
+            problems += templates.validate().map { "\(config.text.templates): \($0)" }
+            templateCount = templates.count
+        } catch {
+            problems.append("\(config.text.templates): \(error)")
+        }
+        do { _ = try config.appointmentParser() } catch { problems.append("\(config.file): input: \(error)") }
+        if !problems.isEmpty {
+            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(78)
+        }
+        print("\(global.config): OK")
+        print("  practice   \(config.practice.name.isEmpty ? "(no name)" : config.practice.name), \(config.practice.timeZone.identifier)")
+        print("  spool      \(config.spool.root) (inbox \(config.inboxDirectory))")
+        print("  templates  \(templateCount) in \(config.text.templates)")
+        print("  schedule   lead \(DurationText.format(config.schedule.lead)), one message every \(DurationText.format(config.schedule.stagger))")
+        print("  windows    \(config.schedule.windows.map(\.description).joined(separator: ", "))")
+        if case .outbox(let dir) = config.provider { print("  provider   outbox \(dir)") }
+    }
+}

@@ -1,0 +1,19 @@
+// remindctl: the sysadmin's control CLI for remindd. It talks to the daemon over
+// its control socket and, when the daemon is down, reads the spool directly. It
+// links no delivery code: it can inspect and steer, never send.
+import ArgumentParser
+
+@main
+struct RemindCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remindctl",
+        abstract: "Inspect and steer remindd, the SMS reminder daemon.",
+        discussion: "See remindctl(1). Exit status: 0 success, 1 failure, 3 daemon not running (status).",
+        subcommands: [Status.self, CheckConfig.self])
+}
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file.")
+    var config: String = "/etc/remindd/remindd.toml"
+}

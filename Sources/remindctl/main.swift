@@ -1,1 +1,0 @@
-// remindctl: the control CLI's entry point.
