@@ -15,6 +15,7 @@ public struct Configuration: Sendable, Hashable {
 
     /// The practice: its name and phone for templates, its time zone and locale.
     public struct Practice: Sendable, Hashable {
+        public init() {}
         public var name: String = ""
         public var phone: String = ""
         public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
@@ -24,6 +25,7 @@ public struct Configuration: Sendable, Hashable {
     }
 
     public struct SpoolSettings: Sendable, Hashable {
+        public init() {}
         public var root: String = "/var/spool/remindd"
         /// Where practice systems drop files; `<root>/inbox` unless set.
         public var inbox: String?
@@ -33,6 +35,7 @@ public struct Configuration: Sendable, Hashable {
 
     /// How the inbox's CSV appointment exports are read.
     public struct InputSettings: Sendable, Hashable {
+        public init() {}
         /// The source's name: part of every message's key, so it must stay stable.
         public var source: String = "practice"
         /// Date-time pattern of the start column (or of date + " " + time columns).
@@ -50,6 +53,7 @@ public struct Configuration: Sendable, Hashable {
     }
 
     public struct TextConfig: Sendable, Hashable {
+        public init() {}
         public var templates: String = "/etc/remindd/templates"
         /// Longest message allowed (in GSM-7 septets or UCS-2 units).
         public var maxLength: Int = 160
@@ -62,6 +66,7 @@ public struct Configuration: Sendable, Hashable {
     }
 
     public struct ScheduleSettings: Sendable, Hashable {
+        public init() {}
         /// Reminders are due this long before the appointment.
         public var lead: Duration = .seconds(86400)
         /// At most one release every `stagger`; zero sends at once.
@@ -77,10 +82,12 @@ public struct Configuration: Sendable, Hashable {
     }
 
     public struct ControlSettings: Sendable, Hashable {
+        public init() {}
         public var socket: String = "/run/remindd/control.sock"
     }
 
     public struct LogSettings: Sendable, Hashable {
+        public init() {}
         /// `debug`, `info`, `notice`, `warning`, `error`.
         public var level: String = "info"
         /// `auto`, `journal` or `console`.
