@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
         .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig"]),
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RemindTextTests", dependencies: ["RemindText"]),
+        .testTarget(name: "RemindTextTests", dependencies: ["RemindText", "RemindCore"]),
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
         .testTarget(name: "RemindScheduleTests", dependencies: [
             "RemindSchedule",
