@@ -1,1 +1,16 @@
-// RemindInbox: (overview written with the module)
+// RemindInbox: what practice systems drop into the inbox, turned into appointments.
+//
+// What it does: one parser per input format behind the InputParser protocol (CSV with a
+// configurable column mapping, JSON Lines; HL7 v2 SIU to follow), each a pure function
+// from a file's bytes to records and rejected rows. Text decoding (UTF-8 with or without
+// BOM, UTF-16 with BOM, CP1252, Latin-1), the CSV dialect (delimiter sniffing, quotes,
+// CRLF, physical line numbers), strict date patterns and local times resolved in the
+// practice's time zone (tzdata; a time skipped by a DST change is a rejection) live here.
+//
+// What it does not touch: the file system, the clock, the spool, the journal. Claiming
+// files and watching the inbox (FileSystemKit's DirectoryWatcher) belong to the daemon.
+//
+// How it fails: a bad row is a RowRejection with its line and a reason that names the
+// column, never its value (no phone numbers or names in the journal); a file that cannot
+// be read at all throws InputError (file, line, reason). No input traps: parsers have no
+// preconditions on bytes.

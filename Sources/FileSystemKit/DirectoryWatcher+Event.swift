@@ -1,0 +1,46 @@
+extension DirectoryWatcher {
+    /// What happened in the watched directory.
+    public enum Kind: Hashable, Sendable {
+        /// A file opened for writing was closed (`IN_CLOSE_WRITE`). A file written in
+        /// several writes is reported once, when its writer closes it.
+        case written
+        /// A file was renamed into the directory (`IN_MOVED_TO`), the atomic way to deliver one.
+        case movedIn
+        /// A subdirectory appeared (created or moved in) and is now watched as well
+        /// (only with `includeSubdirectories`). Files may have landed in it before its
+        /// watch was added: scan it, and everything under it.
+        case subdirectoryAdded
+        /// The kernel's event queue overflowed (`IN_Q_OVERFLOW`): events were lost.
+        /// Rescan the whole tree. `name` is empty and `subdirectory` nil.
+        case overflow
+        /// The watched directory itself was deleted, renamed or unmounted. It is the
+        /// last event: the sequence ends after it. `name` is empty and `subdirectory` nil.
+        case directoryRemoved
+    }
+
+    /// One change in the watched directory.
+    public struct Event: Hashable, Sendable, CustomStringConvertible {
+        /// The entry's name inside its directory (one path component); empty for
+        /// ``Kind/overflow`` and ``Kind/directoryRemoved``. A name that is not valid
+        /// UTF-8 is repaired with U+FFFD, and so can no longer be opened by it.
+        public var name: String
+        /// The path of the entry's directory relative to the watched directory
+        /// (`recalls` or `site-a/recalls`); nil for the watched directory itself.
+        public var subdirectory: String?
+        public var kind: Kind
+
+        public init(name: String, subdirectory: String? = nil, kind: Kind) {
+            self.name = name
+            self.subdirectory = subdirectory
+            self.kind = kind
+        }
+
+        /// The entry's path relative to the watched directory.
+        public var relativePath: String {
+            guard let subdirectory else { return name }
+            return name.isEmpty ? subdirectory : subdirectory + "/" + name
+        }
+
+        public var description: String { "\(kind) \(relativePath)" }
+    }
+}

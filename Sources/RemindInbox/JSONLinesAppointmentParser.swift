@@ -1,0 +1,110 @@
+import Foundation
+import RemindCore
+
+/// Reads appointments as JSON Lines: one JSON object per line, UTF-8.
+///
+/// Keys are matched like CSV headers (``AppointmentColumns``: `id`, `first_name`,
+/// `last_name`, `phone`, `start` or `date` + `time`, `doctor`, `office`, `status`, and
+/// their aliases); `start` is ISO 8601 with a UTC offset (`2025-03-05T09:30:00+11:00`),
+/// or local time in one of the mapping's start patterns. Other keys go to
+/// ``RemindCore/Appointment/extra``: strings as they are, numbers and booleans as written,
+/// arrays and objects as compact JSON. Numbers for mapped fields are accepted as their
+/// text (`"id": 1042`). A line that is not valid UTF-8, not JSON, or not an object is
+/// rejected alone with its line number; blank lines are skipped. Whole-file errors do not
+/// exist for this format: a file of bad lines yields only rejections.
+public struct JSONLinesAppointmentParser: InputParser {
+    public var mapping: AppointmentMapping
+
+    public init(mapping: AppointmentMapping) {
+        self.mapping = mapping
+    }
+
+    public func parse(_ bytes: [UInt8], file: String) throws(InputError) -> ParsedInput {
+        let builder = AppointmentBuilder(mapping: mapping)
+        var result = ParsedInput()
+        var lineNumber = 0
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while start < bytes.count {
+            lineNumber += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let next = end + 1
+            var trimmedEnd = end
+            while trimmedEnd > start && Self.isSpace(bytes[trimmedEnd - 1]) { trimmedEnd -= 1 }
+            var trimmedStart = start
+            while trimmedStart < trimmedEnd && Self.isSpace(bytes[trimmedStart]) { trimmedStart += 1 }
+            if trimmedStart < trimmedEnd {
+                let position = SourcePosition(file: file, line: lineNumber)
+                switch parseLine(bytes[trimmedStart..<trimmedEnd], builder: builder) {
+                case .success(let appointment):
+                    result.records.append(ParsedAppointment(position: position, appointment: appointment))
+                case .failure(let rejection):
+                    result.rejections.append(RowRejection(position: position, reason: rejection.reason))
+                }
+            }
+            start = next
+        }
+        return result
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+
+    private func parseLine(_ line: ArraySlice<UInt8>, builder: AppointmentBuilder) -> Result<Appointment, Rejection> {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            return .failure(Rejection("the line is not valid UTF-8"))
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
+        } catch {
+            return .failure(Rejection("the line is not valid JSON"))
+        }
+        guard let dictionary = object as? [String: Any] else {
+            return .failure(Rejection("the line is not a JSON object"))
+        }
+        // Pick each field's key by preference, as for CSV headers.
+        var best: [AppointmentField: (key: String, rank: Int)] = [:]
+        for key in dictionary.keys.sorted() {
+            guard let found = mapping.columns.lookup(key) else { continue }
+            if let current = best[found.field], current.rank <= found.rank { continue }
+            best[found.field] = (key, found.rank)
+        }
+        if best[.start] != nil {
+            best[.date] = nil
+            best[.time] = nil
+        }
+        var values: [AppointmentField: AppointmentBuilder.Value] = [:]
+        for (field, choice) in best {
+            guard let value = dictionary[choice.key], !(value is NSNull) else { continue }
+            guard let text = Self.scalarText(value) else {
+                return .failure(Rejection("field \(choice.key) is not a string or number"))
+            }
+            values[field] = AppointmentBuilder.Value(
+                label: "field \(choice.key)", text: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let used = Set(best.values.map(\.key))
+        var extra: [String: String] = [:]
+        for (key, value) in dictionary where !used.contains(key) {
+            extra[key] = Self.scalarText(value) ?? Self.compactJSON(value)
+        }
+        return builder.build(value: { values[$0] }, extra: extra)
+    }
+
+    /// A string, number or boolean as text; nil for null, arrays and objects.
+    private static func scalarText(_ value: Any) -> String? {
+        if let string = value as? String { return string }
+        if let number = value as? NSNumber {
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
+            return number.stringValue
+        }
+        return nil
+    }
+
+    private static func compactJSON(_ value: Any) -> String {
+        if value is NSNull { return "" }
+        guard JSONSerialization.isValidJSONObject(value),
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+        else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,24 @@
+public import RemindCore
+
+/// One appointment read from an input file, with where it came from.
+public struct ParsedAppointment: Hashable, Sendable {
+    public var position: SourcePosition
+    public var appointment: Appointment
+
+    public init(position: SourcePosition, appointment: Appointment) {
+        self.position = position
+        self.appointment = appointment
+    }
+}
+
+/// What a parser made of one input file: the good records and the rejected rows, each in
+/// file order. A bad row never stops the rest: it becomes a rejection and parsing goes on.
+public struct ParsedInput: Hashable, Sendable {
+    public var records: [ParsedAppointment]
+    public var rejections: [RowRejection]
+
+    public init(records: [ParsedAppointment] = [], rejections: [RowRejection] = []) {
+        self.records = records
+        self.rejections = rejections
+    }
+}
