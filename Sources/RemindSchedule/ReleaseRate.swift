@@ -14,7 +14,10 @@ public struct ReleaseRate: Sendable, Hashable, CustomStringConvertible {
     /// spacing, any half-open minute holds at most `count` releases.)
     public static func perMinute(_ count: Int) -> ReleaseRate {
         precondition(count > 0, "count is positive")
-        return ReleaseRate(interval: .seconds(60) / count)
+        var interval = Duration.seconds(60) / count
+        // Round up, so that `count` intervals never fall short of the minute.
+        if interval * count < .seconds(60) { interval += Duration(secondsComponent: 0, attosecondsComponent: 1) }
+        return ReleaseRate(interval: interval)
     }
 
     /// Everything due goes at once.
