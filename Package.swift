@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RemindSchedule", dependencies: [
-            "RemindCore",
+            "RemindCore", "CLinux",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(name: "RemindDelivery", dependencies: [

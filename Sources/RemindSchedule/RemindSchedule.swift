@@ -1,1 +1,17 @@
-// RemindSchedule: (overview written with the module)
+// RemindSchedule: when each message goes out.
+//
+// - `DeliveryCalendar`: weekly delivery windows in the practice's time zone, minus closed
+//   dates, as absolute instants, correct across DST gaps and overlaps.
+// - `ReminderRule`: a record's due time and expiry (on arrival, after a delay, N hours or
+//   days before, birthdays, a fixed time); never after the appointment has started.
+// - `ReleaseScheduler`: a pure state machine (no clock inside) over a million queued
+//   entries: releases only inside windows, never closer than the stagger, never after
+//   expiry, earliest due first with kind priority when contended; and its `Forecast`.
+// - `WallClockSleeper`: sleeps until a wall-clock instant on a dedicated thread (timerfd
+//   with cancel-on-set), so the daemon notices clock steps and sleeps with no polling.
+//
+// What it does not touch: the spool, the files, the provider, the journal. It logs
+// nothing. How it fails: misuse (a negative stagger, two sleeps at once) is a precondition
+// failure; only `WallClockSleeper.init` throws (`ScheduleError`), when the kernel refuses
+// a timerfd, an eventfd or a thread. Everything else is total: a calendar with no windows
+// answers nil / `.idle`, a message that cannot be sent in time ends with `.expire`.
