@@ -43,7 +43,7 @@ let package = Package(
         // MARK: remindd rooms
         .target(name: "RemindCore"),
         .target(name: "RemindConfig", dependencies: [
-            "RemindCore",
+            "RemindCore", "RemindInbox", "RemindText",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RemindInbox", dependencies: [
@@ -77,6 +77,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "RemindTesting", dependencies: [
             "RemindCore", "RemindDelivery",

@@ -38,8 +38,12 @@ public struct Configuration: Sendable, Hashable {
         public init() {}
         /// The source's name: part of every message's key, so it must stay stable.
         public var source: String = "practice"
-        /// Date-time pattern of the start column (or of date + " " + time columns).
-        public var dateTimeFormat: String = "yyyy-MM-dd HH:mm"
+        /// Pattern of a single start column (date and time); nil keeps the built-in ones.
+        public var startFormat: String?
+        /// Pattern of a separate date column (`dd/MM/yyyy`); nil keeps the built-in ones.
+        public var dateFormat: String?
+        /// Pattern of a separate time column (`h:mm a`); nil keeps the built-in ones.
+        public var timeFormat: String?
         /// `auto` (sniffed from the header), `,`, `;` or `tab`.
         public var delimiter: String = "auto"
         /// `auto` (UTF-8 if valid, else CP1252; a BOM decides for UTF-16), or a forced encoding.
@@ -61,6 +65,8 @@ public struct Configuration: Sendable, Hashable {
         public var transliterate: Bool = true
         public var dateFormat: String = "EEE d MMM"
         public var timeFormat: String = "h:mm a"
+        public var weekdayFormat: String = "EEEE"
+        public var dateTimeFormat: String = "d MMM h:mm a"
         /// Element → maximum length, overriding the defaults.
         public var fieldLimits: [String: Int] = [:]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import RemindCore
+import RemindInbox
 import TOMLKit
 
 extension Configuration {
@@ -83,11 +84,13 @@ struct Reader {
                 }
             }
         }
-        if let t = section(root, "input", known: ["source", "date_time_format", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
+        if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
             if let s = string(t, "input", "source") {
                 if s.isEmpty || s.contains("/") { problem("input.source", "must be a non-empty name without '/'") } else { c.input.source = s }
             }
-            c.input.dateTimeFormat = string(t, "input", "date_time_format") ?? c.input.dateTimeFormat
+            c.input.startFormat = pattern(t, "input", "start_format")
+            c.input.dateFormat = pattern(t, "input", "date_format")
+            c.input.timeFormat = pattern(t, "input", "time_format")
             if let d = string(t, "input", "delimiter") {
                 if ["auto", ",", ";", "tab", "\t"].contains(d) { c.input.delimiter = d == "\t" ? "tab" : d } else {
                     problem("input.delimiter", "'\(d)' is not one of auto, \",\", \";\", tab")
@@ -101,25 +104,28 @@ struct Reader {
             }
             if let cols = t["columns"] {
                 if let ct = cols.table {
-                    let fields = ["id", "first_name", "last_name", "phone", "start", "date", "time", "doctor", "office", "status"]
+                    let fields = AppointmentField.allCases.map(\.rawValue)
                     for k in ct.keys {
-                        if let v = ct[k]?.string { c.input.columns[k] = v } else { problem("input.columns.\(k)", "must be a string (the export's header name)") }
-                        if !fields.contains(k) && !k.hasPrefix("extra.") {
-                            problem("input.columns.\(k)", "unknown field (known: \(fields.joined(separator: ", ")), or extra.NAME)")
+                        guard fields.contains(k) else {
+                            problem("input.columns.\(k)", "unknown field (known: \(fields.joined(separator: ", ")))")
+                            continue
                         }
+                        if let v = ct[k]?.string { c.input.columns[k] = v } else { problem("input.columns.\(k)", "must be a string (the export's header name)") }
                     }
                 } else { problem("input.columns", "must be a table of field = \"Header name\"") }
             }
             c.input.statuses = strings(t, "input", "statuses")?.map { $0.lowercased() } ?? c.input.statuses
             c.input.withdrawStatuses = strings(t, "input", "withdraw_statuses")?.map { $0.lowercased() } ?? c.input.withdrawStatuses
         }
-        if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "field_limits"]) {
+        if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits"]) {
             c.text.templates = path(t, "templates", "directory") ?? c.text.templates
             if let n = int(t, "templates", "max_length", 1...1530) { c.text.maxLength = n }
             if let n = int(t, "templates", "max_segments", 1...10) { c.text.maxSegments = n }
             if let b = bool(t, "templates", "transliterate") { c.text.transliterate = b }
             c.text.dateFormat = string(t, "templates", "date_format") ?? c.text.dateFormat
             c.text.timeFormat = string(t, "templates", "time_format") ?? c.text.timeFormat
+            c.text.weekdayFormat = string(t, "templates", "weekday_format") ?? c.text.weekdayFormat
+            c.text.dateTimeFormat = string(t, "templates", "datetime_format") ?? c.text.dateTimeFormat
             if let fl = t["field_limits"] {
                 if let ft = fl.table {
                     for k in ft.keys {
@@ -195,6 +201,17 @@ struct Reader {
         guard let p = string(t, s, k) else { return nil }
         if p.isEmpty { problem("\(s).\(k)", "must not be empty"); return nil }
         return p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: base + "/")).standardizedFileURL.path
+    }
+
+    mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> String? {
+        guard let p = string(t, s, k) else { return nil }
+        do {
+            _ = try DateTimePattern(p)
+            return p
+        } catch {
+            problem("\(s).\(k)", "\(error)")
+            return nil
+        }
     }
 
     mutating func strings(_ t: TOMLTable, _ s: String, _ k: String) -> [String]? {

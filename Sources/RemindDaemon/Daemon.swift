@@ -3,6 +3,7 @@ import Logging
 import RemindConfig
 import RemindCore
 import RemindDelivery
+import RemindSchedule
 import RemindSpool
 import ServiceLifecycle
 import SystemdKit
@@ -42,7 +43,12 @@ public enum Daemon {
             provider = outbox
         }
 
-        let engine = Engine(settings: settings, provider: provider, notifier: notifier, logger: logger)
+        let sleeper: WallClockSleeper
+        do { sleeper = try WallClockSleeper() } catch {
+            logger.error("cannot create the release timer", metadata: [LogKey.error: "\(error)"])
+            return DaemonExit.softwareError
+        }
+        let engine = Engine(settings: settings, provider: provider, notifier: notifier, sleeper: sleeper, logger: logger)
         do {
             _ = try? notifier.extendTimeout(.seconds(60))
             try await engine.recover()

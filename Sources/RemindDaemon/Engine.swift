@@ -3,6 +3,7 @@ import Logging
 import RemindConfig
 import RemindCore
 import RemindDelivery
+import RemindInbox
 import RemindSchedule
 import RemindSpool
 import FileSystemKit
@@ -38,13 +39,13 @@ actor Engine {
     /// Set while a loop does work (not while it waits); the watchdog checks these.
     private var busySince: [String: ContinuousClock.Instant] = [:]
 
-    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, logger: Logger) {
+    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
         self.settings = settings
         self.spool = Spool(paths: settings.paths)
         self.provider = provider
         self.notifier = notifier
         self.logger = logger
-        self.sleeper = WallClockSleeper()
+        self.sleeper = sleeper
         self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
         self.countingDay = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
     }

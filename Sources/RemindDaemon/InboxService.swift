@@ -2,6 +2,7 @@ import FileSystemKit
 import Logging
 import RemindCore
 import ServiceLifecycle
+import SystemPackage
 
 /// Watches the inbox with inotify and hands each completed file to the engine.
 /// After a queue overflow it rescans the directory; it never polls.
@@ -11,7 +12,8 @@ struct InboxService: Service {
     let logger: Logger
 
     func run() async throws {
-        let watcher = try DirectoryWatcher(directory: directory)
+        let watcher = try DirectoryWatcher(directory: FilePath(directory))
+        defer { watcher.close() }
         // Files that arrived between the start-up scan and the watch being set up.
         await scan()
         for try await event in watcher.cancelOnGracefulShutdown() {
@@ -19,11 +21,13 @@ struct InboxService: Service {
             case .overflow:
                 logger.warning("inotify queue overflowed; rescanning the inbox", metadata: [LogKey.path: "\(directory)"])
                 await scan()
-            case .directoryGone:
+            case .directoryRemoved:
                 logger.critical("the inbox directory disappeared; remindd needs a restart", metadata: [LogKey.path: "\(directory)"])
                 throw InboxGone(directory: directory)
-            default:
-                await engine.ingest(inboxName: event.name)
+            case .written, .movedIn:
+                if event.subdirectory == nil { await engine.ingest(inboxName: event.name) }
+            case .subdirectoryAdded:
+                break
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RemindSchedule
 import ServiceLifecycle
 
 /// Releases messages at their slots. Between releases it sleeps on a wall-clock

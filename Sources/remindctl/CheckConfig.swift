@@ -23,7 +23,7 @@ struct CheckConfig: ParsableCommand {
         do {
             let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
             problems += templates.validate().map { "\(config.text.templates): \($0)" }
-            templateCount = templates.count
+            templateCount = templates.names.count
         } catch {
             problems.append("\(config.text.templates): \(error)")
         }

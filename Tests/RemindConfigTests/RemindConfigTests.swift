@@ -31,7 +31,7 @@ import Testing
             root = "spool"
             [input]
             source = "pracsoft"
-            date_time_format = "dd/MM/yyyy HH:mm"
+            date_format = "dd/MM/yyyy"
             delimiter = ";"
             columns = { id = "Appt No", phone = "Mobile Phone" }
             [templates]
