@@ -55,6 +55,22 @@ import Glibc
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    @Test func sleepingForeverEndsOnWake() async throws {
+        let sleeper = try WallClockSleeper()
+        let reason = await withTaskGroup(of: WallClockSleeper.WakeReason?.self) { group in
+            group.addTask { await sleeper.sleep(until: .distantFuture) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(50))
+                sleeper.wake()
+                return nil
+            }
+            var result: WallClockSleeper.WakeReason?
+            for await r in group where r != nil { result = r }
+            return result
+        }
+        #expect(reason == .woken)
+    }
+
     @Test func aWakeBeforeTheSleepIsNotLostAndWakesCollapse() async throws {
         let sleeper = try WallClockSleeper()
         sleeper.wake()
