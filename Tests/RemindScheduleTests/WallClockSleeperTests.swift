@@ -112,6 +112,37 @@ import Glibc
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// Many short sleeps raced against wake-ups and cancellations: every sleep ends, a
+    /// `.deadline` is never early, and each ending belongs to its own sleep.
+    @Test func racesEndEverySleepCorrectly() async throws {
+        let sleeper = try WallClockSleeper()
+        var seen: Set<WallClockSleeper.WakeReason> = []
+        for round in 0..<200 {
+            let deadline = Date().addingTimeInterval(Double(round % 4) * 0.001)
+            let reason = await withTaskGroup(of: WallClockSleeper.WakeReason?.self) { group in
+                group.addTask { await sleeper.sleep(until: deadline) }
+                switch round % 3 {
+                case 0: sleeper.wake()
+                case 1: group.cancelAll()
+                default: break
+                }
+                var result: WallClockSleeper.WakeReason?
+                for await r in group where r != nil { result = r }
+                return result
+            }
+            let ended = try #require(reason)
+            if ended == .deadline { #expect(Date() >= deadline, "round \(round) woke early") }
+            seen.insert(ended)
+        }
+        #expect(seen.contains(.deadline))
+        #expect(!seen.contains(.clockChanged))
+        // Still usable: one sleep absorbs a wake-up the last rounds may have left, then a
+        // fresh sleep runs to its deadline.
+        _ = await sleeper.sleep(until: Date())
+        let deadline = Date().addingTimeInterval(0.02)
+        #expect(await sleeper.sleep(until: deadline) == .deadline)
+    }
+
     /// Each sleeper's thread ends and its three descriptors close when it goes away: twenty
     /// sleepers leave no more than a few (other suites' transient) threads and files.
     @Test func releasesItsThreadAndDescriptors() async throws {
