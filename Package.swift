@@ -93,6 +93,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: Benchmarks (release builds only)
+        .executableTarget(name: "ScheduleBenchmark", dependencies: ["RemindSchedule", "RemindCore"], path: "Benchmarks/Schedule",
+                          exclude: ["README.md"]),
+
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),

@@ -118,25 +118,3 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         try container.encode(description)
     }
 }
-
-/// A time of day on the practice's wall clock, to the minute.
-public struct LocalTime: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    public var hour: Int
-    public var minute: Int
-
-    public init(hour: Int, minute: Int = 0) {
-        precondition((0...23).contains(hour) && (0...59).contains(minute), "hour 0…23, minute 0…59")
-        self.hour = hour
-        self.minute = minute
-    }
-
-    /// Minutes since local midnight.
-    public var minuteOfDay: Int { hour * 60 + minute }
-
-    /// `HH:MM`.
-    public var description: String {
-        (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
-    }
-
-    public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minuteOfDay < rhs.minuteOfDay }
-}

@@ -12,10 +12,11 @@ extension ReleaseScheduler {
         precondition(maxWindows >= 0, "maxWindows is not negative")
         let t0 = now.timeIntervalSinceReferenceDate
         // (effective due, expires) in due order.
-        var items = entries.map { (due: max($0.due.timeIntervalSinceReferenceDate, t0),
+        let all = entries
+        var items = all.map { (due: max($0.due.timeIntervalSinceReferenceDate, t0),
                                    expires: $0.expires?.timeIntervalSinceReferenceDate ?? .infinity) }
         items.sort { $0.due < $1.due }
-        let dueNow = entries.lazy.filter { $0.due <= now }.count
+        let dueNow = all.lazy.filter { $0.due <= now }.count
 
         let step = stagger.timeInterval
         let horizonEnd = t0 + Forecast.horizon.timeInterval

@@ -168,8 +168,10 @@ final class SleeperCore: Sendable {
             pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
         ]
         while true {
-            // Watch the timer and wake-ups only while a sleep is armed.
-            let sleeping = state.withLock { $0.request?.armed ?? false }
+            // Watch the timer and wake-ups only while a sleep is armed. Only this thread
+            // arms and ends requests, so the armed one is still current after poll returns.
+            let armedID = state.withLock { $0.request.flatMap { $0.armed ? $0.id : nil } }
+            let sleeping = armedID != nil
             for i in fds.indices { fds[i].revents = 0 }
             let rc = poll(&fds, sleeping ? 3 : 1, -1)
             if rc < 0 {
@@ -178,22 +180,25 @@ final class SleeperCore: Sendable {
                 preconditionFailure("poll on the sleeper's descriptors failed: errno \(e)")
             }
             if fds[0].revents & Int16(POLLIN) != 0 {
+                // A new, cancelled or final request: handle it, then poll afresh (the other
+                // descriptors' readiness may belong to a request that just ended).
                 drain(controlFD)
                 if handleControl() { return }
+                continue
             }
-            guard sleeping else { continue }
+            guard let armedID else { continue }
             if fds[1].revents & Int16(POLLIN) != 0 {
                 var ticks: UInt64 = 0
                 let n = read(timerFD, &ticks, 8)
                 if n == 8 {
-                    finish(.deadline)
+                    finish(.deadline, id: armedID)
                 } else if n < 0 && errno == ECANCELED {
-                    finish(.clockChanged)
+                    finish(.clockChanged, id: armedID)
                 }
-                // EAGAIN: re-armed since poll returned; nothing to report.
+                // EAGAIN: nothing expired after all; poll again.
             } else if fds[2].revents & Int16(POLLIN) != 0 {
                 drain(wakeFD)
-                finish(.woken)
+                finish(.woken, id: armedID)
             }
         }
     }
@@ -230,8 +235,9 @@ final class SleeperCore: Sendable {
         case .arm(let deadline):
             let (seconds, nanoseconds) = Self.timespec(deadline)
             if clinux_timerfd_set_absolute_cancel_on_set(timerFD, seconds, nanoseconds) != 0 {
-                // Only an out-of-range time can fail here; report it as reached.
-                finish(.deadline)
+                // Only a time beyond the kernel's range can fail here: sleep on, until a
+                // wake-up or cancellation, rather than report a deadline that has not come.
+                disarm()
             }
         case .nothing:
             break
@@ -239,10 +245,12 @@ final class SleeperCore: Sendable {
         return false
     }
 
-    private func finish(_ reason: WallClockSleeper.WakeReason) {
+    /// Ends the armed request `id` (and no other) with `reason`.
+    private func finish(_ reason: WallClockSleeper.WakeReason, id: UInt64) {
         let continuation = state.withLock { state -> CheckedContinuation<WallClockSleeper.WakeReason, Never>? in
-            defer { state.request = nil }
-            return state.request?.continuation
+            guard let request = state.request, request.id == id else { return nil }
+            state.request = nil
+            return request.continuation
         }
         if reason != .deadline { disarm() }
         continuation?.resume(returning: reason)

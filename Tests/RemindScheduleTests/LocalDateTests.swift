@@ -97,4 +97,12 @@ import Testing
         #expect(autumn.instant(atMinute: 150, in: sydney) == instant("2025-04-05T15:30:00Z"))
         #expect(autumn.instant(atMinute: 210, in: sydney) == instant("2025-04-05T17:30:00Z"))
     }
+
+    @Test func localTimeParsesAndCodes() throws {
+        #expect(LocalTime("09:30") == LocalTime(hour: 9, minute: 30))
+        #expect(LocalTime("24:00") == nil && LocalTime("9:30") == nil && LocalTime("09:60") == nil)
+        let data = try JSONEncoder().encode([LocalTime(hour: 18)])
+        #expect(String(decoding: data, as: UTF8.self) == "[\"18:00\"]")
+        #expect(try JSONDecoder().decode([LocalTime].self, from: data) == [LocalTime(hour: 18)])
+    }
 }
