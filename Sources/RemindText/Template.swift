@@ -28,6 +28,8 @@ struct Template: Sendable {
     let tags: [Tag]
     /// Elements named by variables and sections (without `.`).
     let elements: Set<String>
+    /// ``elements``, sorted.
+    let sortedElements: [String]
     /// Elements that open a section or an inverted section.
     let sectionElements: Set<String>
     /// The fast renderer, when it renders exactly as `mustache` does (checked at load).
@@ -64,6 +66,7 @@ struct Template: Sendable {
             }
         }
         self.elements = elements
+        self.sortedElements = elements.sorted()
         self.sectionElements = sections
         self.compiled = CompiledTemplate(source: source, tags: tags).flatMap { [mustache] compiled in
             Self.agree(compiled, mustache, elements: elements, sections: sections.sorted()) ? compiled : nil

@@ -145,7 +145,7 @@ public struct TemplateSet: Sendable {
             if let first = own.first { blocking[name] = first }
             templates[name] = template
             let info = TemplateInfo(
-                name: name, kind: kind, variant: variant, elements: template.elements.sorted(),
+                name: name, kind: kind, variant: variant, elements: template.sortedElements,
                 worstCase: Self.worstCase(template, settings: settings, dropping: []),
                 worstCaseShortened: Self.worstCase(
                     template, settings: settings, dropping: Set(settings.shortenOrder)))
@@ -256,8 +256,9 @@ public struct TemplateSet: Sendable {
         guard let template = templates[name] else { throw missing(name) }
         if let problem = blocking[name] { throw problem }
         var values: [String: String] = [:]
+        values.reserveCapacity(template.sortedElements.count)
         var truncated: [String] = []
-        for element in template.elements.sorted() {
+        for element in template.sortedElements {
             guard let raw = fields[element] else { continue }
             var value = clean(raw)
             guard !value.isEmpty else { continue }
@@ -292,13 +293,12 @@ public struct TemplateSet: Sendable {
             }
         }
         guard settings.fits(length) else {
-            let measured = length
             throw TextError(
                 code: .tooLong,
-                message: "the text is \(measured.units) \(Self.unitName(measured)) in \(measured.segments) segment(s)"
+                message: "the text is \(length.units) \(Self.unitName(length)) in \(length.segments) segment(s)"
                     + (shortened.isEmpty ? "" : " after shortening \(shortened.joined(separator: ", "))")
                     + "; limit \(settings.maxLength) units in \(settings.maxSegments) segment(s)",
-                template: template.fileName, length: measured.units, limit: settings.maxLength)
+                template: template.fileName, length: length.units, limit: settings.maxLength)
         }
         guard !text.isEmpty else {
             throw TextError(code: .empty, message: "the text is empty", template: template.fileName)
