@@ -96,6 +96,7 @@ let package = Package(
         // MARK: Benchmarks (release builds only)
         .executableTarget(name: "ScheduleBenchmark", dependencies: ["RemindSchedule", "RemindCore"], path: "Benchmarks/Schedule",
                           exclude: ["README.md"]),
+        .executableTarget(name: "TextBenchmark", dependencies: ["RemindCore", "RemindText"], path: "Benchmarks/Text", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),

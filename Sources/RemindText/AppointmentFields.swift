@@ -32,11 +32,17 @@ public enum AppointmentFields {
         return fields
     }
 
-    /// One `DateFormatter` per date element, for one locale, time zone and set of patterns.
-    /// Formatting is serialised by a lock: `DateFormatter` is not documented as safe for
-    /// concurrent use on Linux.
+    /// One `DateFormatter` per date element, for one locale, time zone and set of patterns,
+    /// and the values of recent instants (an export has many appointments at the same
+    /// times). Formatting is serialised by a lock: `DateFormatter` is not documented as
+    /// safe for concurrent use on Linux.
     final class Formatters: Sendable {
-        private let formatters: Mutex<[(String, DateFormatter)]>
+        private struct State {
+            var formatters: [(String, DateFormatter)]
+            var recent: [Date: [String: String]] = [:]
+        }
+
+        private let state: Mutex<State>
 
         init(formats: DateFormats, locale: Locale, timeZone: TimeZone) {
             var list: [(String, DateFormatter)] = []
@@ -47,14 +53,17 @@ public enum AppointmentFields {
                 formatter.dateFormat = pattern
                 list.append((element, formatter))
             }
-            formatters = Mutex(list)
+            state = Mutex(State(formatters: list))
         }
 
         /// The value of every date element at `instant`.
         func format(_ instant: Date) -> [String: String] {
-            formatters.withLock { list in
+            state.withLock { state in
+                if let known = state.recent[instant] { return known }
                 var out: [String: String] = [:]
-                for (element, formatter) in list { out[element] = formatter.string(from: instant) }
+                for (element, formatter) in state.formatters { out[element] = formatter.string(from: instant) }
+                if state.recent.count >= 8192 { state.recent.removeAll(keepingCapacity: true) }
+                state.recent[instant] = out
                 return out
             }
         }

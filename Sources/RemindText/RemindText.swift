@@ -7,7 +7,9 @@
 // escaping, transliterates typographic characters to GSM-7, measures the result by the
 // GSM 03.38 rules (septets with the extension table, UCS-2 units, segments of 160/153
 // and 70/67) and, when the text is too long, shortens configured elements at a word
-// boundary in a set order.
+// boundary in a set order. swift-mustache parses every template and is the reference
+// renderer; a compiled form renders the common subset fast, and is used only when it
+// renders exactly as swift-mustache does for every combination of sections.
 //
 // What it does not touch: no file is written, no clock is read, nothing is logged;
 // the only I/O is reading the templates directory in `TemplateSet.init(directory:…)`.

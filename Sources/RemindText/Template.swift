@@ -14,6 +14,10 @@ struct Template: Sendable {
         var element: String
         /// The 1-based line of the tag's opening braces.
         var line: Int
+        /// The tag in the source, braces included.
+        var range: Range<String.Index>
+        /// Whether the name is wrapped in transforms (`uppercased(first_name)`).
+        var transformed: Bool
     }
 
     /// `appointment` or `appointment.location-north`.
@@ -24,8 +28,12 @@ struct Template: Sendable {
     let tags: [Tag]
     /// Elements named by variables and sections (without `.`).
     let elements: Set<String>
+    /// ``elements``, sorted.
+    let sortedElements: [String]
     /// Elements that open a section or an inverted section.
     let sectionElements: Set<String>
+    /// The fast renderer, when it renders exactly as `mustache` does (checked at load).
+    let compiled: CompiledTemplate?
 
     /// The pragma prepended to every template so `{{name}}` is not HTML-escaped. It
     /// stands alone on its line, so Mustache removes the line and lines stay as written
@@ -58,13 +66,39 @@ struct Template: Sendable {
             }
         }
         self.elements = elements
+        self.sortedElements = elements.sorted()
         self.sectionElements = sections
+        self.compiled = CompiledTemplate(source: source, tags: tags).flatMap { [mustache] compiled in
+            Self.agree(compiled, mustache, elements: elements, sections: sections.sorted()) ? compiled : nil
+        }
     }
 
     /// Renders with `fields` (empty values must already be removed so they count as
     /// absent in sections).
     func render(_ fields: [String: String]) -> String {
+        if let compiled { return compiled.render(fields) }
+        return mustache.render(fields)
+    }
+
+    /// Renders through swift-mustache even when a compiled template exists (the reference).
+    func renderWithMustache(_ fields: [String: String]) -> String {
         mustache.render(fields)
+    }
+
+    /// Whether the compiled template renders as swift-mustache does, for every combination
+    /// of section elements present and absent (at most 2¹⁰), with a distinct value per element.
+    private static func agree(
+        _ compiled: CompiledTemplate, _ mustache: MustacheTemplate, elements: Set<String>, sections: [String]
+    ) -> Bool {
+        guard sections.count <= 10 else { return false }
+        var all: [String: String] = [:]
+        for element in elements { all[element] = "[" + element + "]" }
+        for mask in 0..<(1 << sections.count) {
+            var fields = all
+            for (bit, element) in sections.enumerated() where mask & (1 << bit) == 0 { fields[element] = nil }
+            guard compiled.render(fields) == mustache.render(fields) else { return false }
+        }
+        return true
     }
 
     static func describe(_ error: any Error) -> String {
@@ -121,7 +155,9 @@ struct Template: Sendable {
             }
             guard let close = source[body...].firstRange(of: closer) else { break }
             let inner = source[body..<close.lowerBound]
-            tags.append(Tag(kind: kind, element: element(in: inner), line: line))
+            tags.append(Tag(
+                kind: kind, element: element(in: inner), line: line, range: open.lowerBound..<close.upperBound,
+                transformed: kind != .comment && inner.contains("(")))
             line += inner.reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             if case .unsupported("=") = kind { break }
             index = close.upperBound
@@ -141,9 +177,19 @@ struct Template: Sendable {
 
 extension Substring {
     func trimmingWhitespace() -> Substring {
+        // Fast path: ends that are ASCII and not whitespace (most values).
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+            !Self.asciiWhitespace(first), !Self.asciiWhitespace(last)
+        {
+            return self
+        }
         var s = self
         while let first = s.first, first.isWhitespace { s.removeFirst() }
         while let last = s.last, last.isWhitespace { s.removeLast() }
         return s
+    }
+
+    private static func asciiWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 }

@@ -45,6 +45,8 @@ public struct TemplateSet: Sendable {
     private let problems: [TextError]
     /// The first problem that makes a template unusable (unknown element, unsupported tag).
     private let blocking: [String: TextError]
+    /// `appointment.doctor`, `appointment.location`: the variant families that have templates.
+    private let families: Set<String>
 
     /// Loads every `*.mustache` file of `directory`.
     ///
@@ -117,16 +119,17 @@ public struct TemplateSet: Sendable {
                 continue
             }
             var own: [TextError] = []
-            var depth = 0
+            // Open sections, true for a (non-inverted) section: `{{.}}` needs one to name a value.
+            var open: [Bool] = []
             for tag in template.tags {
                 switch tag.kind {
                 case .section, .invertedSection:
-                    depth += 1
+                    open.append(tag.kind == .section)
                     if !allowed.contains(tag.element) { own.append(Self.unknown(tag, in: fileName)) }
                 case .close:
-                    depth -= 1
+                    _ = open.popLast()
                 case .variable:
-                    if tag.element == "." ? depth == 0 : !allowed.contains(tag.element) {
+                    if tag.element == "." ? !open.contains(true) : !allowed.contains(tag.element) {
                         own.append(Self.unknown(tag, in: fileName))
                     }
                 case .unsupported(let sigil):
@@ -142,7 +145,7 @@ public struct TemplateSet: Sendable {
             if let first = own.first { blocking[name] = first }
             templates[name] = template
             let info = TemplateInfo(
-                name: name, kind: kind, variant: variant, elements: template.elements.sorted(),
+                name: name, kind: kind, variant: variant, elements: template.sortedElements,
                 worstCase: Self.worstCase(template, settings: settings, dropping: []),
                 worstCaseShortened: Self.worstCase(
                     template, settings: settings, dropping: Set(settings.shortenOrder)))
@@ -163,6 +166,15 @@ public struct TemplateSet: Sendable {
         self.infos = infos
         self.problems = problems.sorted { ($0.template ?? "", $0.line ?? 0) < ($1.template ?? "", $1.line ?? 0) }
         self.blocking = blocking
+        var families = Set<String>()
+        for name in templates.keys {
+            for family in ["doctor", "location"] {
+                if case let (kind, variant?)? = Self.parseName(name), variant.hasPrefix(family + "-") {
+                    families.insert(kind.rawValue + "." + family)
+                }
+            }
+        }
+        self.families = families
     }
 
     /// Every problem of the set, in file and line order; empty when every template is good.
@@ -175,6 +187,9 @@ public struct TemplateSet: Sendable {
     /// Facts about a template that parsed, nil for an unknown name.
     public func info(_ name: String) -> TemplateInfo? { infos[name] }
 
+    /// Whether a template renders through the compiled fast path (for tests).
+    func isCompiled(_ name: String) -> Bool { templates[name]?.compiled != nil }
+
     /// Whether the kind has a base template.
     public func has(kind: MessageKind) -> Bool { templates[kind.rawValue] != nil }
 
@@ -182,7 +197,9 @@ public struct TemplateSet: Sendable {
     /// every run of other characters than a–z and 0–9 one `-`: `Dr O'Brien` → `dr-o-brien`,
     /// `North Sydney` → `north-sydney`.
     public static func slug(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded =
+            text.utf8.allSatisfy { $0 < 0x80 }
+            ? text.lowercased() : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         var out = ""
         var pendingDash = false
         for scalar in folded.unicodeScalars {
@@ -208,7 +225,7 @@ public struct TemplateSet: Sendable {
             guard templates[name] != nil else { throw missing(name) }
             return name
         }
-        for family in ["doctor", "location"] {
+        for family in ["doctor", "location"] where families.contains(kind.rawValue + "." + family) {
             if let value = fields[family] {
                 let slug = Self.slug(value)
                 if !slug.isEmpty, templates[kind.rawValue + "." + family + "-" + slug] != nil {
@@ -239,8 +256,9 @@ public struct TemplateSet: Sendable {
         guard let template = templates[name] else { throw missing(name) }
         if let problem = blocking[name] { throw problem }
         var values: [String: String] = [:]
+        values.reserveCapacity(template.sortedElements.count)
         var truncated: [String] = []
-        for element in template.elements.sorted() {
+        for element in template.sortedElements {
             guard let raw = fields[element] else { continue }
             var value = clean(raw)
             guard !value.isEmpty else { continue }
@@ -275,13 +293,12 @@ public struct TemplateSet: Sendable {
             }
         }
         guard settings.fits(length) else {
-            let measured = length
             throw TextError(
                 code: .tooLong,
-                message: "the text is \(measured.units) \(Self.unitName(measured)) in \(measured.segments) segment(s)"
+                message: "the text is \(length.units) \(Self.unitName(length)) in \(length.segments) segment(s)"
                     + (shortened.isEmpty ? "" : " after shortening \(shortened.joined(separator: ", "))")
                     + "; limit \(settings.maxLength) units in \(settings.maxSegments) segment(s)",
-                template: template.fileName, length: measured.units, limit: settings.maxLength)
+                template: template.fileName, length: length.units, limit: settings.maxLength)
         }
         guard !text.isEmpty else {
             throw TextError(code: .empty, message: "the text is empty", template: template.fileName)
@@ -344,7 +361,7 @@ public struct TemplateSet: Sendable {
         return TextError(
             code: .unknownElement,
             message: tag.element == "."
-                ? "{{.}} outside a section"
+                ? "{{.}} outside a section (it names the value of the section's element)"
                 : "unknown element {{\(tag.element)}} (\(known))",
             template: fileName, line: tag.line, element: tag.element)
     }

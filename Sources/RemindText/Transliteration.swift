@@ -49,7 +49,7 @@ public enum Transliteration {
             break
         }
         guard needsWork else { return text }
-        let composed = text.precomposedStringWithCanonicalMapping
+        let composed = isComposed(text) ? text : text.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         for scalar in composed.unicodeScalars {
             if let replacement = table[scalar] {
@@ -63,9 +63,13 @@ public enum Transliteration {
 
     /// `text` in canonical composition (NFC) only, for when transliteration is off.
     static func compose(_ text: String) -> String {
-        for byte in text.utf8 where byte >= 0x80 {
-            return text.precomposedStringWithCanonicalMapping
-        }
-        return text
+        isComposed(text) ? text : text.precomposedStringWithCanonicalMapping
+    }
+
+    /// True when `text` is certainly in NFC already: every scalar is below U+0300 (no
+    /// combining marks, no decomposable singletons there) or is replaced by the table.
+    /// Most names and templates pass, and skip the costly normalisation.
+    static func isComposed(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.value < 0x300 || table[$0] != nil }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import RemindCore
-import RemindText
+@testable import RemindText
 import Testing
 
 /// Every template in `spool.example/templates/` rendered against one sample appointment,
@@ -64,6 +64,7 @@ import Testing
         #expect(rendered.segments == 1)
         #expect(rendered.truncated.isEmpty && rendered.shortened.isEmpty)
         #expect(try #require(set.info(name)).worstCaseShortened.units <= 160)
+        #expect(set.isCompiled(name))  // the fast renderer, as the benchmark measures
     }
 
     @Test func theLocationVariantIsChosenByLocation() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import RemindCore
-import RemindText
+@testable import RemindText
 import Testing
 
 /// Loading, checking and choosing templates; rendering without HTML escaping.
@@ -34,22 +34,46 @@ import Testing
         #expect(set.validate().isEmpty)
         #expect(try set.render(kind: .birthday, fields: ["first_name": "ann", "doctor": "Dr Bo"]).text == "ANN, from Dr Bo!")
         #expect(try set.render(kind: .birthday, fields: ["first_name": "ann"]).text == "ANN!")
-        let outside = TemplateSet(sources: ["birthday": "Hi\n{{.}}"]).validate()
-        #expect(outside.map(\.code) == [.unknownElement])
-        #expect(outside.first?.line == 2)
+        let outside = TemplateSet(sources: ["birthday": "Hi\n{{.}}\n{{^doctor}}{{.}}{{/doctor}}"]).validate()
+        #expect(outside.map(\.code) == [.unknownElement, .unknownElement])
+        #expect(outside.map(\.line) == [2, 3])
     }
 
+    /// Templates the compiled renderer must render as swift-mustache does (it is used only
+    /// when it does): standalone section and comment lines, indentation, nesting, `{{.}}`.
     @Test(arguments: [
-        ("Hi {{first_name}\nbye", 1),
-        ("line one\nline two {{#doctor}}x{{/office}}", 2),
-        ("one\ntwo\nthree {{#doctor}} never closed", 3),
+        "Hi {{first_name}},\n{{#doctor}}\n  with {{doctor}}\n{{/doctor}}\n{{! a comment }}\nbye {{^doctor}}nobody{{/doctor}}\n",
+        "  {{#doctor}}  \nDr {{.}}{{#office}} in {{office}} ({{.}}){{/office}}\n  {{/doctor}}  \nend",
+        "{{#doctor}}{{/doctor}}\n{{#doctor}}x{{/doctor}} {{^office}}\n{{/office}}\n{{{first_name}}}{{&last_name}}",
+        "{{! only a comment (with parentheses) }}",
+        "a\n\t{{^office}}\t\n none\n{{/office}}",
     ])
-    func syntaxErrorNamesTheLine(_ source: String, _ line: Int) throws {
-        let errors = TemplateSet(sources: ["recall": source]).validate()
-        #expect(errors.count == 1)
-        #expect(errors.first?.code == .syntax)
-        #expect(errors.first?.template == "recall.mustache")
-        #expect(errors.first?.line == line)
+    func compiledRendererAgreesWithMustache(_ source: String) throws {
+        let template = try Template(name: "recall", fileName: "recall.mustache", source: source)
+        let compiled = try #require(template.compiled)
+        let elements = ["first_name", "last_name", "doctor", "office"]
+        for mask in 0..<(1 << elements.count) {
+            var fields: [String: String] = [:]
+            for (bit, element) in elements.enumerated() where mask & (1 << bit) != 0 {
+                fields[element] = "O'Brien & <\(bit)>"
+            }
+            #expect(compiled.render(fields) == template.renderWithMustache(fields), "\(fields)")
+        }
+        let set = TemplateSet(sources: ["recall": source])
+        #expect(set.isCompiled("recall"))
+    }
+
+    @Test func exactOutputOfStandaloneLines() throws {
+        let source = "Hi {{first_name}},\n{{#doctor}}\n  with {{doctor}}\n{{/doctor}}\n{{! note }}\nbye"
+        let set = TemplateSet(sources: ["recall": source])
+        #expect(set.isCompiled("recall"))
+        #expect(try set.render(kind: .recall, fields: ["first_name": "Ann", "doctor": "Dr Bo"]).text
+            == "Hi Ann,\n  with Dr Bo\nbye")
+        #expect(try set.render(kind: .recall, fields: ["first_name": "Ann"]).text == "Hi Ann,\nbye")
+        // Transforms are left to swift-mustache.
+        let transformed = TemplateSet(sources: ["recall": "{{uppercased(first_name)}}"])
+        #expect(!transformed.isCompiled("recall"))
+        #expect(try transformed.render(kind: .recall, fields: ["first_name": "ann"]).text == "ANN")
     }
 
     @Test(arguments: ["{{> footer}}", "{{< base}}{{/base}}", "{{$block}}x{{/block}}", "{{=<% %>=}}", "{{% CONTENT_TYPE: HTML }}"])
