@@ -89,6 +89,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: Benchmarks
+        .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
+
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
