@@ -109,9 +109,3 @@ struct AppointmentBuilder {
         }
     }
 }
-
-/// Why a row was rejected: a sentence without patient data.
-struct Rejection: Error, Hashable {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-}
