@@ -97,6 +97,7 @@ let package = Package(
         .executableTarget(name: "ScheduleBenchmark", dependencies: ["RemindSchedule", "RemindCore"], path: "Benchmarks/Schedule",
                           exclude: ["README.md"]),
         .executableTarget(name: "TextBenchmark", dependencies: ["RemindCore", "RemindText"], path: "Benchmarks/Text", exclude: ["README.md"]),
+        .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),

@@ -18,13 +18,13 @@ struct AppointmentBuilder {
         self.mapping = mapping
         var statusMap: [String: String] = [:]
         for (word, status) in mapping.statusMap {
-            statusMap[Self.statusKey(word)] = status.trimmingCharacters(in: .whitespaces).lowercased()
+            statusMap[Self.statusKey(word)] = status.trimmed.lowercased()
         }
         self.statusMap = statusMap
     }
 
     private static func statusKey(_ word: String) -> String {
-        word.trimmingCharacters(in: .whitespaces).lowercased()
+        word.trimmed.lowercased()
     }
 
     /// `value(field)` is nil when the row has no such column or key at all.
@@ -108,10 +108,4 @@ struct AppointmentBuilder {
                         + "(the clocks go forward over it)"))
         }
     }
-}
-
-/// Why a row was rejected: a sentence without patient data.
-struct Rejection: Error, Hashable {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
 }

@@ -1,54 +1,3 @@
-/// The field separator of a CSV file.
-public enum CSVDelimiter: String, Hashable, Sendable, CaseIterable {
-    case comma = ","
-    case semicolon = ";"
-    case tab = "\t"
-
-    var byte: UInt8 {
-        switch self {
-        case .comma: UInt8(ascii: ",")
-        case .semicolon: UInt8(ascii: ";")
-        case .tab: UInt8(ascii: "\t")
-        }
-    }
-
-    /// The delimiter that occurs most often outside quotes in the first non-blank line of
-    /// `text` (UTF-8); a comma when none occurs, and on a tie the first of tab, semicolon,
-    /// comma.
-    static func sniff(_ text: [UInt8]) -> CSVDelimiter {
-        var counts: [CSVDelimiter: Int] = [:]
-        var inQuotes = false
-        var sawContent = false
-        scan: for byte in text {
-            switch byte {
-            case UInt8(ascii: "\""):
-                inQuotes.toggle()
-                sawContent = true
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                if !inQuotes && sawContent { break scan }
-            case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"):
-                sawContent = true
-                if !inQuotes {
-                    let delimiter: CSVDelimiter =
-                        byte == UInt8(ascii: ",") ? .comma : byte == UInt8(ascii: ";") ? .semicolon : .tab
-                    counts[delimiter, default: 0] += 1
-                }
-            case UInt8(ascii: " "):
-                break
-            default:
-                sawContent = true
-            }
-        }
-        var best = CSVDelimiter.comma
-        var bestCount = 0
-        for candidate in [CSVDelimiter.tab, .semicolon, .comma] where counts[candidate, default: 0] > bestCount {
-            best = candidate
-            bestCount = counts[candidate, default: 0]
-        }
-        return best
-    }
-}
-
 /// Splits UTF-8 text into CSV records: RFC 4180 plus what real exports do.
 ///
 /// - Fields are separated by the delimiter; records end at CRLF, LF or a lone CR.
@@ -57,7 +6,8 @@ public enum CSVDelimiter: String, Hashable, Sendable, CaseIterable {
 ///   (`"a"b` reads `ab`); a `"` inside an unquoted field is an ordinary character.
 /// - Every record knows the physical line it starts on, counting every line break in
 ///   the file, those inside quoted fields included, so it is the line an editor shows.
-/// - Blank lines (nothing, or only spaces and tabs) are skipped.
+/// - Blank lines are skipped: nothing, only spaces and tabs, or only delimiters and
+///   spaces with no quotes (the `,,,,` rows spreadsheets leave behind).
 /// - A quoted field never closed is reported for the line its record starts on, and
 ///   reading resumes on the next physical line, so one stray quote costs one row.
 ///
@@ -94,7 +44,7 @@ struct CSVReader {
         return nil
     }
 
-    /// Reads one record from `index`; nil for a blank line.
+    /// Reads one record from `index`; nil for a blank line (no quotes, and every field empty).
     private mutating func readRecord() -> Record? {
         let startIndex = index
         let startLine = line
@@ -141,7 +91,6 @@ struct CSVReader {
             }
             fields.append(Self.trimmed(field))
             if index < text.count && text[index] == delimiter {
-                blank = false
                 index += 1
                 continue
             }

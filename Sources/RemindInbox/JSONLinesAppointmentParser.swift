@@ -21,6 +21,7 @@ public struct JSONLinesAppointmentParser: InputParser {
 
     public func parse(_ bytes: [UInt8], file: String) throws(InputError) -> ParsedInput {
         let builder = AppointmentBuilder(mapping: mapping)
+        var keys = KeyCache(columns: mapping.columns)
         var result = ParsedInput()
         var lineNumber = 0
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -35,7 +36,7 @@ public struct JSONLinesAppointmentParser: InputParser {
             while trimmedStart < trimmedEnd && Self.isSpace(bytes[trimmedStart]) { trimmedStart += 1 }
             if trimmedStart < trimmedEnd {
                 let position = SourcePosition(file: file, line: lineNumber)
-                switch parseLine(bytes[trimmedStart..<trimmedEnd], builder: builder) {
+                switch parseLine(bytes[trimmedStart..<trimmedEnd], builder: builder, keys: &keys) {
                 case .success(let appointment):
                     result.records.append(ParsedAppointment(position: position, appointment: appointment))
                 case .failure(let rejection):
@@ -49,7 +50,24 @@ public struct JSONLinesAppointmentParser: InputParser {
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
 
-    private func parseLine(_ line: ArraySlice<UInt8>, builder: AppointmentBuilder) -> Result<Appointment, Rejection> {
+    /// The field of each key seen so far in a file (lines repeat their keys).
+    struct KeyCache {
+        let columns: AppointmentColumns
+        private var known: [String: AppointmentColumns.Lookup?] = [:]
+
+        init(columns: AppointmentColumns) { self.columns = columns }
+
+        mutating func lookup(_ key: String) -> AppointmentColumns.Lookup? {
+            if let found = known[key] { return found }
+            let found = columns.lookup(key)
+            known[key] = found
+            return found
+        }
+    }
+
+    private func parseLine(
+        _ line: ArraySlice<UInt8>, builder: AppointmentBuilder, keys: inout KeyCache
+    ) -> Result<Appointment, Rejection> {
         guard String(validating: line, as: UTF8.self) != nil else {
             return .failure(Rejection("the line is not valid UTF-8"))
         }
@@ -64,9 +82,11 @@ public struct JSONLinesAppointmentParser: InputParser {
         }
         // Pick each field's key by preference, as for CSV headers.
         var best: [AppointmentField: (key: String, rank: Int)] = [:]
-        for key in dictionary.keys.sorted() {
-            guard let found = mapping.columns.lookup(key) else { continue }
-            if let current = best[found.field], current.rank <= found.rank { continue }
+        for key in dictionary.keys {
+            guard let found = keys.lookup(key) else { continue }
+            if let current = best[found.field], current.rank < found.rank || (current.rank == found.rank && current.key < key) {
+                continue
+            }
             best[found.field] = (key, found.rank)
         }
         if best[.start] != nil {
@@ -80,7 +100,7 @@ public struct JSONLinesAppointmentParser: InputParser {
                 return .failure(Rejection("field \(choice.key) is not a string or number"))
             }
             values[field] = AppointmentBuilder.Value(
-                label: "field \(choice.key)", text: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                label: "field \(choice.key)", text: text.trimmed)
         }
         let used = Set(best.values.map(\.key))
         var extra: [String: String] = [:]

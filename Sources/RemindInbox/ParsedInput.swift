@@ -1,16 +1,5 @@
 public import RemindCore
 
-/// One appointment read from an input file, with where it came from.
-public struct ParsedAppointment: Hashable, Sendable {
-    public var position: SourcePosition
-    public var appointment: Appointment
-
-    public init(position: SourcePosition, appointment: Appointment) {
-        self.position = position
-        self.appointment = appointment
-    }
-}
-
 /// What a parser made of one input file: the good records and the rejected rows, each in
 /// file order. A bad row never stops the rest: it becomes a rejection and parsing goes on.
 public struct ParsedInput: Hashable, Sendable {
