@@ -113,7 +113,7 @@ let package = Package(
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
-        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting"]),
+        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore"]),
     ]
 )

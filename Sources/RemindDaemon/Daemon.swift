@@ -7,6 +7,7 @@ import RemindSchedule
 import RemindSpool
 import ServiceLifecycle
 import SystemdKit
+import UnixSignals
 
 /// The composition root: configuration → services → run until SIGTERM.
 public enum Daemon {
@@ -63,9 +64,10 @@ public enum Daemon {
 
         _ = try? notifier.ready()
         await engine.statusChanged()
+        let startStatus = await engine.statusLine()
         logger.info("remindd started", metadata: [
             LogKey.messageID: "\(EventID.started.rawValue)", LogKey.path: "\(config.spool.root)",
-            LogKey.provider: "\(provider.name)", "status": "\(await engine.statusLine())",
+            LogKey.provider: "\(provider.name)", "status": "\(startStatus)",
         ])
 
         let group = ServiceGroup(configuration: .init(
@@ -85,7 +87,8 @@ public enum Daemon {
             logger.error("remindd stopped on an error", metadata: [LogKey.error: "\(error)"])
             return DaemonExit.softwareError
         }
-        logger.info("remindd stopped", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)", "status": "\(await engine.statusLine())"])
+        let endStatus = await engine.statusLine()
+        logger.info("remindd stopped", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)", "status": "\(endStatus)"])
         return DaemonExit.success
     }
 
