@@ -32,6 +32,10 @@ import Testing
             }
             #expect(h.files(in: "queued").count == 3)
             #expect(h.files(in: "archive").count == 1)
+            let ctl = try RemindctlTests.remindctl(["status", "--config", h.config])
+            #expect(ctl.status == 0, "\(ctl.stderr)")
+            #expect(ctl.stdout.contains("remindd is running"))
+            #expect(ctl.stdout.contains("queued 3"))
 
             try await sandbox.waitUntil("three messages in the outbox", timeout: .seconds(90), interval: .milliseconds(100)) {
                 try h.outboxFiles().count == 3
