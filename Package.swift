@@ -84,13 +84,18 @@ let package = Package(
             "RemindDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // A tiny process for SystemdKitTests to run under the sandbox's real systemd.
+        .executableTarget(name: "journal-probe", dependencies: [
+            "SystemdKit",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "remindctl", dependencies: [
             "RemindCore", "RemindConfig", "RemindControl", "RemindSpool", "RemindText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Tests (one target per module)
-        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),
+        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
         .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig"]),
@@ -103,7 +108,9 @@ let package = Package(
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
         .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "SandboxSupport"]),
+        // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
+        .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
     ]
 )
 
