@@ -19,19 +19,32 @@ public enum LogTarget: Sendable, Hashable {
     public func resolved() -> LogTarget {
         switch self {
         case .journal, .console: self
-        case .auto: Self.stderrIsJournal() && Self.journalSocketExists() ? .journal : .console
+        case .auto:
+            Self.decide(
+                journalStream: getenv("JOURNAL_STREAM").map { String(cString: $0) },
+                stderrIdentity: Self.stderrIdentity(), journalSocketExists: Self.journalSocketExists())
         }
+    }
+
+    /// The decision behind ``resolved()`` for `.auto`, without looking at the process:
+    /// `.journal` only when `journalStream` (`$JOURNAL_STREAM`, `DEVICE:INODE` in decimal)
+    /// names `stderrIdentity` and the journal socket exists.
+    public static func decide(
+        journalStream: String?, stderrIdentity: (device: UInt64, inode: UInt64)?, journalSocketExists: Bool
+    ) -> LogTarget {
+        guard journalSocketExists, let journalStream, let stderrIdentity,
+            let (device, inode) = parseJournalStream(journalStream)
+        else { return .console }
+        return device == stderrIdentity.device && inode == stderrIdentity.inode ? .journal : .console
     }
 
     /// The journal's native-protocol socket.
     public static let journalSocketPath = "/run/systemd/journal/socket"
 
-    static func stderrIsJournal() -> Bool {
-        guard let value = getenv("JOURNAL_STREAM") else { return false }
-        guard let (device, inode) = parseJournalStream(String(cString: value)) else { return false }
+    static func stderrIdentity() -> (device: UInt64, inode: UInt64)? {
         var info = stat()
-        guard fstat(STDERR_FILENO, &info) == 0 else { return false }
-        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+        guard fstat(STDERR_FILENO, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 
     /// `$JOURNAL_STREAM` is `DEVICE:INODE`, both decimal.

@@ -4,7 +4,7 @@
 // It logs a fixed set of entries through JournalLogHandler (every level, mapped metadata
 // keys, a multi-line message), reads the credential `probe-secret` (logging only its
 // length), sends STATUS= and READY=1, then waits: SIGHUP → RELOADING=1 … READY=1,
-// SIGTERM → STOPPING=1 and exit 0. It touches no files. It exits 1 when a notification
+// SIGTERM → STOPPING=1 and exit 0 (`--exit-after-ready`: exit 0 after READY=1). It touches no files. It exits 1 when a notification
 // fails.
 import Logging
 import SystemdKit
@@ -53,6 +53,7 @@ for level in Logger.Level.allCases {
 }
 notify { try notifier.status("probing: entries written") }
 notify { try notifier.ready() }
+if CommandLine.arguments.contains("--exit-after-ready") { exit(0) }
 
 while true {
     var received: Int32 = 0
@@ -63,6 +64,7 @@ while true {
         notify { try notifier.extendTimeout(.seconds(5)) }
         notify { try notifier.status("reloaded") }
         notify { try notifier.ready() }
+if CommandLine.arguments.contains("--exit-after-ready") { exit(0) }
     } else {
         notify { try notifier.stopping() }
         logger.notice("stopping", metadata: ["message_id": "3c4d5e6f7a8b40919203a4b5c6d7e8f9"])

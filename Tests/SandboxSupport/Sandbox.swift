@@ -116,7 +116,18 @@ public struct Sandbox: Sendable {
             sandbox.down()
             throw SandboxError(code: .commandFailed, message: "systemd-sandbox up printed no PID: \(result.stdout)")
         }
-        return Sandbox(stateDirectory: state, workDirectory: work, systemdPID: pid)
+        let sandbox = Sandbox(stateDirectory: state, workDirectory: work, systemdPID: pid)
+        // The tool makes / private inside the sandbox, so systemd's per-unit credential
+        // mounts (built in a child namespace, then moved to /run/credentials/UNIT) never
+        // propagate back and $CREDENTIALS_DIRECTORY stays empty. Making the sandbox's own
+        // /run tmpfs shared fixes that; the host is not a peer of it, so nothing leaks out.
+        do {
+            try await sandbox.run(["mount", "--make-rshared", "/run"])
+        } catch {
+            sandbox.down()
+            throw error
+        }
+        return sandbox
     }
 
     /// Boots a sandbox, runs `body` with it, and always tears it down, also when `body` throws.
@@ -203,8 +214,42 @@ public struct Sandbox: Sendable {
     /// values) has its values joined with a newline.
     public func journalJSON(_ unit: String, _ matches: [String] = []) async throws -> [[String: String]] {
         try await run(["journalctl", "--sync"])
-        let out = try await run(["journalctl", "-u", unit, "-o", "json", "--all", "--no-pager"] + matches)
+        return try await journalJSON(matching: ["-u", unit] + matches)
+    }
+
+    /// All journal entries that match `matches` (journalctl arguments such as
+    /// `SYSLOG_IDENTIFIER=remindd`), as ``journalJSON(_:_:)`` returns them. Use it for
+    /// entries of a process that exited right after logging: journald may not manage to
+    /// attribute those to their unit.
+    public func journalJSON(matching matches: [String]) async throws -> [[String: String]] {
+        try await run(["journalctl", "--sync"])
+        let out = try await run(["journalctl", "-o", "json", "--all", "--no-pager"] + matches)
         return try Self.parseJournalJSON(out)
+    }
+
+    /// Runs `argv` on the host (not in the sandbox), with `environment` as its whole
+    /// environment when given, and returns its exit status and output. For test helpers
+    /// that must run outside systemd.
+    public static func runOnHost(
+        _ argv: [String], environment: [String: String]? = nil
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        precondition(!argv.isEmpty, "runOnHost needs a command")
+        let outputs = try scratchDirectory("host")
+        defer { try? FileManager.default.removeItem(atPath: outputs) }
+        let outPath = outputs + "/stdout", errPath = outputs + "/stderr"
+        var command = argv
+        if let environment {
+            command = ["/usr/bin/env", "-i"] + environment.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value } + argv
+        }
+        let pid = try spawn(command, stdout: outPath, stderr: errPath)
+        let status: Int32 = await withCheckedContinuation { continuation in
+            let waiter = Thread { continuation.resume(returning: waitForExit(pid)) }
+            waiter.name = "sandbox-wait"
+            waiter.start()
+        }
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (status, stdout, stderr)
     }
 
     /// Parses `journalctl -o json` output (one JSON object per line) into string values
