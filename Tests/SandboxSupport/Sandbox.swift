@@ -347,7 +347,7 @@ public struct Sandbox: Sendable {
         return (status, stdout, stderr)
     }
 
-    /// Starts `argv` with stdin from /dev/null, stdout and stderr into files (or /dev/null),
+    /// Starts `argv` (searched in `$PATH`) with stdin from /dev/null, stdout and stderr into files (or /dev/null),
     /// default signal handling and an empty signal mask (the test runner's must not leak
     /// into the sandbox's processes). Foundation's `Process` is not used: on this toolchain
     /// its termination handler did not always fire, leaving the test hanging.
@@ -374,7 +374,7 @@ public struct Sandbox: Sendable {
         cArgs.append(nil)
         defer { for arg in cArgs { free(arg) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
+        let result = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ)
         guard result == 0 else {
             throw SandboxError(
                 code: .commandFailed, message: "cannot start \(argv[0]): \(String(cString: strerror(result)))")
