@@ -39,6 +39,7 @@ public struct SystemdError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The `errno` of the failing call, when there is one.
     public var errno: Int32?
 
+    /// Creates an error; `message` must not contain a credential's value.
     public init(code: Code, message: String, path: String? = nil, errno: Int32? = nil) {
         self.code = code
         self.message = message

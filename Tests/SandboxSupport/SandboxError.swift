@@ -25,9 +25,12 @@ public struct SandboxError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String { base.rawValue }
     }
 
+    /// What went wrong.
     public var code: Code
+    /// What happened, with the command and its stderr where there is one.
     public var message: String
 
+    /// Creates an error.
     public init(code: Code, message: String) {
         self.code = code
         self.message = message
