@@ -88,6 +88,11 @@ let package = Package(
             "RemindDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // A tiny process for SystemdKitTests to run under the sandbox's real systemd.
+        .executableTarget(name: "journal-probe", dependencies: [
+            "SystemdKit",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "remindctl", dependencies: [
             "RemindCore", "RemindConfig", "RemindControl", "RemindSpool", "RemindText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,7 +105,7 @@ let package = Package(
         .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
 
         // MARK: Tests (one target per module)
-        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit"]),
+        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
         .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig"]),
@@ -114,7 +119,9 @@ let package = Package(
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
         .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "SandboxSupport"]),
+        // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
+        .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
     ]
 )
 
