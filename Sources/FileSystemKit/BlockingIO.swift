@@ -6,7 +6,7 @@ public final class BlockingIO: Sendable {
     private let queue: DispatchQueue
 
     public init(label: String) {
-        queue = DispatchQueue(label: label, qos: .utility)
+        queue = DispatchQueue(label: label)
     }
 
     /// Runs `body` on the I/O thread and returns its result (or rethrows its error).

@@ -29,16 +29,20 @@ public struct ControlServer: Sendable {
             }
         chmod(path, mode_t(mode))
         defer { unlink(path) }
-        try await withTaskCancellationHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await channel.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await serve(connection) }
+        do {
+            try await withTaskCancellationHandler {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await channel.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await serve(connection) }
+                        }
                     }
                 }
+            } onCancel: {
+                channel.channel.close(promise: nil)
             }
-        } onCancel: {
-            channel.channel.close(promise: nil)
+        } catch where Task.isCancelled {
+            // Closing the listening socket on cancellation ends the loop with an error: that is the normal way out.
         }
     }
 

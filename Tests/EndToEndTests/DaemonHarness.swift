@@ -54,7 +54,9 @@ struct DaemonHarness {
             ExecStart=\(try Sandbox.product("remindd")) --config \(h.config)
             User=
             Group=
+            ReadWritePaths=
             ReadWritePaths=\(root)
+            LoadCredential=
             \(extraDropIn)
             """)
         return h

@@ -105,8 +105,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let source = unit.contains("@") ? "remindd@.service" : unit
         let text = try String(contentsOfFile: Self.directory + "/" + source, encoding: .utf8)
-        #expect(text.contains("ExecStart=/usr/bin/remindd --config /etc/remindd/"))
-        try text.replacingOccurrences(of: "ExecStart=/usr/bin/remindd", with: "ExecStart=/bin/true")
+        #expect(text.contains("ExecStart=/usr/sbin/remindd --config /etc/remindd/"))
+        try text.replacingOccurrences(of: "ExecStart=/usr/sbin/remindd", with: "ExecStart=/bin/true")
             .write(toFile: copy + "/" + source, atomically: true, encoding: .utf8)
         let result = try await Sandbox.runOnHost(["systemd-analyze", "verify", "--man=no", copy + "/" + unit])
         #expect(result.status == 0)
