@@ -22,12 +22,15 @@ public struct ControlServer: Sendable {
     public func run(mode: UInt32 = 0o660) async throws {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
+            .bind(unixDomainSocketPath: path + ".new", cleanupExistingSocketFile: true) { child in
                 child.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
                 }
             }
-        chmod(path, mode_t(mode))
+        // Bound under a temporary name, given its mode, then renamed: the socket never
+        // appears at `path` with looser permissions.
+        chmod(path + ".new", mode_t(mode))
+        rename(path + ".new", path)
         defer { unlink(path) }
         do {
             try await withTaskCancellationHandler {
