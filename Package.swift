@@ -118,7 +118,11 @@ let package = Package(
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
-        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText"]),
+        .testTarget(name: "RemindDaemonTests", dependencies: [
+            "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
+            "RemindDelivery", "RemindSchedule", "SystemdKit",
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "SandboxSupport"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
         .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
