@@ -94,7 +94,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "remindctl", dependencies: [
-            "RemindCore", "RemindConfig", "RemindControl", "RemindSpool", "RemindText",
+            "RemindCore", "RemindConfig", "RemindControl", "RemindInbox", "RemindSpool", "RemindText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
