@@ -61,7 +61,7 @@ public struct Configuration: Sendable, Hashable {
         public var templates: String = "/etc/remindd/templates"
         /// Longest message allowed (in GSM-7 septets or UCS-2 units).
         public var maxLength: Int = 160
-        public var maxSegments: Int = 1
+        public var maxSegments: Int = 3
         public var transliterate: Bool = true
         public var dateFormat: String = "EEE d MMM"
         public var timeFormat: String = "h:mm a"

@@ -74,3 +74,39 @@ import Testing
         #expect((try? PhoneNormalizer(countryCode: "61").normalize(raw).get()) == nil)
     }
 }
+
+/// The message files in `spool.example/` must say what remindd would really write.
+@Suite struct SpoolExampleTextTests {
+    @Test func exampleMessagesMatchTheExampleTemplateRenderingOfTheArchivedExport() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example").standardizedFileURL.path
+        var config = try Configuration.parse("""
+            [practice]
+            name = "Harbour Dental"
+            phone = "02 9999 0000"
+            time_zone = "Australia/Sydney"
+            [input]
+            source = "pracsoft"
+            """, file: example + "/remindd.toml")
+        config.text.templates = example + "/templates"
+        let settings = try RuntimeSettings.build(config)
+        let archive = try FileManager.default.contentsOfDirectory(atPath: example + "/archive").first { $0.hasSuffix(".csv") }!
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: example + "/archive/" + archive)))
+        let created = Date(timeIntervalSince1970: 1_795_420_805)  // 2026-11-23T08:00:05Z
+        let prepared = try settings.pipeline.prepare(bytes, file: "appointments-2026-11-23.csv", now: created).get()
+        #expect(prepared.rejections.map(\.position.line) == [7], "A-1006 has no usable number; \(prepared.candidates.count) candidates, \(prepared.skipped) skipped")
+        var checked = 0
+        for state in MessageState.allCases {
+            for name in try FileManager.default.contentsOfDirectory(atPath: example + "/" + state.rawValue) where !name.hasPrefix(".") {
+                let path = example + "/" + state.rawValue + "/" + name
+                let message = try MessageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+                guard let candidate = prepared.candidates.first(where: { $0.key == message.key }) else { continue }
+                #expect(message.text == candidate.text, "\(state.rawValue)/\(name)")
+                #expect(message.recipient == candidate.recipient)
+                #expect(message.appointmentStart == candidate.appointmentStart)
+                #expect(message.due == candidate.due)
+                checked += 1
+            }
+        }
+        #expect(checked == 4)  // queued, held, active, deferred come from this export (cancelled A-1003 was withdrawn)
+    }
+}
