@@ -1,5 +1,6 @@
 public import Foundation
 public import RemindCore
+public import RemindSchedule
 
 /// Everything remindd reads from its configuration file, validated.
 public struct Configuration: Sendable, Hashable {
@@ -71,10 +72,29 @@ public struct Configuration: Sendable, Hashable {
         public var fieldLimits: [String: Int] = [:]
     }
 
+    /// One reminder of an appointment: a stable name (part of the message key) and when.
+    public struct Reminder: Sendable, Hashable {
+        public var name: String
+        public var rule: ReminderRule
+
+        public init(name: String, rule: ReminderRule) {
+            self.name = name
+            self.rule = rule
+        }
+    }
+
     public struct ScheduleSettings: Sendable, Hashable {
         public init() {}
-        /// Reminders are due this long before the appointment.
+        /// Reminders are due this long before the appointment (the single reminder
+        /// `reminder` when `reminders` is not set).
         public var lead: Duration = .seconds(86400)
+        /// Several reminders per appointment, each its own message (overrides `lead`).
+        public var reminders: [Reminder]?
+
+        /// The reminders in force: `reminders`, or one named `reminder` at `lead`.
+        public var effectiveReminders: [Reminder] {
+            reminders ?? [Reminder(name: "reminder", rule: .before(lead))]
+        }
         /// At most one release every `stagger`; zero sends at once.
         public var stagger: Duration = .seconds(60)
         public var windows: [DeliveryWindow] = (1...5).map { DeliveryWindow(weekday: $0, startMinute: 9 * 60, endMinute: 17 * 60) }

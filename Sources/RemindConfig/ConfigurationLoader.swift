@@ -1,6 +1,7 @@
 import Foundation
 import RemindCore
 import RemindInbox
+import RemindSchedule
 import TOMLKit
 
 extension Configuration {
@@ -134,8 +135,9 @@ struct Reader {
                 } else { problem("templates.field_limits", "must be a table of element = length") }
             }
         }
-        if let t = section(root, "schedule", known: ["lead", "stagger", "windows", "drain_warning"]) {
+        if let t = section(root, "schedule", known: ["lead", "reminders", "stagger", "windows", "drain_warning"]) {
             if let d = duration(t, "schedule", "lead") { c.schedule.lead = d }
+            if let r = t["reminders"] { c.schedule.reminders = reminders(r) }
             if let d = duration(t, "schedule", "stagger") { c.schedule.stagger = d }
             if let d = duration(t, "schedule", "drain_warning") { c.schedule.drainWarning = d }
             if let list = strings(t, "schedule", "windows") {
@@ -201,6 +203,55 @@ struct Reader {
         guard let p = string(t, s, k) else { return nil }
         if p.isEmpty { problem("\(s).\(k)", "must not be empty"); return nil }
         return p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: base + "/")).standardizedFileURL.path
+    }
+
+    /// `reminders = [{ name = "day-before", before = "1d" }, { name = "same-day", before = "3h", latest = "1h" },
+    /// { name = "evening", days_before = 1, at = "18:00" }, { name = "welcome", on_arrival = true },
+    /// { name = "follow-up", after_arrival = "10m" }]`
+    mutating func reminders(_ value: any TOMLValueConvertible) -> [Configuration.Reminder]? {
+        guard let array = value.array else { problem("schedule.reminders", "must be an array of tables like { name = \"day-before\", before = \"1d\" }"); return nil }
+        var out: [Configuration.Reminder] = []
+        for (i, item) in array.enumerated() {
+            let key = "schedule.reminders[\(i)]"
+            guard let t = item.table else { problem(key, "must be a table like { name = \"day-before\", before = \"1d\" }"); continue }
+            let known = ["name", "before", "latest", "days_before", "at", "on_arrival", "after_arrival"]
+            for k in t.keys where !known.contains(k) { problem("\(key).\(k)", "unknown key (known: \(known.joined(separator: ", ")))") }
+            guard let name = t["name"]?.string, !name.isEmpty, !name.contains("/"), !name.contains(" ") else {
+                problem("\(key).name", "required: a short stable name without spaces or '/' (it is part of each message's key)")
+                continue
+            }
+            if out.contains(where: { $0.name == name }) { problem("\(key).name", "'\(name)' is used twice"); continue }
+            var latest: Duration?
+            if let l = t["latest"] {
+                guard let s = l.string, let d = DurationText.parse(s) else { problem("\(key).latest", "must be a duration (like 1h)"); continue }
+                latest = d
+            }
+            let kinds = ["before", "days_before", "on_arrival", "after_arrival"].filter { t[$0] != nil }
+            guard kinds.count == 1 else { problem(key, "needs exactly one of before, days_before, on_arrival, after_arrival"); continue }
+            switch kinds[0] {
+            case "before":
+                guard let s = t["before"]?.string, let d = DurationText.parse(s), d > .zero else { problem("\(key).before", "must be a positive duration (like 2d or 3h)"); continue }
+                if let latest, latest >= d { problem("\(key).latest", "must be less than before (\(DurationText.format(d)))"); continue }
+                out.append(.init(name: name, rule: .before(d, latest: latest)))
+            case "days_before":
+                guard let n = t["days_before"]?.int, (1...60).contains(n) else { problem("\(key).days_before", "must be a whole number of days, 1 to 60"); continue }
+                var at: LocalTime?
+                if let a = t["at"] {
+                    guard let s = a.string, let lt = LocalTime(s) else { problem("\(key).at", "must be a local time like 18:00"); continue }
+                    at = lt
+                }
+                if let latest, latest >= .seconds(Int64(n) * 86400) { problem("\(key).latest", "must be less than the days before"); continue }
+                out.append(.init(name: name, rule: .daysBefore(n, at: at, latest: latest)))
+            case "on_arrival":
+                guard t["on_arrival"]?.bool == true else { problem("\(key).on_arrival", "must be true"); continue }
+                out.append(.init(name: name, rule: .onArrival))
+            default:
+                guard let s = t["after_arrival"]?.string, let d = DurationText.parse(s) else { problem("\(key).after_arrival", "must be a duration (like 10m)"); continue }
+                out.append(.init(name: name, rule: .afterArrival(d)))
+            }
+        }
+        if out.isEmpty && problems.isEmpty { problem("schedule.reminders", "must name at least one reminder") }
+        return out
     }
 
     mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> String? {

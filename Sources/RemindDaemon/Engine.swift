@@ -24,13 +24,15 @@ actor Engine {
     let sleeper: WallClockSleeper
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
-    private var scheduler: ReleaseScheduler
+    private(set) var scheduler: ReleaseScheduler
 
     // Status and counters
     private var sentToday = 0
     private var failedToday = 0
     private var countingDay: LocalDate
-    private var problem: String?
+    /// Current problems by area (`ingest`, `provider`, `backlog`), shown in STATUS=.
+    private var problems: [String: String] = [:]
+    var backlogWarning: Bool { problems["backlog"] != nil }
     private var lastStatusLine = ""
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
     private var statusDirty = false
@@ -154,7 +156,8 @@ actor Engine {
                     log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
                 }
             }
-            if problem?.hasPrefix("ingest stopped") == true { problem = nil }
+            problems["ingest"] = nil
+            checkBacklog()
             log(.inputIngested, .info, "inbox file ingested", [
                 LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(queued.count)",
                 "rows_rejected": "\(prepared.rejections.count)", "unchanged": "\(plan.unchanged + plan.alreadyHandled)",
@@ -169,7 +172,7 @@ actor Engine {
 
     private func reportSpoolError(_ error: any Error, file: String) {
         let diskFull = (error as? SpoolError)?.isDiskFull == true
-        problem = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
+        problems["ingest"] = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
         log(.spoolError, .error, diskFull ? "disk full; ingest stopped, the input stays where it is" : "spool error; the input stays where it is",
             [LogKey.inboxFile: "\(file)", LogKey.error: "\(error)"])
         statusChanged()
@@ -214,7 +217,7 @@ actor Engine {
             let result = try await provider.send(outgoing)
             try await withSpool { _ = try $0.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(result.reference)") }
             sentToday += 1
-            if problem?.hasPrefix("provider") == true { problem = nil }
+            problems["provider"] = nil
             log(.messageSent, .info, "message sent", [
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
                 LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
@@ -235,7 +238,7 @@ actor Engine {
             do {
                 try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "retry=\(Timestamp.format(retryAt)) reason=\(error.message)") }
                 scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind))
-                problem = "provider \(provider.name) failing"
+                problems["provider"] = "provider \(provider.name) failing"
                 log(.messageDeferred, .warning, "message deferred after a temporary failure", [
                     LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "deferred",
                     LogKey.reason: "\(error.message)", LogKey.due: "\(Timestamp.format(retryAt))",
@@ -275,9 +278,16 @@ actor Engine {
         }
         settings = new
         scheduler.reconfigure(calendar: new.calendar, stagger: new.config.schedule.stagger)
+        checkBacklog()
         sleeper.wake()
         statusChanged()
         return nil
+    }
+
+    func setProblem(_ area: String, _ text: String?) {
+        guard problems[area] != text else { return }
+        problems[area] = text
+        statusChanged()
     }
 
     // MARK: Health
@@ -347,7 +357,7 @@ actor Engine {
         parts.append("failed today \(failedToday)")
         if let uncertain = counts[.uncertain], uncertain > 0 { parts.append("uncertain \(uncertain)") }
         var line = parts.joined(separator: ", ")
-        if let problem { line += "; " + problem }
+        if !problems.isEmpty { line += "; " + problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; ") }
         return line
     }
 
@@ -356,7 +366,9 @@ actor Engine {
             startedAt: startedAt,
             counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             nextRelease: scheduler.nextReleaseTime(now: Date()),
-            sentToday: sentToday, failedToday: failedToday, problem: problem, line: statusLine())
+            sentToday: sentToday, failedToday: failedToday,
+            problem: problems.isEmpty ? nil : problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "),
+            line: statusLine())
     }
 
     static func localTime(_ date: Date, _ tz: TimeZone) -> String {

@@ -157,7 +157,9 @@ public final class Spool: @unchecked Sendable {
                 plan.add.append(candidate)
                 continue
             }
-            if Self.sameSecond(existing.appointmentStart, candidate.appointmentStart) && Self.sameSecond(existing.due, candidate.due) {
+            // Same appointment time: unchanged (its due time may differ for arrival-based rules or
+            // a changed lead; the first one stands, so a re-export never moves or duplicates it).
+            if Self.sameSecond(existing.appointmentStart, candidate.appointmentStart) {
                 if existing.state.isPending { plan.unchanged += 1 } else { plan.alreadyHandled += 1 }
                 continue
             }

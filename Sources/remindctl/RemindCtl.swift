@@ -9,7 +9,7 @@ struct RemindCtl: AsyncParsableCommand {
         commandName: "remindctl",
         abstract: "Inspect and steer remindd, the SMS reminder daemon.",
         discussion: "See remindctl(1). Exit status: 0 success, 1 failure, 3 daemon not running (status).",
-        subcommands: [Status.self, CheckConfig.self, Preview.self])
+        subcommands: [Status.self, Forecast.self, CheckConfig.self, Preview.self])
 }
 
 /// Options every subcommand shares.

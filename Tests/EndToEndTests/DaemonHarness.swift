@@ -17,8 +17,8 @@ struct DaemonHarness {
     /// - Parameter configuration: extra TOML appended to a config whose windows are open
     ///   all week (unless `windows` is given) and whose stagger is `stagger`.
     static func make(
-        _ sandbox: Sandbox, unit: String = "remindd.service", stagger: String = "2s",
-        windows: [String] = ["mon-sun 00:00-24:00"], extraDropIn: String = ""
+        _ sandbox: Sandbox, unit: String = "remindd.service", stagger: String = "2s", lead: String = "1d",
+        windows: [String] = ["mon-sun 00:00-24:00"], drainWarning: String = "2d", extraDropIn: String = ""
     ) async throws -> DaemonHarness {
         let root = try Sandbox.scratchDirectory("e2e")
         let h = DaemonHarness(sandbox: sandbox, root: root, unit: unit)
@@ -39,9 +39,10 @@ struct DaemonHarness {
             [templates]
             directory = "\(root)/templates"
             [schedule]
-            lead = "1d"
+            lead = "\(lead)"
             stagger = "\(stagger)"
             windows = [\(windows.map { "\"\($0)\"" }.joined(separator: ", "))]
+            drain_warning = "\(drainWarning)"
             [control]
             socket = "\(root)/control.sock"
             [log]

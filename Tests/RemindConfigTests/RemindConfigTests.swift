@@ -1,6 +1,7 @@
 import Foundation
 import RemindConfig
 import RemindCore
+import RemindSchedule
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -116,5 +117,42 @@ import Testing
         #expect(c.schedule.stagger == .seconds(120))
         #expect(c.schedule.windows.count == 6)
         #expect(c.input.source == "pracsoft")
+    }
+}
+
+@Suite struct ReminderConfigTests {
+    @Test func severalNamedReminders() throws {
+        let c = try Configuration.parse("""
+            [practice]
+            time_zone = "UTC"
+            [schedule]
+            reminders = [
+              { name = "day-before", before = "1d" },
+              { name = "same-day", before = "3h", latest = "1h" },
+              { name = "evening", days_before = 1, at = "18:00" },
+              { name = "welcome", on_arrival = true },
+            ]
+            """, file: "x.toml")
+        #expect(c.schedule.effectiveReminders.map(\.name) == ["day-before", "same-day", "evening", "welcome"])
+        #expect(c.schedule.effectiveReminders[1].rule == .before(.seconds(10800), latest: .seconds(3600)))
+    }
+
+    @Test func leadAloneIsOneReminderNamedReminder() throws {
+        let c = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nlead = \"2d\"\n", file: "x.toml")
+        #expect(c.schedule.effectiveReminders == [.init(name: "reminder", rule: .before(.seconds(172_800)))])
+    }
+
+    @Test func badRemindersNameTheirKey() {
+        do {
+            _ = try Configuration.parse("""
+                [practice]
+                time_zone = "UTC"
+                [schedule]
+                reminders = [{ name = "a", before = "1h" }, { before = "1d" }, { name = "c", before = "1d", on_arrival = true }, { name = "a", before = "2h" }, { name = "e", before = "1h", latest = "2h" }]
+                """, file: "x.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(Set(error.problems.map(\.key)) == ["schedule.reminders[1].name", "schedule.reminders[2]", "schedule.reminders[3].name", "schedule.reminders[4].latest"])
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 @testable import RemindDaemon
 import RemindConfig
 import RemindCore
+import RemindSchedule
 import RemindInbox
 import RemindSpool
 import RemindText
@@ -17,10 +18,11 @@ import Testing
         source = "pracsoft"
         """, file: "/etc/remindd/remindd.toml")
 
-    func pipeline(lead: Duration = .seconds(86400)) throws -> IngestPipeline {
+    func pipeline(reminders: [Configuration.Reminder] = [.init(name: "reminder", rule: .before(.seconds(86400)))]) throws -> IngestPipeline {
         let templates = TemplateSet(sources: ["appointment": "Hi {{first_name}}, see {{doctor}} on {{date}} at {{time}}."])
         return IngestPipeline(
-            parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft", lead: lead,
+            parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft",
+            reminders: reminders, timeZone: TimeZone(identifier: "Australia/Sydney")!,
             statuses: ["scheduled", "confirmed", "unreachable"], withdrawStatuses: ["cancelled"],
             fields: FieldMaker(config: Self.config), phones: PhoneNormalizer(countryCode: "61"), ids: MessageIDGenerator())
     }
@@ -59,6 +61,22 @@ import Testing
         let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\nA-1,Ann,Lee,0412345678,2026-11-23,15:00,Dr P,3,Scheduled\n"
         let m = try #require(try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now).get().candidates.first)
         #expect(m.due == now)
+    }
+
+    @Test func severalRemindersMakeOneMessageEachAndAnUnreachableOneStillQueuesToExpire() throws {
+        let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\nA-1,Ann,Lee,0412345678,2026-11-23,09:45,Dr P,3,Scheduled\nA-2,Bob,Ng,0412345679,2026-11-25,10:30,Dr P,3,Cancelled\n"
+        let p = try pipeline(reminders: [
+            .init(name: "day-before", rule: .before(.seconds(86400))),
+            .init(name: "same-day", rule: .before(.seconds(3 * 3600), latest: .seconds(3600))),
+        ])
+        // 09:00 for a 09:45 appointment: the day-before reminder goes now (until the start), the
+        // same-day one (3 h before, not later than 1 h before, so by 08:45) cannot make it and will expire.
+        let prepared = try p.prepare(Array(csv.utf8), file: "a.csv", now: now).get()
+        #expect(prepared.candidates.map(\.key.rule) == ["day-before", "same-day"])
+        let dayBefore = prepared.candidates[0], sameDay = prepared.candidates[1]
+        #expect(dayBefore.due == now && dayBefore.expires == dayBefore.appointmentStart)
+        #expect(sameDay.expires! <= sameDay.due, "scheduled to expire, with its reason, not dropped")
+        #expect(Set(prepared.withdrawals.map(\.key.rule)) == ["day-before", "same-day"])
     }
 
     @Test(arguments: [
