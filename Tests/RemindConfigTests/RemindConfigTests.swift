@@ -102,7 +102,13 @@ import Testing
         #expect(DurationText.parse(DurationText.format(.seconds(seconds))) == .seconds(seconds))
     }
 
-    @Test(arguments: ["", "5", "m", "2x", "1h30", "-1m"])
+    @Test func milliseconds() {
+        #expect(DurationText.parse("250ms") == .milliseconds(250))
+        #expect(DurationText.format(.milliseconds(250)) == "250ms")
+        #expect(DurationText.format(.milliseconds(1500)) == "1500ms")
+    }
+
+    @Test(arguments: ["", "5", "m", "2x", "1h30", "-1m", "ms", "-5ms"])
     func badDurations(text: String) {
         #expect(DurationText.parse(text) == nil)
     }
