@@ -3,9 +3,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
-swift build -c release --product remindd >/dev/null
-swift build -c release --product remindctl >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --scratch-path "$root/.build-bench" --product remindd >/dev/null
+swift build -c release --scratch-path "$root/.build-bench" --product remindctl >/dev/null
+bin=$(swift build -c release --scratch-path "$root/.build-bench" --show-bin-path)
 work=$root/.build/bench-daemon/$(basename "$0" .sh)
 rm -rf "$work"; mkdir -p "$work/spool/inbox" "$work/templates"
 cp spool.example/templates/*.mustache "$work/templates/"
