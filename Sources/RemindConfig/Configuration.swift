@@ -21,6 +21,9 @@ public struct Configuration: Sendable, Hashable {
         public var phone: String = ""
         public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
         public var locale: String = "en_AU"
+        /// The alphanumeric sender patients see (at most 11 GSM-7 characters), or a number;
+        /// nil leaves it to the gateway.
+        public var sender: String?
         /// Digits of the country calling code used for numbers exported without one (`61`).
         public var countryCode: String = "61"
     }

@@ -2,6 +2,7 @@ import Foundation
 import RemindCore
 import RemindInbox
 import RemindSchedule
+import RemindText
 import TOMLKit
 
 extension Configuration {
@@ -57,7 +58,7 @@ struct Reader {
         for key in root.keys where !sections.contains(key) {
             problem(key, "unknown key (known sections: \(sections.joined(separator: ", ")))")
         }
-        if let t = section(root, "practice", known: ["name", "phone", "time_zone", "locale", "country_code"]) {
+        if let t = section(root, "practice", known: ["name", "phone", "sender", "time_zone", "locale", "country_code"]) {
             c.practice.name = string(t, "practice", "name") ?? c.practice.name
             c.practice.phone = string(t, "practice", "phone") ?? c.practice.phone
             if let tz = string(t, "practice", "time_zone") {
@@ -68,6 +69,14 @@ struct Reader {
                 problem("practice.time_zone", "required (the practice's time zone, like Australia/Sydney)")
             }
             c.practice.locale = string(t, "practice", "locale") ?? c.practice.locale
+            if let sender = string(t, "practice", "sender") {
+                do {
+                    try SenderID.check(sender)
+                    c.practice.sender = sender
+                } catch {
+                    problem("practice.sender", error.message)
+                }
+            }
             if let cc = string(t, "practice", "country_code") {
                 if cc.isEmpty || cc.count > 3 || !cc.allSatisfy({ $0.isASCII && $0.isNumber }) {
                     problem("practice.country_code", "'\(cc)' is not a country calling code (1 to 3 digits, like 61)")

@@ -82,6 +82,17 @@ import Testing
         }
     }
 
+    @Test func senderIsCheckedAtStart() throws {
+        let good = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nsender = \"HarbourDent\"\n", file: "x.toml")
+        #expect(good.practice.sender == "HarbourDent")
+        do {
+            _ = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nsender = \"Harbour Dental Group\"\n", file: "x.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.problems.map(\.key) == ["practice.sender"])
+        }
+    }
+
     @Test func syntaxErrorsNameTheLine() {
         do {
             _ = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nname = \n", file: "x.toml")
