@@ -38,13 +38,7 @@ struct Preview: ParsableCommand {
     }
 
     func run() throws {
-        let config: Configuration
-        do {
-            config = try Configuration.load(path: global.config)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(78)
-        }
+        let config = try global.loadConfiguration()
         let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
         let parser = try config.appointmentParser()
         guard let data = FileManager.default.contents(atPath: file) else {

@@ -2,6 +2,8 @@
 // its control socket and, when the daemon is down, reads the spool directly. It
 // links no delivery code: it can inspect and steer, never send.
 import ArgumentParser
+import Foundation
+import RemindConfig
 
 @main
 struct RemindCtl: AsyncParsableCommand {
@@ -16,4 +18,16 @@ struct RemindCtl: AsyncParsableCommand {
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file.")
     var config: String = "/etc/remindd/remindd.toml"
+}
+
+extension GlobalOptions {
+    /// The configuration, or its problems on standard error and exit status 78 (EX_CONFIG).
+    func loadConfiguration() throws -> Configuration {
+        do {
+            return try Configuration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(78)
+        }
+    }
 }
