@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
-        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindSchedule"]),
+        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindSchedule", "RemindInbox"]),
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RemindTextTests", dependencies: ["RemindText", "RemindCore"]),
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),

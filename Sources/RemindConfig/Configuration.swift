@@ -54,6 +54,8 @@ public struct Configuration: Sendable, Hashable {
         public var encoding: String = "auto"
         /// remindd field → the export's header name, overriding the built-in aliases.
         public var columns: [String: String] = [:]
+        /// The exporter's status words mapped to remindd's (`"Out of Reach" = "unreachable"`).
+        public var statusMap: [String: String] = [:]
         /// Only appointments with these statuses are reminded.
         public var statuses: [String] = ["scheduled", "confirmed", "unreachable"]
         /// Statuses that withdraw a pending reminder.

@@ -94,7 +94,7 @@ struct Reader {
                 }
             }
         }
-        if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
+        if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
             if let s = string(t, "input", "source") {
                 if s.isEmpty || s.contains("/") { problem("input.source", "must be a non-empty name without '/'") } else { c.input.source = s }
             }
@@ -124,6 +124,15 @@ struct Reader {
                     }
                 } else { problem("input.columns", "must be a table of field = \"Header name\"") }
             }
+            if let sm = t["status_map"] {
+                if let table = sm.table {
+                    for k in table.keys {
+                        if let v = table[k]?.string, !v.isEmpty { c.input.statusMap[k] = v.lowercased() } else {
+                            problem("input.status_map.\(k)", "must be one of remindd's status words (scheduled, confirmed, unreachable, cancelled, deleted, noshow …)")
+                        }
+                    }
+                } else { problem("input.status_map", "must be a table of \"Exporter word\" = \"remindd word\"") }
+            }
             c.input.statuses = strings(t, "input", "statuses")?.map { $0.lowercased() } ?? c.input.statuses
             c.input.withdrawStatuses = strings(t, "input", "withdraw_statuses")?.map { $0.lowercased() } ?? c.input.withdrawStatuses
         }
@@ -147,7 +156,17 @@ struct Reader {
         if let t = section(root, "schedule", known: ["lead", "reminders", "stagger", "windows", "drain_warning"]) {
             if let d = duration(t, "schedule", "lead") { c.schedule.lead = d }
             if let r = t["reminders"] { c.schedule.reminders = reminders(r) }
-            if let d = duration(t, "schedule", "stagger") { c.schedule.stagger = d }
+            if let text = t["stagger"]?.string, let perSlash = text.firstIndex(of: "/") {
+                // "6/min" or "100/h": a rate, turned into the spacing that never exceeds it.
+                let count = Int(text[..<perSlash].trimmingCharacters(in: .whitespaces))
+                let unit = text[text.index(after: perSlash)...].trimmingCharacters(in: .whitespaces)
+                if let count, count > 0, ["min", "m", "h", "hour"].contains(unit) {
+                    let perMinute = ReleaseRate.perMinute(count).interval
+                    c.schedule.stagger = unit.hasPrefix("h") ? perMinute * 60 : perMinute
+                } else {
+                    problem("schedule.stagger", "'\(text)' is not a rate (like 6/min or 100/h) or a duration (like 2m)")
+                }
+            } else if let d = duration(t, "schedule", "stagger") { c.schedule.stagger = d }
             if let d = duration(t, "schedule", "drain_warning") { c.schedule.drainWarning = d }
             if let list = strings(t, "schedule", "windows") {
                 var windows: [DeliveryWindow] = []

@@ -1,6 +1,7 @@
 import Foundation
 import RemindConfig
 import RemindCore
+import RemindInbox
 import RemindSchedule
 import Testing
 
@@ -80,6 +81,22 @@ import Testing
             #expect(error.description.contains("/etc/remindd/remindd.toml: schedule.stager: unknown key"))
             #expect(error.description.contains("schedule.lead: '2x' is not a duration"))
         }
+    }
+
+    @Test func staggerAsARate() throws {
+        let c = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nstagger = \"6/min\"\n", file: "x.toml")
+        #expect(c.schedule.stagger == .seconds(10))
+        let h = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nstagger = \"120/h\"\n", file: "x.toml")
+        #expect(h.schedule.stagger == .seconds(30))
+        #expect(throws: ConfigError.self) { try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nstagger = \"6/fortnight\"\n", file: "x.toml") }
+    }
+
+    @Test func statusWordsMapToRemindds() throws {
+        let c = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[input]\nstatus_map = { \"Out of Reach\" = \"unreachable\", DNA = \"noshow\" }\n", file: "x.toml")
+        #expect(c.input.statusMap == ["Out of Reach": "unreachable", "DNA": "noshow"])
+        let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Status\nA-1,Ann,Lee,0412345678,2026-12-01,10:00,Out of Reach\n"
+        let parsed = try c.appointmentParser().parse(Array(csv.utf8), file: "a.csv")
+        #expect(parsed.records.first?.appointment.status == "unreachable")
     }
 
     @Test func senderIsCheckedAtStart() throws {
