@@ -30,7 +30,8 @@ actor Engine {
     private var sentToday = 0
     private var failedToday = 0
     private var countingDay: LocalDate
-    private var problem: String?
+    /// The current problem for STATUS= (gateway down, disk full, a failed reload).
+    var problem: String?
     private var lastStatusLine = ""
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
     private var statusDirty = false
@@ -110,6 +111,7 @@ actor Engine {
     func ingest(claimed: ClaimedInput) async {
         markBusy("inbox")
         defer { markIdle("inbox") }
+        await stallIfTriggered()
         let bytes: [UInt8]
         do {
             bytes = try await withSpool { try $0.read(claimed) }
@@ -268,11 +270,17 @@ actor Engine {
 
     // MARK: Reload
 
-    /// Swaps in new settings; the caller has validated them.
+    /// Swaps in new settings; the caller has validated them. Returns why they were refused
+    /// (settings that only a restart can apply), or nil when they are in force.
     func apply(_ new: RuntimeSettings) -> String? {
-        if new.paths != settings.paths {
-            return "spool.root or spool.inbox changed: restart remindd to apply (systemctl restart remindd)"
+        var fixed: [String] = []
+        if new.paths != settings.paths { fixed.append("spool.root or spool.inbox") }
+        if new.config.provider != settings.config.provider { fixed.append("provider") }
+        if new.config.control != settings.config.control { fixed.append("control.socket") }
+        if !fixed.isEmpty {
+            return fixed.joined(separator: ", ") + " changed: a restart is needed to apply it (systemctl restart remindd)"
         }
+        if problem == Self.reloadProblem { problem = nil }
         settings = new
         scheduler.reconfigure(calendar: new.calendar, stagger: new.config.schedule.stagger)
         sleeper.wake()
