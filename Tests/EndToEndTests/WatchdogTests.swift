@@ -21,6 +21,7 @@ import Testing
                 LimitCORE=0
                 Environment=SWIFT_BACKTRACE=enable=no
                 Environment=REMINDD_TEST_STALL=\(mode):@ROOT@/stall-trigger
+                ExecStopPost=/bin/sh -c 'echo "$$SERVICE_RESULT $$EXIT_CODE $$EXIT_STATUS" >> @ROOT@/stops.log'
                 """)
             defer { h.cleanUp() }
             try await h.start()
@@ -57,10 +58,14 @@ import Testing
             #expect(h.files(in: "uncertain").isEmpty)
             #expect(h.files(in: "archive").count == 2)
 
-            // What the journal says: systemd's watchdog timeout, and for a stalled loop (the
-            // engine answering) remindd's own error entry naming it.
-            let unitJournal = try await sandbox.journalJSON(h.unit)
-            #expect(unitJournal.contains { $0["MESSAGE"]?.contains("Watchdog timeout") == true })
+            // Why systemd stopped it (ExecStopPost= records $SERVICE_RESULT, $EXIT_CODE and
+            // $EXIT_STATUS) and, for a stalled loop (the engine answering), remindd's own
+            // error entry naming the loop.
+            let stops = ((try? String(contentsOfFile: h.root + "/stops.log", encoding: .utf8)) ?? "").split(separator: "\n")
+            let rootFiles = (try? FileManager.default.contentsOfDirectory(atPath: h.root)) ?? []
+            #expect(stops.count == 1, "ExecStopPost records: \(stops); files in the root: \(rootFiles)")
+            #expect(stops.first?.hasPrefix("watchdog ") == true, "\(stops)")
+            #expect(stops.first?.hasSuffix(" ABRT") == true, "\(stops)")
             let stalled = try await h.journal(.watchdogStalled)
             if mode == "inbox" {
                 #expect(stalled.count == 1)
