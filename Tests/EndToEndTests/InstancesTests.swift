@@ -44,7 +44,9 @@ import Testing
                 #expect(ctl.status == 0, "\(ctl.stderr)")
                 #expect(ctl.stdout.contains("remindd is running"))
                 #expect(ctl.stdout.contains("queued \(queued),"), "\(ctl.stdout)")
-                #expect(try await sandbox.show(h.unit, "StatusText").hasPrefix("queued \(queued),"))
+                try await sandbox.waitUntil("STATUS= of \(h.unit) says queued \(queued)") {
+                    try await sandbox.show(h.unit, "StatusText").hasPrefix("queued \(queued),")
+                }
                 #expect(try await sandbox.show(h.unit, "MainPID") == String(Self.pid(in: ctl.stdout) ?? -1))
             }
             #expect(!FileManager.default.fileExists(atPath: a.root + "/control.sock"))

@@ -31,7 +31,9 @@ import Testing
             try await h.waitForFiles(1, in: "queued")
             // A file that is not an appointment export at all.
             try h.drop("garbage.csv", "hello,world\r\n1,2\r\n")
-            try await h.waitForFiles(1, in: "rejected")
+            try await sandbox.waitUntil("garbage.csv in rejected/", timeout: .seconds(60)) {
+                h.files(in: "rejected").contains { $0.contains("garbage.csv") }
+            }
             // The later appointment cancelled by a re-export.
             try h.drop("cancel.csv", DaemonHarness.csv([
                 .init(id: "J-3", first: "Cy", mobile: Self.mobiles[2], at: DaemonHarness.later, status: "Cancelled"),
