@@ -114,7 +114,20 @@ public struct Configuration: Sendable, Hashable {
 
     public struct ControlSettings: Sendable, Hashable {
         public init() {}
-        public var socket: String = "/run/remindd/control.sock"
+        /// The control socket. Unless the file sets it: `$RUNTIME_DIRECTORY/control.sock`
+        /// when systemd gives the process a runtime directory (`RuntimeDirectory=`, so each
+        /// `remindd@INSTANCE` gets its own), else `/run/remindd/control.sock`.
+        public var socket: String = ControlSettings.defaultSocket(
+            runtimeDirectory: ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"])
+
+        /// The default control socket for a `$RUNTIME_DIRECTORY` value (nil or empty when
+        /// unset). systemd separates several runtime directories with `:`; the first is used.
+        public static func defaultSocket(runtimeDirectory: String?) -> String {
+            guard let first = runtimeDirectory?.split(separator: ":").first, first.hasPrefix("/") else {
+                return "/run/remindd/control.sock"
+            }
+            return (first.hasSuffix("/") ? String(first.dropLast()) : String(first)) + "/control.sock"
+        }
     }
 
     public struct LogSettings: Sendable, Hashable {

@@ -31,7 +31,7 @@ actor Engine {
     private var failedToday = 0
     private var countingDay: LocalDate
     /// Current problems by area (`ingest`, `provider`, `backlog`), shown in STATUS=.
-    private var problems: [String: String] = [:]
+    var problems: [String: String] = [:]
     var backlogWarning: Bool { problems["backlog"] != nil }
     private var lastStatusLine = ""
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
@@ -112,6 +112,7 @@ actor Engine {
     func ingest(claimed: ClaimedInput) async {
         markBusy("inbox")
         defer { markIdle("inbox") }
+        await stallIfTriggered()
         let bytes: [UInt8]
         do {
             bytes = try await withSpool { try $0.read(claimed) }
@@ -271,11 +272,17 @@ actor Engine {
 
     // MARK: Reload
 
-    /// Swaps in new settings; the caller has validated them.
+    /// Swaps in new settings; the caller has validated them. Returns why they were refused
+    /// (settings that only a restart can apply), or nil when they are in force.
     func apply(_ new: RuntimeSettings) -> String? {
-        if new.paths != settings.paths {
-            return "spool.root or spool.inbox changed: restart remindd to apply (systemctl restart remindd)"
+        var fixed: [String] = []
+        if new.paths != settings.paths { fixed.append("spool.root or spool.inbox") }
+        if new.config.provider != settings.config.provider { fixed.append("provider") }
+        if new.config.control != settings.config.control { fixed.append("control.socket") }
+        if !fixed.isEmpty {
+            return fixed.joined(separator: ", ") + " changed: a restart is needed to apply it (systemctl restart remindd)"
         }
+        problems["reload"] = nil
         settings = new
         scheduler.reconfigure(calendar: new.calendar, stagger: new.config.schedule.stagger)
         checkBacklog()
