@@ -224,7 +224,8 @@ actor Engine {
         do {
             message = try await withSpool { spool throws -> SpoolMessage in
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
-                try spool.recordRelease(now)
+                // The stagger's memory across restarts; a full disk must not strand the message in active/.
+                try? spool.recordRelease(now)
                 return try spool.message(id)
             }
         } catch {

@@ -266,7 +266,7 @@ public final class Spool: @unchecked Sendable {
                 plan.add.append(candidate)
                 continue
             }
-            if Self.sameSecond(existing.appointmentStart, candidate.appointmentStart) && Self.sameSecond(existing.due, candidate.due) {
+            if Self.sameOccasion(existing, candidate) {
                 if existing.state.isPending { plan.unchanged += 1 } else { plan.alreadyHandled += 1 }
                 continue
             }
@@ -288,6 +288,17 @@ public final class Spool: @unchecked Sendable {
             }
         }
         return plan
+    }
+
+    /// Whether a candidate is about the same occasion as the message its key already has:
+    /// the same appointment start when it is about an appointment (its due time is not
+    /// compared: it is clamped to "now" when the lead time has passed, so it differs on
+    /// every re-export), else the same due time.
+    static func sameOccasion(_ existing: SpoolEntry, _ candidate: SpoolMessage) -> Bool {
+        if existing.appointmentStart != nil || candidate.appointmentStart != nil {
+            return sameSecond(existing.appointmentStart, candidate.appointmentStart)
+        }
+        return sameSecond(existing.due, candidate.due)
     }
 
     /// The spool stores times to the second; compare at that precision.

@@ -6,11 +6,16 @@ import SandboxSupport
 /// all week, stagger 0, lead one day, outbox provider), the example templates and a spool.
 struct HostDaemon {
     let root: String
+    /// The appointments' start in every export: about 23 hours after the harness was made.
+    let start = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + 23 * 3600) / 60).rounded(.up) * 60)
     var spool: String { root + "/spool" }
     var inbox: String { spool + "/inbox" }
     var outbox: String { spool + "/outbox" }
     var config: String { root + "/remindd.toml" }
     static let timeZone = TimeZone(identifier: "Australia/Sydney")!
+
+    /// The outbox, outside the spool (and so outside a file system mounted on it).
+    var outsideOutbox: String { root + "/outbox" }
 
     init(label: String, extraSpool: String = "", outbox: String? = nil) throws {
         root = try Sandbox.scratchDirectory(label)
@@ -37,7 +42,7 @@ struct HostDaemon {
             windows = ["mon-sun 00:00-24:00"]
             [provider]
             type = "outbox"
-            directory = "\(outbox ?? root + "/spool/outbox")"
+            directory = "\(outbox == "" ? root + "/outbox" : outbox ?? root + "/spool/outbox")"
             [control]
             socket = "\(root)/control.sock"
             [log]
@@ -86,10 +91,10 @@ struct HostDaemon {
         return try condition()
     }
 
-    /// Writes an export of `count` appointments about 23 hours away (so, with a one-day
+    /// Writes an export of `count` appointments at `start` (so, with a one-day
     /// lead, due now), one mobile number per row, the way a careful exporter does.
-    func dropExport(_ name: String, count: Int, directory: String? = nil) throws {
-        let start = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + 23 * 3600) / 60).rounded(.up) * 60)
+    func dropExport(_ name: String, count: Int, start: Date? = nil, directory: String? = nil) throws {
+        let start = start.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / 60).rounded(.up) * 60) } ?? self.start
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = Self.timeZone
@@ -102,15 +107,19 @@ struct HostDaemon {
             csv += "A-\(i),Ann,Lee,\(Self.mobile(i)),\(day),\(time),Dr Patel,3,Scheduled\r\n"
         }
         let dir = directory ?? inbox
-        try csv.write(toFile: dir + "/." + name + ".part", atomically: false, encoding: .utf8)
-        try FileManager.default.moveItem(atPath: dir + "/." + name + ".part", toPath: dir + "/" + name)
+        if name.hasPrefix(".") {
+            try csv.write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
+        } else {
+            try csv.write(toFile: dir + "/." + name + ".part", atomically: false, encoding: .utf8)
+            try FileManager.default.moveItem(atPath: dir + "/." + name + ".part", toPath: dir + "/" + name)
+        }
     }
 
     static func mobile(_ i: Int) -> String { String(format: "0412 %03d %03d", i / 1000, i % 1000) }
     static func e164(_ i: Int) -> String { String(format: "61412%03d%03d", i / 1000, i % 1000) }
 
-    func files(in state: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }
+    func files(in state: String, root: String? = nil) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: (root ?? spool) + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }
     }
 
     /// Every message file in every state: its `Key:` record id, per state.
@@ -131,7 +140,7 @@ struct HostDaemon {
 
     /// The `To:` numbers of every outbox file.
     func outboxRecipients(_ directory: String? = nil) throws -> [String] {
-        let dir = directory ?? outbox
+        let dir = directory ?? (FileManager.default.fileExists(atPath: outsideOutbox) ? outsideOutbox : outbox)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("remindd-") }
         return try names.map { name in
             let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)

@@ -125,3 +125,23 @@ import Testing
         #expect(reasons == ["cancelled", "rescheduled"])
     }
 }
+
+@Suite struct SameOccasionTests {
+    /// A re-export computes "due" again (clamped to now once the lead time has passed):
+    /// only the appointment's start tells a moved appointment from a re-export.
+    @Test func aLaterDueForTheSameAppointmentIsNotAReschedule() throws {
+        let t = try TemporarySpool()
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3600).rounded(.down))
+        var first = t.message("A-1", start: start)
+        first.due = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let queued = try t.spool.commit(t.spool.plan(candidates: [first]), input: nil)
+        var again = t.message("A-1", start: start)
+        again.due = first.due.addingTimeInterval(90)
+        let pending = t.spool.plan(candidates: [again])
+        #expect(pending.add.isEmpty && pending.cancel.isEmpty && pending.unchanged == 1)
+        try t.spool.transition(queued[0].id, to: .active)
+        try t.spool.transition(queued[0].id, to: .sent)
+        let sent = t.spool.plan(candidates: [again])
+        #expect(sent.add.isEmpty && sent.alreadyHandled == 1, "a re-export must never send a sent reminder again")
+    }
+}
