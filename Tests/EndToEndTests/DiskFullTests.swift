@@ -20,12 +20,13 @@ import Testing
                 "the daemon did not start: \(d.log())")
         #expect(!FileManager.default.fileExists(atPath: spool + "/queued"), "the tmpfs leaked into the host's namespace")
 
-        // Export A is due in ~15 s: queued while the disk fills, delivered while it is full.
-        try d.dropExport("a.csv", count: 10, start: Date().addingTimeInterval(86400 + 15), directory: inside + "/inbox")
+        // Export A (rows 1-10) falls due 10-70 s from now (exports have whole minutes): queued
+        // while the disk fills, delivered while it is full.
+        try d.dropExport("a.csv", count: 10, start: Date().addingTimeInterval(86400 + 10), directory: inside + "/inbox")
         #expect(try await HostDaemon.waitUntil(timeout: .seconds(10)) { d.files(in: "queued", root: inside).count == 10 })
 
         // Export B is written (hidden) first, the disk filled, then B is published by a rename.
-        try d.dropExport(".b.csv", count: 10, directory: inside + "/inbox")
+        try d.dropExport(".b.csv", count: 10, first: 11, directory: inside + "/inbox")
         let filler = inside + "/filler"
         FileManager.default.createFile(atPath: filler, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
@@ -44,7 +45,7 @@ import Testing
         #expect(d.files(in: "queued", root: inside).count + d.files(in: "sent", root: inside).count == 10)
 
         // Delivery of what was queued goes on with the disk full.
-        #expect(try await HostDaemon.waitUntil(timeout: .seconds(40)) { d.files(in: "sent", root: inside).count == 10 },
+        #expect(try await HostDaemon.waitUntil(timeout: .seconds(100)) { d.files(in: "sent", root: inside).count == 10 },
                 "A not delivered on a full disk: \(d.log().suffix(2000))")
         #expect(d.files(in: "incoming", root: inside).count == 1, "B stays stopped while the disk is full")
 

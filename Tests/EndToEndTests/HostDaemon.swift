@@ -93,7 +93,7 @@ struct HostDaemon {
 
     /// Writes an export of `count` appointments at `start` (so, with a one-day
     /// lead, due now), one mobile number per row, the way a careful exporter does.
-    func dropExport(_ name: String, count: Int, start: Date? = nil, directory: String? = nil) throws {
+    func dropExport(_ name: String, count: Int, first: Int = 1, start: Date? = nil, directory: String? = nil) throws {
         let start = start.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / 60).rounded(.up) * 60) } ?? self.start
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
@@ -103,7 +103,7 @@ struct HostDaemon {
         f.dateFormat = "HH:mm"
         let time = f.string(from: start)
         var csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\r\n"
-        for i in 1...count {
+        for i in first..<(first + count) {
             csv += "A-\(i),Ann,Lee,\(Self.mobile(i)),\(day),\(time),Dr Patel,3,Scheduled\r\n"
         }
         let dir = directory ?? inbox
