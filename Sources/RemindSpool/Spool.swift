@@ -79,11 +79,14 @@ public final class Spool: @unchecked Sendable {
                 try FileOperations.synchronizeFileSystem(containing: paths.root)
             }
             // The checkpoint goes straight into the index; every listed file then confirms its entry.
-            let checkpoint = (try? FileOperations.readFile(checkpointPath)).flatMap(SpoolCheckpoint.decode) ?? []
-            entries.reserveCapacity(checkpoint.count)
-            byKey.reserveCapacity(checkpoint.count)
-            for entry in checkpoint { entries[entry.id] = entry }
-            var confirmed = Set<MessageID>(minimumCapacity: checkpoint.count)
+            if let bytes = try? FileOperations.readFile(checkpointPath) {
+                let complete = SpoolCheckpoint.decode(bytes, reserve: {
+                    entries.reserveCapacity($0)
+                    byKey.reserveCapacity($0)
+                }, each: { entries[$0.id] = $0 })
+                if !complete { entries.removeAll() }
+            }
+            var confirmed = Set<MessageID>(minimumCapacity: entries.count)
             var listed = 0
             for state in MessageState.allCases {
                 let directory = paths.directory(for: state)

@@ -51,8 +51,16 @@ public enum SpoolCheckpoint {
 
     /// Decodes a checkpoint; nil when it is damaged or incomplete (then it is not used at all).
     public static func decode(_ bytes: [UInt8]) -> [SpoolEntry]? {
-        bytes.withUnsafeBufferPointer { b -> [SpoolEntry]? in
-            guard b.count >= 24, Array(b[0..<8]) == magic, Array(b[(b.count - 8)...]) == magic else { return nil }
+        var entries: [SpoolEntry] = []
+        return decode(bytes, reserve: { entries.reserveCapacity($0) }, each: { entries.append($0) }) ? entries : nil
+    }
+
+    /// Decodes a checkpoint entry by entry, without building an array (a million entries
+    /// at start-up); false when it is damaged or incomplete, after some entries may
+    /// already have been passed to `each` (the caller then discards them).
+    public static func decode(_ bytes: [UInt8], reserve: (Int) -> Void, each: (SpoolEntry) -> Void) -> Bool {
+        bytes.withUnsafeBufferPointer { b -> Bool in
+            guard b.count >= 24, Array(b[0..<8]) == magic, Array(b[(b.count - 8)...]) == magic else { return false }
             var p = 8
             let end = b.count - 8
             func u64() -> UInt64? {
@@ -76,21 +84,20 @@ public enum SpoolCheckpoint {
                 return String(decoding: UnsafeBufferPointer(rebasing: b[p..<(p + n)]), as: UTF8.self)
             }
             func date() -> Date? { u64().map { Date(timeIntervalSince1970: TimeInterval(Int64(bitPattern: $0))) } }
-            guard let count = u64(), count < 1 << 32 else { return nil }
-            var entries: [SpoolEntry] = []
-            entries.reserveCapacity(Int(count))
+            guard let count = u64(), count < 1 << 32 else { return false }
+            reserve(Int(count))
             for _ in 0..<count {
                 guard let id = u64(), let s = u8(), let k = u8(), let flags = u8(),
                       Int(s) < MessageState.allCases.count, Int(k) < MessageKind.allCases.count,
                       let due = date(), let expires = date(), let appointment = date(), let since = date(),
-                      let source = string(), let record = string(), let rule = string() else { return nil }
-                entries.append(SpoolEntry(
+                      let source = string(), let record = string(), let rule = string() else { return false }
+                each(SpoolEntry(
                     id: MessageID(rawValue: id), key: MessageKey(source: source, recordID: record, rule: rule),
                     kind: MessageKind.allCases[Int(k)], state: MessageState.allCases[Int(s)], due: due,
                     expires: flags & 1 != 0 ? expires : nil, appointmentStart: flags & 2 != 0 ? appointment : nil,
                     since: since))
             }
-            return p == end ? entries : nil
+            return p == end
         }
     }
 
