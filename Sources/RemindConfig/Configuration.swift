@@ -35,6 +35,9 @@ public struct Configuration: Sendable, Hashable {
         public var inbox: String?
         /// What start-up does with messages found in flight: `hold` (to `uncertain/`) or `resend`.
         public var interrupted: String = "hold"
+        /// How long final messages (sent, delivered, failed, expired, cancelled) and
+        /// archived or rejected inputs are kept before they are pruned.
+        public var retention: Duration = .seconds(30 * 86400)
     }
 
     /// How the inbox's CSV appointment exports are read.

@@ -85,13 +85,16 @@ struct Reader {
         } else {
             problem("practice", "required section missing (at least time_zone)")
         }
-        if let t = section(root, "spool", known: ["root", "inbox", "interrupted"]) {
+        if let t = section(root, "spool", known: ["root", "inbox", "interrupted", "retention"]) {
             c.spool.root = path(t, "spool", "root") ?? c.spool.root
             c.spool.inbox = path(t, "spool", "inbox")
             if let v = string(t, "spool", "interrupted") {
                 if ["hold", "resend"].contains(v) { c.spool.interrupted = v } else {
                     problem("spool.interrupted", "'\(v)' is not one of hold, resend")
                 }
+            }
+            if let d = duration(t, "spool", "retention") {
+                if d < .seconds(3600) { problem("spool.retention", "must be at least 1h") } else { c.spool.retention = d }
             }
         }
         if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {

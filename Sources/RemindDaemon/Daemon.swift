@@ -95,6 +95,7 @@ public enum Daemon {
             logger.error("remindd stopped on an error", metadata: [LogKey.error: "\(error)"])
             return DaemonExit.softwareError
         }
+        await engine.checkpoint()
         let endStatus = await engine.statusLine()
         logger.info("remindd stopped", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)", "status": "\(endStatus)"])
         return DaemonExit.success

@@ -40,6 +40,12 @@ actor Engine {
     private var counts: [MessageState: Int] = [:]
     /// Set while a loop does work (not while it waits); the watchdog checks these.
     private var busySince: [String: ContinuousClock.Instant] = [:]
+    /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
+    /// of inputs a spool error stopped, and the claimed inputs being ingested now.
+    var nextPruneAt = Date().addingTimeInterval(60)
+    var ingestRetryAt: Date?
+    var ingestRetryDelay: TimeInterval = Engine.firstIngestRetry
+    var ingesting: Set<String> = []
 
     init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
         self.settings = settings
@@ -60,18 +66,30 @@ actor Engine {
         let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: Date(), in: tz)
-        let (report, lastRelease, sent, failed) = try await withSpool { spool in
+        let witness = Self.handOverWitness(provider)
+        let notifier = self.notifier
+        let (report, pending, lastRelease, sent, failed) = try await withSpool { spool in
             try spool.prepare()
-            let report = try spool.recover(interrupted: policy)
-            let sent = spool.allEntries.filter { $0.state == .sent && LocalDate(containing: $0.since, in: tz) == today }.count
-            let failed = spool.allEntries.filter { $0.state == .failed && LocalDate(containing: $0.since, in: tz) == today }.count
-            return (report, spool.lastRelease(), sent, failed)
+            let report = try spool.recover(interrupted: policy, handedOver: witness) { _ in
+                _ = try? notifier.extendTimeout(.seconds(30))
+            }
+            var pending: [ReleaseScheduler.Entry] = []
+            pending.reserveCapacity(report.pendingCount)
+            spool.forEachPending { pending.append(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind)) }
+            var sent = 0, failed = 0
+            for entry in spool.allEntries where entry.state == .sent || entry.state == .failed {
+                if LocalDate(containing: entry.since, in: tz) == today { if entry.state == .sent { sent += 1 } else { failed += 1 } }
+            }
+            if spool.changesSinceCheckpoint >= Self.checkpointAfterChanges / 50 { try spool.checkpoint() }
+            return (report, pending, spool.lastRelease(), sent, failed)
         }
         sentToday = sent
         failedToday = failed
         scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: lastRelease)
-        for entry in report.pending {
-            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
+        for entry in pending { scheduler.insert(entry) }
+        for id in report.confirmedSent {
+            log(.messageSent, .notice, "message was in flight when remindd stopped; the provider has it, recorded as sent",
+                [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent"])
         }
         for id in report.interrupted {
             log(.messageUncertain, .warning, "message was in flight when remindd stopped; moved aside for an operator",
@@ -81,7 +99,9 @@ actor Engine {
             log(.spoolError, .error, "unreadable message file moved to rejected/", [LogKey.path: "\(path)"])
         }
         logger.info("spool recovered", metadata: [
-            LogKey.count: "\(report.pending.count)",
+            LogKey.count: "\(report.pendingCount)",
+            "from_checkpoint": "\(report.fromCheckpoint)",
+            "files_read": "\(report.filesRead)",
             "interrupted": "\(report.interrupted.count)",
             "removed_temporary": "\(report.removedTemporary)",
             "unfinished_inputs": "\(report.unfinishedInputs.count)",
@@ -110,8 +130,9 @@ actor Engine {
     }
 
     func ingest(claimed: ClaimedInput) async {
+        guard ingesting.insert(claimed.path).inserted else { return }
         markBusy("inbox")
-        defer { markIdle("inbox") }
+        defer { markIdle("inbox"); ingesting.remove(claimed.path) }
         await stallIfTriggered()
         let bytes: [UInt8]
         do {
@@ -159,6 +180,7 @@ actor Engine {
             }
             problems["ingest"] = nil
             checkBacklog()
+            ingestSucceeded()
             log(.inputIngested, .info, "inbox file ingested", [
                 LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(queued.count)",
                 "rows_rejected": "\(prepared.rejections.count)", "unchanged": "\(plan.unchanged + plan.alreadyHandled)",
@@ -176,6 +198,7 @@ actor Engine {
         problems["ingest"] = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
         log(.spoolError, .error, diskFull ? "disk full; ingest stopped, the input stays where it is" : "spool error; the input stays where it is",
             [LogKey.inboxFile: "\(file)", LogKey.error: "\(error)"])
+        scheduleIngestRetry()
         statusChanged()
     }
 
@@ -192,7 +215,7 @@ actor Engine {
             }
             if statusDirty, case .idle = action { return .sleep(until: Date().addingTimeInterval(1)) }
         }
-        return action
+        return cappedByHousekeeping(action)
     }
 
     func release(_ id: MessageID) async {
@@ -205,17 +228,20 @@ actor Engine {
         do {
             message = try await withSpool { spool throws -> SpoolMessage in
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
-                try spool.recordRelease(now)
+                // The stagger's memory across restarts; a full disk must not strand the message in active/.
+                try? spool.recordRelease(now)
                 return try spool.message(id)
             }
         } catch {
             log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
             return
         }
+        CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
         do {
             let result = try await provider.send(outgoing)
+            CrashPoint.hit("release.after-handover")
             try await withSpool { _ = try $0.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(result.reference)") }
             sentToday += 1
             problems["provider"] = nil
@@ -310,7 +336,7 @@ actor Engine {
     // MARK: Helpers
 
     /// Runs `body` with the spool on its I/O thread, and refreshes the state counts.
-    private func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
+    func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
         let spool = self.spool
         let (value, counts) = try await io.run { (try body(spool), spool.stateCounts) }
         self.counts = counts
