@@ -124,7 +124,9 @@ let package = Package(
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
-        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText", "RemindRecipients"]),
+        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText", "RemindRecipients",
+                                                           "SystemdKit", "RemindSchedule", "RemindDelivery",
+                                                           .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "SandboxSupport"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
         .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),

@@ -4,6 +4,7 @@ import RemindConfig
 import RemindCore
 import RemindDelivery
 import RemindInbox
+import RemindRecipients
 import RemindSchedule
 import RemindSpool
 import FileSystemKit
@@ -22,6 +23,9 @@ actor Engine {
     let notifier: Notifier
     let logger: Logger
     let sleeper: WallClockSleeper
+    /// Numbers never to text; loaded by ``recover()``, consulted at ingest and release.
+    /// Thread-safe; add and remove do blocking I/O (call them on `io`).
+    nonisolated let optOuts: OptOutList
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
     private var scheduler: ReleaseScheduler
@@ -46,6 +50,7 @@ actor Engine {
         self.notifier = notifier
         self.logger = logger
         self.sleeper = sleeper
+        self.optOuts = OptOutList(path: settings.paths.state + "/opt-out")
         self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
         self.countingDay = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
     }
@@ -58,8 +63,10 @@ actor Engine {
         let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: Date(), in: tz)
+        let optOuts = self.optOuts
         let (report, lastRelease, sent, failed) = try await withSpool { spool in
             try spool.prepare()
+            try optOuts.load()
             let report = try spool.recover(interrupted: policy)
             let sent = spool.allEntries.filter { $0.state == .sent && LocalDate(containing: $0.since, in: tz) == today }.count
             let failed = spool.allEntries.filter { $0.state == .failed && LocalDate(containing: $0.since, in: tz) == today }.count
@@ -119,7 +126,7 @@ actor Engine {
         }
         let pipeline = settings.pipeline
         let prepared: PreparedInput
-        switch pipeline.prepare(bytes, file: claimed.originalName, now: Date()) {
+        switch pipeline.prepare(bytes, file: claimed.originalName, now: Date(), optOuts: optOuts) {
         case .failure(let error):
             do {
                 try await withSpool { try $0.reject(claimed, reason: error.description) }
@@ -195,19 +202,37 @@ actor Engine {
         markBusy("release")
         defer { markIdle("release") }
         let now = Date()
-        scheduler.recordRelease(at: now)
         let providerName = provider.name
+        let optOuts = self.optOuts
         let message: SpoolMessage
         do {
-            message = try await withSpool { spool throws -> SpoolMessage in
+            // An opted-out number is never texted, however long ago its message was queued.
+            let prepared = try await withSpool { spool throws -> Result<SpoolMessage, OptedOut> in
+                let recipient = try spool.message(id).recipient
+                if optOuts.contains(recipient) {
+                    try spool.transition(id, to: .cancelled, what: "cancelled", detail: "reason=\(IngestPipeline.optedOutReason)")
+                    return .failure(OptedOut(recipient: recipient))
+                }
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
                 try spool.recordRelease(now)
-                return try spool.message(id)
+                return .success(try spool.message(id))
+            }
+            switch prepared {
+            case .success(let m): message = m
+            case .failure(let optedOut):
+                log(.messageCancelled, .notice, "message cancelled: the recipient opted out", [
+                    LogKey.spoolID: "\(id)", LogKey.state: "cancelled", LogKey.reason: "\(IngestPipeline.optedOutReason)",
+                    LogKey.recipient: "\(PhoneMask.mask(optedOut.recipient))",
+                ])
+                statusChanged()
+                return
             }
         } catch {
+            scheduler.recordRelease(at: now)
             log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
             return
         }
+        scheduler.recordRelease(at: now)
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
         do {
@@ -366,6 +391,11 @@ actor Engine {
         f.dateFormat = Calendar.current.isDate(date, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
         return f.string(from: date)
     }
+}
+
+/// A message's recipient found on the opt-out list at release.
+struct OptedOut: Error {
+    let recipient: String
 }
 
 /// A copy of the daemon's status for the control socket.

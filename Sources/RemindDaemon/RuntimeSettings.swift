@@ -2,6 +2,7 @@ import Foundation
 import RemindConfig
 import RemindCore
 import RemindInbox
+import RemindRecipients
 import RemindSchedule
 import RemindSpool
 import RemindText
@@ -52,8 +53,8 @@ struct RuntimeSettings: Sendable {
         let pipeline = IngestPipeline(
             parser: parser, templates: templates, source: config.input.source, lead: config.schedule.lead,
             statuses: Set(config.input.statuses), withdrawStatuses: Set(config.input.withdrawStatuses),
-            fields: FieldMaker(config: config), phones: PhoneNormalizer(countryCode: config.practice.countryCode),
-            ids: ids)
+            fields: FieldMaker(config: config), phones: config.recipients.normalizer(region: config.practice.region),
+            phoneFields: PhoneFields(config.recipients.fields), ids: ids)
         return RuntimeSettings(
             config: config, paths: SpoolPaths(root: config.spool.root, inbox: config.spool.inbox),
             calendar: calendar, templates: templates, pipeline: pipeline)

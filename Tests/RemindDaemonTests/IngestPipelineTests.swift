@@ -3,6 +3,7 @@ import Foundation
 import RemindConfig
 import RemindCore
 import RemindInbox
+import RemindRecipients
 import RemindSpool
 import RemindText
 import Testing
@@ -22,7 +23,8 @@ import Testing
         return IngestPipeline(
             parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft", lead: lead,
             statuses: ["scheduled", "confirmed", "unreachable"], withdrawStatuses: ["cancelled"],
-            fields: FieldMaker(config: Self.config), phones: PhoneNormalizer(countryCode: "61"), ids: MessageIDGenerator())
+            fields: FieldMaker(config: Self.config), phones: PhoneNumberNormalizer(defaultRegion: "AU"),
+            phoneFields: PhoneFields(), ids: MessageIDGenerator())
     }
 
     /// 2026-11-23 09:00 in Sydney (UTC+11).
@@ -39,7 +41,7 @@ import Testing
             A-6,Flo,Ma,+61 412 345 682,2026-11-23,08:00,Dr Patel,3,Scheduled
 
             """
-        let prepared = try pipeline().prepare(Array(csv.utf8), file: "appointments.csv", now: now).get()
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "appointments.csv", now: now, optOuts: noOptOuts).get()
         #expect(prepared.candidates.count == 1, "\(prepared.rejections) skipped \(prepared.skipped)")
         let m = try #require(prepared.candidates.first)
         #expect(m.key == MessageKey(source: "pracsoft", recordID: "A-1", rule: "reminder"))
@@ -57,20 +59,42 @@ import Testing
 
     @Test func aReminderInsideTheLeadTimeIsDueNow() throws {
         let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\nA-1,Ann,Lee,0412345678,2026-11-23,15:00,Dr P,3,Scheduled\n"
-        let m = try #require(try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now).get().candidates.first)
+        let m = try #require(try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get().candidates.first)
         #expect(m.due == now)
     }
 
-    @Test(arguments: [
-        ("0412 345 678", "+61412345678"), ("+61 (0)412-345-678", "+61412345678"), ("0061412345678", "+61412345678"),
-        ("(02) 9999 0000", "+61299990000"), ("+44 7700 900123", "+447700900123"),
-    ])
-    func phoneNumbers(raw: String, e164: String) throws {
-        #expect(try PhoneNormalizer(countryCode: "61").normalize(raw).get() == e164)
+    /// An empty list (never loaded, so nothing touches the disk).
+    let noOptOuts = OptOutList(path: "/nonexistent/opt-out")
+
+    @Test func landlinesAreRefusedAndAMobileInAnotherColumnIsUsed() throws {
+        let csv = """
+            AppointmentID,FirstName,LastName,Mobile,Home Phone,Date,Time,Doctor,Office,Status
+            A-1,Ann,Lee,(02) 9999 0000,,2026-11-25,10:30,Dr Patel,3,Scheduled
+            A-2,Bob,Smith,(02) 9999 0001,0423 456 789,2026-11-25,11:00,Dr Patel,3,Scheduled
+            A-3,Cy,Ng,1800 123 456,+61 (0)434-567-890,2026-11-25,11:30,Dr Patel,3,Scheduled
+
+            """
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get()
+        #expect(prepared.candidates.map(\.recipient) == ["+61423456789", "+61434567890"])
+        #expect(prepared.rejections == [RowRejection(position: SourcePosition(file: "a.csv", line: 2), reason: "phone: a landline is not texted")])
     }
 
-    @Test(arguments: ["", "12345", "0412 ABC 678", "+1234567890123456"])
-    func refusedPhoneNumbers(raw: String) {
-        #expect((try? PhoneNormalizer(countryCode: "61").normalize(raw).get()) == nil)
+    @Test func anOptedOutNumberIsRefusedAndItsPendingReminderWithdrawn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("remindd-pipeline-\(UInt64.random(in: 0...UInt64.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let optOuts = OptOutList(path: dir + "/opt-out")
+        try optOuts.add("+61412345678", source: "sms-reply")
+        let csv = """
+            AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status
+            A-1,Ann,Lee,0412 345 678,2026-11-25,10:30,Dr Patel,3,Scheduled
+            A-2,Bob,Smith,0423 456 789,2026-11-25,11:00,Dr Patel,3,Scheduled
+
+            """
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: optOuts).get()
+        #expect(prepared.candidates.map(\.key.recordID) == ["A-2"])
+        #expect(prepared.rejections == [RowRejection(position: SourcePosition(file: "a.csv", line: 2), reason: "opted out")])
+        #expect(prepared.withdrawals.map(\.key.recordID) == ["A-1"])
+        #expect(prepared.withdrawals.map(\.reason) == ["opted-out"])
     }
 }
