@@ -1,33 +1,74 @@
 import CPhoneNumber
+import Synchronization
 
 /// Swift names over the CPhoneNumber shim; C types stay in this file.
 enum LibPhoneNumber {
     enum Outcome: Sendable, Equatable {
-        case valid(e164: String, type: PhoneNumberType, region: String)
+        case valid(e164: String, type: PhoneNumberType)
         case refused(Refusal.Code)
+    }
+
+    private struct Key: Hashable, Sendable {
+        var text: String
+        var region: String
+    }
+
+    /// Outcomes by input: practice systems export the same numbers again every few
+    /// minutes, and libphonenumber takes tens of microseconds per number. Two
+    /// generations: when the current one is full it becomes the previous one (whose
+    /// hits move back into the current), so up to `cacheLimit` numbers in use stay
+    /// cached and memory stays bounded (about 100 bytes an entry).
+    private static let cache = Mutex(Generations())
+    static let cacheLimit = 100_000
+
+    private struct Generations {
+        var current: [Key: Outcome] = [:]
+        var previous: [Key: Outcome] = [:]
+
+        mutating func insert(_ key: Key, _ outcome: Outcome) {
+            if current.count >= LibPhoneNumber.cacheLimit {
+                previous = current
+                current = [:]
+                current.reserveCapacity(LibPhoneNumber.cacheLimit)
+            }
+            current[key] = outcome
+        }
+
+        mutating func lookup(_ key: Key) -> Outcome? {
+            if let hit = current[key] { return hit }
+            guard let hit = previous[key] else { return nil }
+            insert(key, hit)
+            return hit
+        }
+    }
+
+    /// Parses and validates `text` as dialled in `region`, remembering the outcome.
+    static func parse(_ text: String, region: String) -> Outcome {
+        let key = Key(text: text, region: region)
+        if let known = cache.withLock({ $0.lookup(key) }) { return known }
+        let outcome = parseUncached(text, region: region)
+        cache.withLock { $0.insert(key, outcome) }
+        return outcome
     }
 
     /// Parses and validates `text` as dialled in `region`.
     ///
     /// The corresponding C function is `rn_parse`.
-    static func parse(_ text: String, region: String) -> Outcome {
+    static func parseUncached(_ text: String, region: String) -> Outcome {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { e164 in
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: 8) { owner in
-                var type = RN_TYPE_UNKNOWN
-                let status = rn_parse(text, region, e164.baseAddress, e164.count, &type, owner.baseAddress, owner.count)
-                switch status {
-                case RN_OK:
-                    return .valid(e164: String(cString: e164.baseAddress!), type: PhoneNumberType(type), region: String(cString: owner.baseAddress!))
-                case RN_NOT_A_NUMBER: return .refused(.notANumber)
-                case RN_INVALID_COUNTRY_CODE: return .refused(.invalidCountryCode)
-                case RN_TOO_SHORT: return .refused(.tooShort)
-                case RN_TOO_LONG: return .refused(.tooLong)
-                case RN_LOCAL_ONLY: return .refused(.localOnly)
-                default:
-                    // RN_INVALID; and RN_BUFFER_TOO_SMALL / RN_INTERNAL, which these buffers
-                    // and a healthy library never produce: refused rather than fatal.
-                    return .refused(.invalid)
-                }
+            var type = RN_TYPE_UNKNOWN
+            let status = rn_parse(text, region, e164.baseAddress, e164.count, &type)
+            switch status {
+            case RN_OK: return .valid(e164: String(cString: e164.baseAddress!), type: PhoneNumberType(type))
+            case RN_NOT_A_NUMBER: return .refused(.notANumber)
+            case RN_INVALID_COUNTRY_CODE: return .refused(.invalidCountryCode)
+            case RN_TOO_SHORT: return .refused(.tooShort)
+            case RN_TOO_LONG: return .refused(.tooLong)
+            case RN_LOCAL_ONLY: return .refused(.localOnly)
+            default:
+                // RN_INVALID; and RN_BUFFER_TOO_SMALL / RN_INTERNAL, which this buffer
+                // and a healthy library never produce: refused rather than fatal.
+                return .refused(.invalid)
             }
         }
     }

@@ -5,19 +5,15 @@ public struct Recipient: Hashable, Sendable, CustomStringConvertible {
     /// `+` and up to 15 digits, like `+61412345678`.
     public var e164: String
     public var type: PhoneNumberType
-    /// The region the number belongs to (ISO 3166 alpha-2, like `AU`), or `001` for
-    /// non-geographic numbers.
-    public var region: String
     /// The column it came from when several were tried (``PhoneFields``), else nil.
     public var field: String?
 
-    public init(e164: String, type: PhoneNumberType, region: String, field: String? = nil) {
+    public init(e164: String, type: PhoneNumberType, field: String? = nil) {
         self.e164 = e164
         self.type = type
-        self.region = region
         self.field = field
     }
 
     /// Masked (``RemindCore/PhoneMask``), so it is safe in logs.
-    public var description: String { "\(PhoneMask.mask(e164)) (\(type.rawValue), \(region))" }
+    public var description: String { "\(PhoneMask.mask(e164)) (\(type.rawValue))" }
 }

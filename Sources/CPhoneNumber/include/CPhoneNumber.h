@@ -55,13 +55,12 @@ typedef enum {
 } rn_type;
 
 /// Parses `number` (UTF-8) as dialled in `region` (ISO 3166 alpha-2, like "AU"),
-/// validates it, and on RN_OK writes its E.164 form (NUL-terminated) to `e164_out`,
-/// its type to `*type_out` and the region it belongs to (two letters, or "001" for
-/// non-geographic numbers) to `region_out`. A `cap` of 17 and a `region_cap` of 4
-/// always suffice. On any other status the outputs are left unspecified.
+/// validates it (a number is valid when its region's metadata gives it a type; never
+/// RN_TYPE_UNKNOWN on RN_OK), and on RN_OK writes its E.164 form (NUL-terminated) to
+/// `e164_out` and its type to `*type_out`. A `cap` of 17 always suffices. On any other
+/// status the outputs are left unspecified.
 rn_status rn_parse(const char *number, const char *region,
-                   char *e164_out, size_t cap, rn_type *type_out,
-                   char *region_out, size_t region_cap);
+                   char *e164_out, size_t cap, rn_type *type_out);
 
 /// 1 if libphonenumber has metadata for `region` (ISO 3166 alpha-2, upper case), else 0.
 int rn_is_supported_region(const char *region);
