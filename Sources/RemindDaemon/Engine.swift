@@ -124,6 +124,10 @@ actor Engine {
             reportSpoolError(error, file: claimed.originalName)
             return
         }
+        if OptOutImport.isOptOutFile(name: claimed.originalName) {
+            await ingestOptOuts(claimed, bytes: bytes)
+            return
+        }
         let pipeline = settings.pipeline
         let prepared: PreparedInput
         switch pipeline.prepare(bytes, file: claimed.originalName, now: Date(), optOuts: optOuts) {
@@ -169,6 +173,35 @@ actor Engine {
             ])
             sleeper.wake()
             statusChanged()
+        } catch {
+            reportSpoolError(error, file: claimed.originalName)
+        }
+    }
+
+    /// A file of numbers for the opt-out list (`optout*`, `*.optout`): the numbers are
+    /// added (durably) before the file is archived, so a crash in between only repeats
+    /// the additions, which change nothing the second time. Messages already queued for
+    /// these numbers are cancelled when they come up for release.
+    private func ingestOptOuts(_ claimed: ClaimedInput, bytes: [UInt8]) async {
+        let parsed = OptOutImport.parse(bytes, file: claimed.originalName, normalizer: settings.pipeline.phones)
+        for rejection in parsed.rejections {
+            log(.rowRejected, .warning, "row rejected", [
+                LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
+                LogKey.reason: "\(rejection.reason)",
+            ])
+        }
+        let optOuts = self.optOuts
+        let numbers = parsed.numbers
+        do {
+            let added = try await withSpool { spool throws -> Int in
+                let added = try optOuts.add(numbers, source: "inbox " + claimed.originalName)
+                try spool.commit(IngestPlan(), input: claimed)
+                return added
+            }
+            log(.inputIngested, .info, "opt-out file ingested", [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(added)",
+                "already_listed": "\(numbers.count - added)", "rows_rejected": "\(parsed.rejections.count)",
+            ])
         } catch {
             reportSpoolError(error, file: claimed.originalName)
         }

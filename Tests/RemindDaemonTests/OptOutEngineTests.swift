@@ -155,4 +155,30 @@ import Testing
         await fx.releaseAll(engine)
         #expect(fx.provider.sent.isEmpty)
     }
+
+    @Test func aFileOfNumbersDroppedInTheInboxFeedsTheList() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let engine = try fx.engine()
+        try await engine.recover()
+        try fx.drop("a.csv", [("A-1", "0412 345 678"), ("A-2", "0423 456 789")])
+        await engine.ingest(inboxName: "a.csv")
+        try "Mobile\n0412 345 678\nnot a number\n+61 (0)412-345-678\n".write(
+            toFile: fx.settings.paths.inbox + "/optout-2026-11-23.csv", atomically: false, encoding: .utf8)
+        await engine.ingest(inboxName: "optout-2026-11-23.csv")
+
+        #expect(engine.optOuts.entries.map(\.number) == ["+61412345678"])
+        #expect(engine.optOuts.entries.first?.source == "inbox optout-2026-11-23.csv")
+        #expect(fx.files(in: .queued).count == 2)  // cancelled at release, not before
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fx.settings.paths.archive).contains { $0.hasSuffix("optout-2026-11-23.csv") })
+        let rejected = try #require(fx.logs.entries.first { $0.metadata[LogKey.messageID] == "\(EventID.rowRejected.rawValue)" })
+        #expect(rejected.metadata[LogKey.inboxLine] == "3")
+        #expect(fx.logs.entries.contains { $0.message == "opt-out file ingested" && $0.metadata[LogKey.count] == "1" })
+
+        await fx.releaseAll(engine)
+        #expect(fx.provider.sent == ["+61423456789"])
+        let restarted = try fx.engine()
+        try await restarted.recover()
+        #expect(restarted.optOuts.contains("+61412345678"))
+    }
 }
