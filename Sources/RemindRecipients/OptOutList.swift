@@ -14,7 +14,9 @@ import Synchronization
 ///
 /// Reads (``contains(_:)``) take a short lock and never wait for the file; additions and
 /// removals do blocking I/O and are serialised, so call them off Swift's cooperative
-/// pool (a `BlockingIO` thread). Thread-safe.
+/// pool (a `BlockingIO` thread). Thread-safe within a process; across processes the
+/// file has one owner: while the daemon runs, `remindctl optout` goes through it (a
+/// second writer's lines would be lost to the daemon's next compaction).
 public final class OptOutList: Sendable {
     /// The list's file.
     public let path: String
