@@ -10,7 +10,7 @@ PREFIX    ?= /usr
 DESTDIR   ?=
 BUILD     ?= debug
 RUN_DIR   ?= $(CURDIR)/.run
-APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata
+APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev
 
 .PHONY: all deps build release run test install clean-run
 

@@ -29,6 +29,8 @@ let package = Package(
         // MARK: C shims
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(name: "CLinux"),
+        // C interface over Debian's libphonenumber-dev (C++; its headers need C++14 for abseil).
+        .target(name: "CPhoneNumber", linkerSettings: [.linkedLibrary("phonenumber")]),
 
         // MARK: Kits (no remindd knowledge)
         .target(name: "SystemdKit", dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
         // MARK: remindd rooms
         .target(name: "RemindCore"),
         .target(name: "RemindConfig", dependencies: [
-            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule",
+            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule", "RemindRecipients",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RemindInbox", dependencies: [
@@ -54,6 +56,7 @@ let package = Package(
             "RemindCore",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        .target(name: "RemindRecipients", dependencies: ["RemindCore", "CPhoneNumber", "FileSystemKit"]),
         .target(name: "RemindSpool", dependencies: [
             "RemindCore", "FileSystemKit",
             .product(name: "Logging", package: "swift-log"),
@@ -73,7 +76,7 @@ let package = Package(
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindSpool",
-            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit",
+            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -105,6 +108,8 @@ let package = Package(
         .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
         .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
                           path: "Benchmarks/Spool", exclude: ["README.md"]),
+        .executableTarget(name: "RecipientsBenchmark", dependencies: ["RemindRecipients", "RemindCore", "RemindInbox"], path: "Benchmarks/Recipients",
+                          exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
@@ -114,6 +119,7 @@ let package = Package(
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RemindTextTests", dependencies: ["RemindText", "RemindCore"]),
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
+        .testTarget(name: "RemindRecipientsTests", dependencies: ["RemindRecipients", "RemindCore", "FileSystemKit"]),
         .testTarget(name: "RemindScheduleTests", dependencies: [
             "RemindSchedule",
             .product(name: "PropertyBased", package: "swift-property-based"),
@@ -122,17 +128,18 @@ let package = Package(
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
-            "RemindDelivery", "RemindSchedule", "SystemdKit",
+            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
         .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )
 
 // Strict settings for every Swift target (as swift-log does).
-for target in package.targets where target.type != .system && target.name != "CLinux" {
+for target in package.targets where target.type != .system && target.name != "CLinux" && target.name != "CPhoneNumber" {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))

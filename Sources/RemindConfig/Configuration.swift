@@ -1,6 +1,7 @@
 public import Foundation
 public import RemindCore
 public import RemindSchedule
+public import RemindRecipients
 
 /// Everything remindd reads from its configuration file, validated.
 public struct Configuration: Sendable, Hashable {
@@ -13,6 +14,7 @@ public struct Configuration: Sendable, Hashable {
     public var provider: ProviderSettings
     public var control: ControlSettings
     public var log: LogSettings
+    public var recipients: RecipientSettings = .init()
 
     /// The practice: its name and phone for templates, its time zone and locale.
     public struct Practice: Sendable, Hashable {
@@ -24,8 +26,9 @@ public struct Configuration: Sendable, Hashable {
         /// The alphanumeric sender patients see (at most 11 GSM-7 characters), or a number;
         /// nil leaves it to the gateway.
         public var sender: String?
-        /// Digits of the country calling code used for numbers exported without one (`61`).
-        public var countryCode: String = "61"
+        /// The region numbers without a country code are dialled in: ISO 3166 alpha-2,
+        /// one libphonenumber supports (`AU`, `GB`, `NZ`, `DE`, `US` …).
+        public var region: String = "AU"
     }
 
     public struct SpoolSettings: Sendable, Hashable {
@@ -113,6 +116,23 @@ public struct Configuration: Sendable, Hashable {
     public enum ProviderSettings: Sendable, Hashable {
         /// smstools3 outgoing files in `directory`.
         case outbox(directory: String)
+    }
+
+    /// Who messages go to: which columns hold numbers, which kinds of number are texted,
+    /// and the words of an opt-out reply.
+    public struct RecipientSettings: Sendable, Hashable {
+        public init() {}
+        /// Columns tried in order for a number to text (`phone` is the mapped phone column).
+        public var fields: [String] = PhoneFields.defaultNames
+        /// The kinds of number texted.
+        public var types: Set<PhoneNumberType> = PhoneNumberType.textedByDefault
+        /// Replies that opt their sender out (providers that report replies use them).
+        public var optOutKeywords: [String] = OptOutKeywords.defaultWords
+
+        /// The normaliser these settings describe, for `region`.
+        public func normalizer(region: String) -> PhoneNumberNormalizer {
+            PhoneNumberNormalizer(defaultRegion: region, acceptedTypes: types)
+        }
     }
 
     public struct ControlSettings: Sendable, Hashable {

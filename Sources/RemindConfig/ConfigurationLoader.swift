@@ -3,6 +3,7 @@ import RemindCore
 import RemindInbox
 import RemindSchedule
 import RemindText
+import RemindRecipients
 import TOMLKit
 
 extension Configuration {
@@ -54,11 +55,11 @@ struct Reader {
         var c = Configuration(
             file: file, practice: .init(), spool: .init(), input: .init(), text: .init(), schedule: .init(),
             provider: .outbox(directory: ""), control: .init(), log: .init())
-        let sections = ["practice", "spool", "input", "templates", "schedule", "provider", "control", "log"]
+        let sections = ["practice", "spool", "input", "templates", "schedule", "recipients", "provider", "control", "log"]
         for key in root.keys where !sections.contains(key) {
             problem(key, "unknown key (known sections: \(sections.joined(separator: ", ")))")
         }
-        if let t = section(root, "practice", known: ["name", "phone", "sender", "time_zone", "locale", "country_code"]) {
+        if let t = section(root, "practice", known: ["name", "phone", "sender", "time_zone", "locale", "region"]) {
             c.practice.name = string(t, "practice", "name") ?? c.practice.name
             c.practice.phone = string(t, "practice", "phone") ?? c.practice.phone
             if let tz = string(t, "practice", "time_zone") {
@@ -77,10 +78,12 @@ struct Reader {
                     problem("practice.sender", error.message)
                 }
             }
-            if let cc = string(t, "practice", "country_code") {
-                if cc.isEmpty || cc.count > 3 || !cc.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                    problem("practice.country_code", "'\(cc)' is not a country calling code (1 to 3 digits, like 61)")
-                } else { c.practice.countryCode = cc }
+            if let region = string(t, "practice", "region") {
+                if PhoneNumberNormalizer.isSupported(region: region) { c.practice.region = region } else {
+                    let hint = PhoneNumberNormalizer.isSupported(region: region.uppercased()) ? " (write it in upper case: \(region.uppercased()))"
+                        : region.uppercased() == "UK" ? " (the United Kingdom is GB)" : ""
+                    problem("practice.region", "'\(region)' is not a region libphonenumber knows: an ISO 3166 country code like AU, GB, NZ\(hint)")
+                }
             }
         } else {
             problem("practice", "required section missing (at least time_zone)")
@@ -180,6 +183,27 @@ struct Reader {
                     }
                 }
                 c.schedule.windows = windows
+            }
+        }
+        if let t = section(root, "recipients", known: ["fields", "types", "opt_out_keywords"]) {
+            if let fields = strings(t, "recipients", "fields") {
+                if fields.isEmpty || fields.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    problem("recipients.fields", "must list at least one column, none empty (like [\"phone\", \"home phone\"])")
+                } else { c.recipients.fields = fields }
+            }
+            if let names = strings(t, "recipients", "types") {
+                var types: Set<PhoneNumberType> = []
+                for (i, name) in names.enumerated() {
+                    if let type = PhoneNumberType(rawValue: name) { types.insert(type) } else {
+                        problem("recipients.types[\(i)]", "'\(name)' is not a number type (\(PhoneNumberType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                }
+                if names.isEmpty { problem("recipients.types", "must list at least one type (like [\"mobile\"])") } else { c.recipients.types = types }
+            }
+            if let words = strings(t, "recipients", "opt_out_keywords") {
+                if words.isEmpty || words.contains(where: { !$0.contains(where: { $0.isLetter || $0.isNumber }) }) {
+                    problem("recipients.opt_out_keywords", "must list at least one word, each with a letter or digit")
+                } else { c.recipients.optOutKeywords = words }
             }
         }
         c.provider = .outbox(directory: c.spool.root + "/outbox")

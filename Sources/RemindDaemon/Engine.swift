@@ -4,6 +4,7 @@ import RemindConfig
 import RemindCore
 import RemindDelivery
 import RemindInbox
+import RemindRecipients
 import RemindSchedule
 import RemindSpool
 import FileSystemKit
@@ -22,6 +23,9 @@ actor Engine {
     let notifier: Notifier
     let logger: Logger
     let sleeper: WallClockSleeper
+    /// Numbers never to text; loaded by ``recover()``, consulted at ingest and release.
+    /// Thread-safe; add and remove do blocking I/O (call them on `io`).
+    nonisolated let optOuts: OptOutList
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
     private(set) var scheduler: ReleaseScheduler
@@ -54,6 +58,7 @@ actor Engine {
         self.notifier = notifier
         self.logger = logger
         self.sleeper = sleeper
+        self.optOuts = OptOutList(path: settings.paths.state + "/opt-out")
         self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
         self.countingDay = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
     }
@@ -66,10 +71,12 @@ actor Engine {
         let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: Date(), in: tz)
+        let optOuts = self.optOuts
         let witness = Self.handOverWitness(provider)
         let notifier = self.notifier
         let (report, pending, lastRelease, sent, failed) = try await withSpool { spool in
             try spool.prepare()
+            try optOuts.load()
             let report = try spool.recover(interrupted: policy, handedOver: witness) { _ in
                 _ = try? notifier.extendTimeout(.seconds(30))
             }
@@ -141,9 +148,13 @@ actor Engine {
             reportSpoolError(error, file: claimed.originalName)
             return
         }
+        if OptOutImport.isOptOutFile(name: claimed.originalName) {
+            await ingestOptOuts(claimed, bytes: bytes)
+            return
+        }
         let pipeline = settings.pipeline
         let prepared: PreparedInput
-        switch pipeline.prepare(bytes, file: claimed.originalName, now: Date()) {
+        switch pipeline.prepare(bytes, file: claimed.originalName, now: Date(), optOuts: optOuts) {
         case .failure(let error):
             do {
                 try await withSpool { try $0.reject(claimed, reason: error.description) }
@@ -193,6 +204,35 @@ actor Engine {
         }
     }
 
+    /// A file of numbers for the opt-out list (`optout*`, `*.optout`): the numbers are
+    /// added (durably) before the file is archived, so a crash in between only repeats
+    /// the additions, which change nothing the second time. Messages already queued for
+    /// these numbers are cancelled when they come up for release.
+    private func ingestOptOuts(_ claimed: ClaimedInput, bytes: [UInt8]) async {
+        let parsed = OptOutImport.parse(bytes, file: claimed.originalName, normalizer: settings.pipeline.phones)
+        for rejection in parsed.rejections {
+            log(.rowRejected, .warning, "row rejected", [
+                LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
+                LogKey.reason: "\(rejection.reason)",
+            ])
+        }
+        let optOuts = self.optOuts
+        let numbers = parsed.numbers
+        do {
+            let added = try await withSpool { spool throws -> Int in
+                let added = try optOuts.add(numbers, source: "inbox " + claimed.originalName)
+                try spool.commit(IngestPlan(), input: claimed)
+                return added
+            }
+            log(.inputIngested, .info, "opt-out file ingested", [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(added)",
+                "already_listed": "\(numbers.count - added)", "rows_rejected": "\(parsed.rejections.count)",
+            ])
+        } catch {
+            reportSpoolError(error, file: claimed.originalName)
+        }
+    }
+
     private func reportSpoolError(_ error: any Error, file: String) {
         let diskFull = (error as? SpoolError)?.isDiskFull == true
         problems["ingest"] = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
@@ -222,17 +262,34 @@ actor Engine {
         markBusy("release")
         defer { markIdle("release") }
         let now = Date()
-        scheduler.recordRelease(at: now)
         let providerName = provider.name
+        let optOuts = self.optOuts
         let message: SpoolMessage
         do {
-            message = try await withSpool { spool throws -> SpoolMessage in
+            // An opted-out number is never texted, however long ago its message was queued.
+            let prepared = try await withSpool { spool throws -> Result<SpoolMessage, OptedOut> in
+                let recipient = try spool.message(id).recipient
+                if optOuts.contains(recipient) {
+                    try spool.transition(id, to: .cancelled, what: "cancelled", detail: "reason=\(IngestPipeline.optedOutReason)")
+                    return .failure(OptedOut(recipient: recipient))
+                }
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
                 // The stagger's memory across restarts; a full disk must not strand the message in active/.
                 try? spool.recordRelease(now)
-                return try spool.message(id)
+                return .success(try spool.message(id))
+            }
+            switch prepared {
+            case .success(let m): message = m
+            case .failure(let optedOut):
+                log(.messageCancelled, .notice, "message cancelled: the recipient opted out", [
+                    LogKey.spoolID: "\(id)", LogKey.state: "cancelled", LogKey.reason: "\(IngestPipeline.optedOutReason)",
+                    LogKey.recipient: "\(PhoneMask.mask(optedOut.recipient))",
+                ])
+                statusChanged()
+                return
             }
         } catch {
+            scheduler.recordRelease(at: now)
             log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
             return
         }
@@ -411,6 +468,11 @@ actor Engine {
         f.dateFormat = Calendar.current.isDate(date, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
         return f.string(from: date)
     }
+}
+
+/// A message's recipient found on the opt-out list at release.
+struct OptedOut: Error {
+    let recipient: String
 }
 
 /// A copy of the daemon's status for the control socket.

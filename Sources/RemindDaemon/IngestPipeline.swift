@@ -3,6 +3,7 @@ import RemindConfig
 import RemindCore
 import RemindInbox
 import RemindSchedule
+import RemindRecipients
 import RemindSpool
 import RemindText
 
@@ -18,8 +19,9 @@ struct PreparedInput: Sendable {
 }
 
 /// Turns an input file's bytes into candidate messages: parse, filter by status,
-/// normalise the number, compute due and expiry, render the text. Pure CPU work with
-/// no I/O, so it runs outside the engine's actor and is tested without a spool.
+/// pick and normalise the number (refusing landlines and opted-out numbers), compute
+/// due and expiry, render the text. Pure CPU work with no I/O (the opt-out list is read
+/// in memory), so it runs outside the engine's actor and is tested without a spool.
 struct IngestPipeline: Sendable {
     let parser: any InputParser
     let templates: TemplateSet
@@ -31,10 +33,14 @@ struct IngestPipeline: Sendable {
     let statuses: Set<String>
     let withdrawStatuses: Set<String>
     let fields: FieldMaker
-    let phones: PhoneNormalizer
+    let phones: PhoneNumberNormalizer
+    let phoneFields: PhoneFields
     let ids: MessageIDGenerator
 
-    func prepare(_ bytes: [UInt8], file: String, now: Date) -> Result<PreparedInput, InputError> {
+    /// The reason a row of an opted-out number is refused with, and its pending message withdrawn with.
+    static let optedOutReason = "opted-out"
+
+    func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
         let parsed: ParsedInput
         do {
             parsed = try parser.parse(bytes, file: file)
@@ -59,10 +65,15 @@ struct IngestPipeline: Sendable {
                 continue
             }
             let recipient: String
-            switch phones.normalize(a.phone) {
-            case .success(let e164): recipient = e164
-            case .failure(let reason):
-                out.rejections.append(RowRejection(position: record.position, reason: reason.description))
+            switch phones.normalize(candidates: phoneFields.candidates(in: a)) {
+            case .success(let r): recipient = r.e164
+            case .failure(let refusal):
+                out.rejections.append(RowRejection(position: record.position, reason: refusal.description))
+                continue
+            }
+            if optOuts.contains(recipient) {
+                out.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))
+                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), Self.optedOutReason)) }
                 continue
             }
             let rendered: RenderedText

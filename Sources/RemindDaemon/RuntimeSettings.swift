@@ -2,6 +2,7 @@ import Foundation
 import RemindConfig
 import RemindCore
 import RemindInbox
+import RemindRecipients
 import RemindSchedule
 import RemindSpool
 import RemindText
@@ -53,8 +54,8 @@ struct RuntimeSettings: Sendable {
             parser: parser, templates: templates, source: config.input.source,
             reminders: config.schedule.effectiveReminders, timeZone: config.practice.timeZone,
             statuses: Set(config.input.statuses), withdrawStatuses: Set(config.input.withdrawStatuses),
-            fields: FieldMaker(config: config), phones: PhoneNormalizer(countryCode: config.practice.countryCode),
-            ids: ids)
+            fields: FieldMaker(config: config), phones: config.recipients.normalizer(region: config.practice.region),
+            phoneFields: PhoneFields(config.recipients.fields), ids: ids)
         return RuntimeSettings(
             config: config, paths: SpoolPaths(root: config.spool.root, inbox: config.spool.inbox),
             calendar: calendar, templates: templates, pipeline: pipeline)

@@ -3,6 +3,7 @@ import RemindConfig
 import RemindCore
 import RemindInbox
 import RemindSchedule
+import RemindRecipients
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -28,7 +29,7 @@ import Testing
             name = "Harbour Dental"
             phone = "02 9999 0000"
             time_zone = "Europe/London"
-            country_code = "44"
+            region = "GB"
             [spool]
             root = "spool"
             [input]
@@ -56,6 +57,54 @@ import Testing
         #expect(c.schedule.windows.last == DeliveryWindow(weekday: 7, startMinute: 0, endMinute: 1440))
         #expect(c.input.columns["id"] == "Appt No")
         #expect(c.provider == .outbox(directory: "/srv/sms/outgoing"))
+        #expect(c.practice.region == "GB")
+    }
+
+    @Test func recipientsDefaultToMobilesOfAustralia() throws {
+        let c = try Configuration.parse(minimal, file: "/etc/remindd/remindd.toml")
+        #expect(c.practice.region == "AU")
+        #expect(c.recipients.fields == ["phone", "home phone", "work phone"])
+        #expect(c.recipients.types == [.mobile, .fixedLineOrMobile])
+        #expect(c.recipients.optOutKeywords == ["STOP", "STOPALL", "UNSUBSCRIBE"])
+        let normalizer = c.recipients.normalizer(region: c.practice.region)
+        #expect(try normalizer.normalize("0412 345 678").get().e164 == "+61412345678")
+    }
+
+    @Test func theRecipientsSection() throws {
+        let c = try Configuration.parse(minimal + """
+
+            region = "NZ"
+            [recipients]
+            fields = ["Mobile", "Home"]
+            types = ["mobile", "fixed_line"]
+            opt_out_keywords = ["STOP", "KATI"]
+            """, file: "/etc/remindd/remindd.toml")
+        #expect(c.practice.region == "NZ")
+        #expect(c.recipients.fields == ["Mobile", "Home"])
+        #expect(c.recipients.types == [.mobile, .fixedLine])
+        #expect(c.recipients.optOutKeywords == ["STOP", "KATI"])
+        #expect(try c.recipients.normalizer(region: c.practice.region).normalize("09 379 4567").get().e164 == "+6493794567")
+    }
+
+    @Test(arguments: [
+        ("region = \"UK\"", "practice.region", "the United Kingdom is GB"),
+        ("region = \"au\"", "practice.region", "write it in upper case: AU"),
+        ("region = \"ZZ\"", "practice.region", "not a region libphonenumber knows"),
+        ("[recipients]\ntypes = [\"mobile\", \"cellphone\"]", "recipients.types[1]", "'cellphone' is not a number type"),
+        ("[recipients]\ntypes = []", "recipients.types", "at least one type"),
+        ("[recipients]\nfields = []", "recipients.fields", "at least one column"),
+        ("[recipients]\nopt_out_keywords = [\"!!\"]", "recipients.opt_out_keywords", "a letter or digit"),
+        ("[recipients]\ndaily = 3", "recipients.daily", "unknown key"),
+        ("country_code = \"61\"", "practice.country_code", "unknown key"),
+    ])
+    func badRecipientSettings(line: String, key: String, reason: String) {
+        do {
+            _ = try Configuration.parse(minimal + "\n" + line + "\n", file: "/etc/remindd/remindd.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.problems.map(\.key) == [key])
+            #expect(error.description.contains(reason), "\(error)")
+        }
     }
 
     @Test func everyProblemNamesItsKey() {

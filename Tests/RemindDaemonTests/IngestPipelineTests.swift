@@ -4,6 +4,7 @@ import RemindConfig
 import RemindCore
 import RemindSchedule
 import RemindInbox
+import RemindRecipients
 import RemindSpool
 import RemindText
 import Testing
@@ -24,7 +25,8 @@ import Testing
             parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft",
             reminders: reminders, timeZone: TimeZone(identifier: "Australia/Sydney")!,
             statuses: ["scheduled", "confirmed", "unreachable"], withdrawStatuses: ["cancelled"],
-            fields: FieldMaker(config: Self.config), phones: PhoneNormalizer(countryCode: "61"), ids: MessageIDGenerator())
+            fields: FieldMaker(config: Self.config), phones: PhoneNumberNormalizer(defaultRegion: "AU"),
+            phoneFields: PhoneFields(), ids: MessageIDGenerator())
     }
 
     /// 2026-11-23 09:00 in Sydney (UTC+11).
@@ -41,7 +43,7 @@ import Testing
             A-6,Flo,Ma,+61 412 345 682,2026-11-23,08:00,Dr Patel,3,Scheduled
 
             """
-        let prepared = try pipeline().prepare(Array(csv.utf8), file: "appointments.csv", now: now).get()
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "appointments.csv", now: now, optOuts: noOptOuts).get()
         #expect(prepared.candidates.count == 1, "\(prepared.rejections) skipped \(prepared.skipped)")
         let m = try #require(prepared.candidates.first)
         #expect(m.key == MessageKey(source: "pracsoft", recordID: "A-1", rule: "reminder"))
@@ -59,8 +61,24 @@ import Testing
 
     @Test func aReminderInsideTheLeadTimeIsDueNow() throws {
         let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\nA-1,Ann,Lee,0412345678,2026-11-23,15:00,Dr P,3,Scheduled\n"
-        let m = try #require(try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now).get().candidates.first)
+        let m = try #require(try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get().candidates.first)
         #expect(m.due == now)
+    }
+
+    /// An empty list (never loaded, so nothing touches the disk).
+    let noOptOuts = OptOutList(path: "/nonexistent/opt-out")
+
+    @Test func landlinesAreRefusedAndAMobileInAnotherColumnIsUsed() throws {
+        let csv = """
+            AppointmentID,FirstName,LastName,Mobile,Home Phone,Date,Time,Doctor,Office,Status
+            A-1,Ann,Lee,(02) 9999 0000,,2026-11-25,10:30,Dr Patel,3,Scheduled
+            A-2,Bob,Smith,(02) 9999 0001,0423 456 789,2026-11-25,11:00,Dr Patel,3,Scheduled
+            A-3,Cy,Ng,1800 123 456,+61 (0)434-567-890,2026-11-25,11:30,Dr Patel,3,Scheduled
+
+            """
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get()
+        #expect(prepared.candidates.map(\.recipient) == ["+61423456789", "+61434567890"])
+        #expect(prepared.rejections == [RowRejection(position: SourcePosition(file: "a.csv", line: 2), reason: "phone: a landline is not texted")])
     }
 
     @Test func severalRemindersMakeOneMessageEachAndAnUnreachableOneStillQueuesToExpire() throws {
@@ -71,7 +89,7 @@ import Testing
         ])
         // 09:00 for a 09:45 appointment: the day-before reminder goes now (until the start), the
         // same-day one (3 h before, not later than 1 h before, so by 08:45) cannot make it and will expire.
-        let prepared = try p.prepare(Array(csv.utf8), file: "a.csv", now: now).get()
+        let prepared = try p.prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get()
         #expect(prepared.candidates.map(\.key.rule) == ["day-before", "same-day"])
         let dayBefore = prepared.candidates[0], sameDay = prepared.candidates[1]
         #expect(dayBefore.due == now && dayBefore.expires == dayBefore.appointmentStart)
@@ -79,17 +97,23 @@ import Testing
         #expect(Set(prepared.withdrawals.map(\.key.rule)) == ["day-before", "same-day"])
     }
 
-    @Test(arguments: [
-        ("0412 345 678", "+61412345678"), ("+61 (0)412-345-678", "+61412345678"), ("0061412345678", "+61412345678"),
-        ("(02) 9999 0000", "+61299990000"), ("+44 7700 900123", "+447700900123"),
-    ])
-    func phoneNumbers(raw: String, e164: String) throws {
-        #expect(try PhoneNormalizer(countryCode: "61").normalize(raw).get() == e164)
-    }
+    @Test func anOptedOutNumberIsRefusedAndItsPendingReminderWithdrawn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("remindd-pipeline-\(UInt64.random(in: 0...UInt64.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let optOuts = OptOutList(path: dir + "/opt-out")
+        try optOuts.add("+61412345678", source: "sms-reply")
+        let csv = """
+            AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status
+            A-1,Ann,Lee,0412 345 678,2026-11-25,10:30,Dr Patel,3,Scheduled
+            A-2,Bob,Smith,0423 456 789,2026-11-25,11:00,Dr Patel,3,Scheduled
 
-    @Test(arguments: ["", "12345", "0412 ABC 678", "+1234567890123456"])
-    func refusedPhoneNumbers(raw: String) {
-        #expect((try? PhoneNormalizer(countryCode: "61").normalize(raw).get()) == nil)
+            """
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: optOuts).get()
+        #expect(prepared.candidates.map(\.key.recordID) == ["A-2"])
+        #expect(prepared.rejections == [RowRejection(position: SourcePosition(file: "a.csv", line: 2), reason: "opted out")])
+        #expect(prepared.withdrawals.map(\.key.recordID) == ["A-1"])
+        #expect(prepared.withdrawals.map(\.reason) == ["opted-out"])
     }
 }
 
@@ -110,7 +134,7 @@ import Testing
         let archive = try FileManager.default.contentsOfDirectory(atPath: example + "/archive").first { $0.hasSuffix(".csv") }!
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: example + "/archive/" + archive)))
         let created = Date(timeIntervalSince1970: 1_795_420_805)  // 2026-11-23T08:00:05Z
-        let prepared = try settings.pipeline.prepare(bytes, file: "appointments-2026-11-23.csv", now: created).get()
+        let prepared = try settings.pipeline.prepare(bytes, file: "appointments-2026-11-23.csv", now: created, optOuts: OptOutList(path: "/nonexistent/opt-out")).get()
         #expect(prepared.rejections.map(\.position.line) == [7], "A-1006 has no usable number; \(prepared.candidates.count) candidates, \(prepared.skipped) skipped")
         var checked = 0
         for state in MessageState.allCases {
