@@ -1,5 +1,6 @@
 // InboxParseBenchmark: parse throughput of the inbox parsers on a 100,000-row export.
 //
+// Formats: CSV (UTF-8, CP1252, UTF-16), JSON Lines, HL7 v2 SIU (one message per row).
 // Builds each file in memory (no disk), parses it five times, and prints the median
 // rows per second. Run a release build:
 //   swift run -c release InboxParseBenchmark [rows]
@@ -70,3 +71,23 @@ measure("CSV UTF-16LE ; dd/MM/yyyy", bytes: utf16, parser: CSVAppointmentParser(
 
 let jsonl = Array(jsonLinesText().utf8)
 measure("JSON Lines", bytes: jsonl, parser: JSONLinesAppointmentParser(mapping: AppointmentMapping(timeZone: zone)))
+
+// HL7 v2 SIU: one S12 message per row (MSH, SCH, TQ1, PID with two phones, AIP, AIL), MLLP-framed.
+func hl7Text() -> String {
+    var text = ""
+    for i in 0..<rows {
+        let day = 1 + i % 28, month = 1 + (i / 28) % 12, minute = (i * 5) % 600
+        let start = String(format: "2026%02d%02d%02d%02d00", month, day, 8 + minute / 60, minute % 60)
+        text += "\u{0B}MSH|^~\\&|PRACSOFT|HARBOUR|REMINDD|HARBOUR|20260101120000+1100||SIU^S12^SIU_S12|M\(i)|P|2.5.1\r"
+            + "SCH||H-\(i)^PRACSOFT|||||CHK^Check-up||30|MIN|||||||||||||||Booked\r"
+            + "TQ1|1||||||\(start)\r"
+            + "PID|1||P\(i)^^^PRACSOFT^MR||Lefèvre^\(names[i % names.count])||19800101|F|||||^PRN^PH^^^02^98765432~"
+            + String(format: "04%08d", i) + "^PRN^CP\r"
+            + "AIP|1||D01^M\\XC3BC\\ller^Anna|DENTIST\r"
+            + "AIL|1||Harbour Dental^R\(i % 5)\r\u{1C}\r"
+    }
+    return text
+}
+
+let hl7 = Array(hl7Text().utf8)
+measure("HL7 SIU (MLLP)", bytes: hl7, parser: HL7SIUParser(mapping: AppointmentMapping(timeZone: zone)))

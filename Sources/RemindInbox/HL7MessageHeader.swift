@@ -42,7 +42,7 @@ public struct HL7MessageHeader: Hashable, Sendable {
         self.version = version
     }
 
-    /// MSH-10 as text (unescaped only of nothing: control ids are plain in practice).
+    /// MSH-10 as text, raw (control ids are plain letters and digits in practice).
     public var controlIDText: String { String(decoding: controlID, as: UTF8.self) }
 
     init(msh: HL7Segment) {

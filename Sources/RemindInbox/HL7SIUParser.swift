@@ -7,7 +7,8 @@ import RemindCore
 /// ``MLLP``); segments end at CR, LF or CRLF; batch envelopes (FHS, BHS, BTS, FTS) are
 /// skipped. Each message is parsed with its own encoding characters (MSH-1, MSH-2) and
 /// escapes (`\F\ \S\ \T\ \R\ \E\`, `\Xhh\`, `\.br\`). The text is decoded with
-/// ``encoding`` (by default UTF-8, else CP1252; MSH-18 is not consulted).
+/// ``encoding`` (by default UTF-8, else CP1252; MSH-18 is not consulted). MSH-12 (the
+/// version) is not checked: v2.3 to v2.5.1, and later versions, name these fields alike.
 ///
 /// **Fields.** Appointment id: SCH-2 (filler), else SCH-1 (placer), first component.
 /// Start: TQ1-7, else SCH-11.4, else AIS-4, else AIP-6; a TS with an offset is exact,
