@@ -3,11 +3,13 @@
 // Formats: CSV (UTF-8, CP1252, UTF-16), JSON Lines, HL7 v2 SIU (one message per row).
 // Builds each file in memory (no disk), parses it five times, and prints the median
 // rows per second. Run a release build:
-//   swift run -c release InboxParseBenchmark [rows]
+//   swift run -c release InboxParseBenchmark [rows] [csv|jsonl|hl7]
 import Foundation
 import RemindInbox
 
 let rows = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
+let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : nil
+func wanted(_ format: String) -> Bool { only == nil || only == format }
 guard let zone = TimeZone(identifier: "Australia/Sydney") else { fatalError("no tzdata for Australia/Sydney") }
 let names = ["René", "Jürgen", "Bjørn", "Begoña", "Ann", "Bob", "Siobhán", "Zoë"]
 
@@ -56,6 +58,7 @@ func measure(_ label: String, bytes: [UInt8], parser: some InputParser) {
     print(label.padding(toLength: 30, withPad: " ", startingAt: 0) + figures)
 }
 
+if wanted("csv") {
 let utf8Mapping = AppointmentMapping(timeZone: zone, statusMap: ["Booked": "scheduled"])
 let csvUTF8 = Array(csvText(delimiter: ",", dayFirst: false).utf8)
 measure("CSV UTF-8 , yyyy-MM-dd", bytes: csvUTF8, parser: CSVAppointmentParser(format: CSVAppointmentFormat(mapping: utf8Mapping)))
@@ -69,8 +72,12 @@ var utf16: [UInt8] = [0xFF, 0xFE]
 for unit in semicolon.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
 measure("CSV UTF-16LE ; dd/MM/yyyy", bytes: utf16, parser: CSVAppointmentParser(format: CSVAppointmentFormat(mapping: dayFirst)))
 
+}
+
+if wanted("jsonl") {
 let jsonl = Array(jsonLinesText().utf8)
 measure("JSON Lines", bytes: jsonl, parser: JSONLinesAppointmentParser(mapping: AppointmentMapping(timeZone: zone)))
+}
 
 // HL7 v2 SIU: one S12 message per row (MSH, SCH, TQ1, PID with two phones, AIP, AIL), MLLP-framed.
 func hl7Text() -> String {
@@ -89,5 +96,7 @@ func hl7Text() -> String {
     return text
 }
 
-let hl7 = Array(hl7Text().utf8)
-measure("HL7 SIU (MLLP)", bytes: hl7, parser: HL7SIUParser(mapping: AppointmentMapping(timeZone: zone)))
+if wanted("hl7") {
+    let hl7 = Array(hl7Text().utf8)
+    measure("HL7 SIU (MLLP)", bytes: hl7, parser: HL7SIUParser(mapping: AppointmentMapping(timeZone: zone)))
+}

@@ -86,13 +86,13 @@ public struct HL7SIUParser: InputParser {
 
         for raw in HL7Scanner.segments(text) {
             let bytes = raw.bytes
-            let id = bytes.prefix(3)
-            if id.elementsEqual("MSH".utf8) {
+            let id = Self.segmentID(bytes)
+            if id == Self.msh {
                 finish()
                 sawMessage = true
                 strayOpen = false
                 current = Pending(msh: raw)
-            } else if ["FHS", "BHS", "BTS", "FTS"].contains(where: { id.elementsEqual($0.utf8) }) {
+            } else if Self.batchIDs.contains(id) {
                 finish()
                 strayOpen = false
             } else if current != nil {
@@ -114,6 +114,17 @@ public struct HL7SIUParser: InputParser {
         }
         return results
     }
+
+    /// The first three bytes of a segment as one number, for quick comparisons.
+    private static func segmentID(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        guard bytes.count >= 3 else { return 0 }
+        let s = bytes.startIndex
+        return UInt32(bytes[s]) << 16 | UInt32(bytes[s + 1]) << 8 | UInt32(bytes[s + 2])
+    }
+
+    private static let msh = segmentID(Array("MSH".utf8)[...])
+    /// The batch envelope: file and batch header and trailer segments.
+    private static let batchIDs = ["FHS", "BHS", "BTS", "FTS"].map { segmentID(Array($0.utf8)[...]) }
 
     /// A message being collected: its MSH and the segments after it, or what is wrong.
     private struct Pending {

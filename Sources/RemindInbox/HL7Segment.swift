@@ -33,7 +33,18 @@ struct HL7Segment {
         self.name = name
         self.line = line
         self.delimiters = delimiters
-        var fields = bytes.split(separator: delimiters.field, omittingEmptySubsequences: false)
+        var fields: [ArraySlice<UInt8>] = []
+        fields.reserveCapacity(16)
+        var start = bytes.startIndex
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == delimiters.field {
+                fields.append(bytes[start..<i])
+                start = i + 1
+            }
+            i += 1
+        }
+        fields.append(bytes[start..<bytes.endIndex])
         if name == "MSH" {
             // "MSH|^~\&|…" splits into "MSH", "^~\&", …: put the separator back as MSH-1.
             fields.insert(bytes[(bytes.startIndex + 3)..<min(bytes.endIndex, bytes.startIndex + 4)], at: 1)
@@ -61,8 +72,13 @@ struct HL7Segment {
         bytes = Self.part(bytes, repetition, delimiters.repetition)
         bytes = Self.part(bytes, component, delimiters.component)
         bytes = Self.part(bytes, subcomponent, delimiters.subcomponent)
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
         if bytes.count == 2 && bytes.first == UInt8(ascii: "\"") && bytes.last == UInt8(ascii: "\"") { return "" }
-        return delimiters.unescape(bytes).trimmed
+        let text = delimiters.unescape(bytes)
+        // Other Unicode spaces (a no-break space), or spaces an escape produced, go too.
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 ? text : text.trimmed
     }
 
     /// The `index`-th (1-based) part of `bytes` split at `separator`; the whole for index 1
