@@ -10,6 +10,7 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
             case undecodable
             case noHeader
             case missingColumn
+            case notHL7
         }
 
         private let base: Base
@@ -22,12 +23,15 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let noHeader = Code(.noHeader)
         /// The header lacks a column the format requires (id, phone, start or date and time).
         public static let missingColumn = Code(.missingColumn)
+        /// The file was given to the HL7 parser but holds no MSH segment.
+        public static let notHL7 = Code(.notHL7)
 
         public var description: String {
             switch base {
             case .undecodable: "undecodable"
             case .noHeader: "no header"
             case .missingColumn: "missing column"
+            case .notHL7: "not HL7"
             }
         }
     }

@@ -1,5 +1,5 @@
-/// Turns the bytes of one input file into appointments. Each format (CSV, JSON Lines, and
-/// later HL7 v2 SIU) implements it; the inbox picks one per source from the configuration.
+/// Turns the bytes of one input file into appointments. Each format (CSV, JSON Lines,
+/// HL7 v2 SIU) implements it; the inbox picks one per source from the configuration.
 ///
 /// A parser is a pure function of its configuration and the bytes: no file system, no
 /// clock, no logging. It must not trap on any byte sequence: malformed input is either a
