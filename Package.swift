@@ -97,7 +97,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "remindctl", dependencies: [
-            "RemindCore", "RemindConfig", "RemindControl", "RemindInbox", "RemindSpool", "RemindText",
+            "RemindCore", "RemindConfig", "RemindControl", "RemindInbox", "RemindRecipients", "RemindSpool", "RemindText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

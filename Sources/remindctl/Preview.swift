@@ -3,6 +3,7 @@ import Foundation
 import RemindConfig
 import RemindCore
 import RemindInbox
+import RemindRecipients
 import RemindText
 
 struct Preview: ParsableCommand {
@@ -54,10 +55,17 @@ struct Preview: ParsableCommand {
         }
         let practice = PracticeInfo(name: config.practice.name, phone: config.practice.phone)
         let locale = Locale(identifier: config.practice.locale)
+        let phones = config.recipients.normalizer(region: config.practice.region)
+        let phoneFields = PhoneFields(config.recipients.fields)
         var rows: [Row] = parsed.rejections.map { Row(line: $0.position.line, rejected: $0.reason) }
         for record in parsed.records {
             let a = record.appointment
             var row = Row(line: record.position.line, id: a.id, recipient: PhoneMask.mask(a.phone))
+            var refusal: String?
+            switch phones.normalize(candidates: phoneFields.candidates(in: a)) {
+            case .success(let r): row.recipient = PhoneMask.mask(r.e164)
+            case .failure(let reason): refusal = reason.description
+            }
             let fields = AppointmentFields.make(a, practice: practice, timeZone: config.practice.timeZone, locale: locale, formats: config.dateFormats)
             do {
                 let r = try templates.render(kind: .appointment, fields: fields, variant: nil)
@@ -72,6 +80,7 @@ struct Preview: ParsableCommand {
             } catch {
                 row.rejected = "\(error)"
             }
+            if let refusal { row.rejected = (row.rejected.map { $0 + "; " } ?? "") + refusal }
             if !config.input.statuses.contains(a.status) {
                 row.rejected = (row.rejected.map { $0 + "; " } ?? "") + "status '\(a.status)' is not reminded"
             }
