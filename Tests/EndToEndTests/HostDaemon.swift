@@ -122,12 +122,17 @@ struct HostDaemon {
         ((try? FileManager.default.contentsOfDirectory(atPath: (root ?? spool) + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }
     }
 
-    /// Every message file in every state: its `Key:` record id, per state.
+    /// Every message file in every state: its `Key:` record id, per state (a snapshot only
+    /// once the daemon has stopped).
     func keysByState() throws -> [String: [String]] {
         var out: [String: [String]] = [:]
         for state in ["queued", "held", "active", "deferred", "sent", "delivered", "failed", "expired", "cancelled", "uncertain"] {
             for name in files(in: state) {
-                let text = try String(contentsOfFile: spool + "/" + state + "/" + name, encoding: .utf8)
+                // A running daemon may move the file between the listing and the read.
+                guard let text = try? String(contentsOfFile: spool + "/" + state + "/" + name, encoding: .utf8) else {
+                    if FileManager.default.fileExists(atPath: spool + "/" + state + "/" + name) { out["unreadable", default: []].append(name) }
+                    continue
+                }
                 guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Key: ") }) else {
                     out["unreadable", default: []].append(name)
                     continue
