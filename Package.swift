@@ -45,7 +45,7 @@ let package = Package(
         // MARK: remindd rooms
         .target(name: "RemindCore"),
         .target(name: "RemindConfig", dependencies: [
-            "RemindCore", "RemindInbox", "RemindText", "RemindRecipients",
+            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule", "RemindRecipients",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RemindInbox", dependencies: [
@@ -97,7 +97,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "remindctl", dependencies: [
-            "RemindCore", "RemindConfig", "RemindControl", "RemindSpool", "RemindText",
+            "RemindCore", "RemindConfig", "RemindControl", "RemindInbox", "RemindSpool", "RemindText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -108,12 +108,14 @@ let package = Package(
         .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
         .executableTarget(name: "RecipientsBenchmark", dependencies: ["RemindRecipients", "RemindCore", "RemindInbox"], path: "Benchmarks/Recipients",
                           exclude: ["README.md"]),
+        .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
+                          path: "Benchmarks/Spool", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
-        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig"]),
+        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindSchedule", "RemindInbox"]),
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RemindTextTests", dependencies: ["RemindText", "RemindCore"]),
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
@@ -124,10 +126,12 @@ let package = Package(
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
-        .testTarget(name: "RemindDaemonTests", dependencies: ["RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText", "RemindRecipients",
-                                                           "SystemdKit", "RemindSchedule", "RemindDelivery",
-                                                           .product(name: "InMemoryLogging", package: "swift-log")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "SandboxSupport"]),
+        .testTarget(name: "RemindDaemonTests", dependencies: [
+            "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
+            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients",
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
         .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
     ],

@@ -47,6 +47,15 @@ public enum FileOperations {
         try synchronizeDirectory(directoryName(of: path))
     }
 
+    /// Flushes a file's data (and the metadata needed to read it back) to the device.
+    ///
+    /// The corresponding C function is `fdatasync`.
+    public static func synchronizeData(_ path: String) throws {
+        let fd = try retrying("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        try retrying("fdatasync", path) { fdatasync(fd) }
+    }
+
     /// Flushes a directory's entries (names created, renamed or removed in it) to the device.
     ///
     /// The corresponding C function is `fsync` on the directory.

@@ -28,7 +28,8 @@ extension Configuration {
             columns: AppointmentColumns(overrides),
             startPatterns: try input.startFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultStartPatterns,
             datePatterns: try input.dateFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultDatePatterns,
-            timePatterns: try input.timeFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultTimePatterns)
+            timePatterns: try input.timeFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultTimePatterns,
+            statusMap: input.statusMap)
     }
 
     /// The CSV parser for appointment exports, as `[input]` describes it.

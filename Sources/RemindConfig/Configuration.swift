@@ -1,6 +1,7 @@
 public import Foundation
 public import RemindCore
 public import RemindRecipients
+public import RemindSchedule
 
 /// Everything remindd reads from its configuration file, validated.
 public struct Configuration: Sendable, Hashable {
@@ -22,6 +23,9 @@ public struct Configuration: Sendable, Hashable {
         public var phone: String = ""
         public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
         public var locale: String = "en_AU"
+        /// The alphanumeric sender patients see (at most 11 GSM-7 characters), or a number;
+        /// nil leaves it to the gateway.
+        public var sender: String?
         /// The region numbers without a country code are dialled in: ISO 3166 alpha-2,
         /// one libphonenumber supports (`AU`, `GB`, `NZ`, `DE`, `US` …).
         public var region: String = "AU"
@@ -34,6 +38,9 @@ public struct Configuration: Sendable, Hashable {
         public var inbox: String?
         /// What start-up does with messages found in flight: `hold` (to `uncertain/`) or `resend`.
         public var interrupted: String = "hold"
+        /// How long final messages (sent, delivered, failed, expired, cancelled) and
+        /// archived or rejected inputs are kept before they are pruned.
+        public var retention: Duration = .seconds(30 * 86400)
     }
 
     /// How the inbox's CSV appointment exports are read.
@@ -53,6 +60,8 @@ public struct Configuration: Sendable, Hashable {
         public var encoding: String = "auto"
         /// remindd field → the export's header name, overriding the built-in aliases.
         public var columns: [String: String] = [:]
+        /// The exporter's status words mapped to remindd's (`"Out of Reach" = "unreachable"`).
+        public var statusMap: [String: String] = [:]
         /// Only appointments with these statuses are reminded.
         public var statuses: [String] = ["scheduled", "confirmed", "unreachable"]
         /// Statuses that withdraw a pending reminder.
@@ -64,7 +73,7 @@ public struct Configuration: Sendable, Hashable {
         public var templates: String = "/etc/remindd/templates"
         /// Longest message allowed (in GSM-7 septets or UCS-2 units).
         public var maxLength: Int = 160
-        public var maxSegments: Int = 1
+        public var maxSegments: Int = 3
         public var transliterate: Bool = true
         public var dateFormat: String = "EEE d MMM"
         public var timeFormat: String = "h:mm a"
@@ -74,10 +83,29 @@ public struct Configuration: Sendable, Hashable {
         public var fieldLimits: [String: Int] = [:]
     }
 
+    /// One reminder of an appointment: a stable name (part of the message key) and when.
+    public struct Reminder: Sendable, Hashable {
+        public var name: String
+        public var rule: ReminderRule
+
+        public init(name: String, rule: ReminderRule) {
+            self.name = name
+            self.rule = rule
+        }
+    }
+
     public struct ScheduleSettings: Sendable, Hashable {
         public init() {}
-        /// Reminders are due this long before the appointment.
+        /// Reminders are due this long before the appointment (the single reminder
+        /// `reminder` when `reminders` is not set).
         public var lead: Duration = .seconds(86400)
+        /// Several reminders per appointment, each its own message (overrides `lead`).
+        public var reminders: [Reminder]?
+
+        /// The reminders in force: `reminders`, or one named `reminder` at `lead`.
+        public var effectiveReminders: [Reminder] {
+            reminders ?? [Reminder(name: "reminder", rule: .before(lead))]
+        }
         /// At most one release every `stagger`; zero sends at once.
         public var stagger: Duration = .seconds(60)
         public var windows: [DeliveryWindow] = (1...5).map { DeliveryWindow(weekday: $0, startMinute: 9 * 60, endMinute: 17 * 60) }
@@ -109,7 +137,20 @@ public struct Configuration: Sendable, Hashable {
 
     public struct ControlSettings: Sendable, Hashable {
         public init() {}
-        public var socket: String = "/run/remindd/control.sock"
+        /// The control socket. Unless the file sets it: `$RUNTIME_DIRECTORY/control.sock`
+        /// when systemd gives the process a runtime directory (`RuntimeDirectory=`, so each
+        /// `remindd@INSTANCE` gets its own), else `/run/remindd/control.sock`.
+        public var socket: String = ControlSettings.defaultSocket(
+            runtimeDirectory: ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"])
+
+        /// The default control socket for a `$RUNTIME_DIRECTORY` value (nil or empty when
+        /// unset). systemd separates several runtime directories with `:`; the first is used.
+        public static func defaultSocket(runtimeDirectory: String?) -> String {
+            guard let first = runtimeDirectory?.split(separator: ":").first, first.hasPrefix("/") else {
+                return "/run/remindd/control.sock"
+            }
+            return (first.hasSuffix("/") ? String(first.dropLast()) : String(first)) + "/control.sock"
+        }
     }
 
     public struct LogSettings: Sendable, Hashable {

@@ -2,6 +2,8 @@ import Foundation
 import RemindCore
 import RemindInbox
 import RemindRecipients
+import RemindSchedule
+import RemindText
 import TOMLKit
 
 extension Configuration {
@@ -57,7 +59,7 @@ struct Reader {
         for key in root.keys where !sections.contains(key) {
             problem(key, "unknown key (known sections: \(sections.joined(separator: ", ")))")
         }
-        if let t = section(root, "practice", known: ["name", "phone", "time_zone", "locale", "region"]) {
+        if let t = section(root, "practice", known: ["name", "phone", "sender", "time_zone", "locale", "region"]) {
             c.practice.name = string(t, "practice", "name") ?? c.practice.name
             c.practice.phone = string(t, "practice", "phone") ?? c.practice.phone
             if let tz = string(t, "practice", "time_zone") {
@@ -68,6 +70,14 @@ struct Reader {
                 problem("practice.time_zone", "required (the practice's time zone, like Australia/Sydney)")
             }
             c.practice.locale = string(t, "practice", "locale") ?? c.practice.locale
+            if let sender = string(t, "practice", "sender") {
+                do {
+                    try SenderID.check(sender)
+                    c.practice.sender = sender
+                } catch {
+                    problem("practice.sender", error.message)
+                }
+            }
             if let region = string(t, "practice", "region") {
                 if PhoneNumberNormalizer.isSupported(region: region) { c.practice.region = region } else {
                     let hint = PhoneNumberNormalizer.isSupported(region: region.uppercased()) ? " (write it in upper case: \(region.uppercased()))"
@@ -78,7 +88,7 @@ struct Reader {
         } else {
             problem("practice", "required section missing (at least time_zone)")
         }
-        if let t = section(root, "spool", known: ["root", "inbox", "interrupted"]) {
+        if let t = section(root, "spool", known: ["root", "inbox", "interrupted", "retention"]) {
             c.spool.root = path(t, "spool", "root") ?? c.spool.root
             c.spool.inbox = path(t, "spool", "inbox")
             if let v = string(t, "spool", "interrupted") {
@@ -86,8 +96,11 @@ struct Reader {
                     problem("spool.interrupted", "'\(v)' is not one of hold, resend")
                 }
             }
+            if let d = duration(t, "spool", "retention") {
+                if d < .seconds(3600) { problem("spool.retention", "must be at least 1h") } else { c.spool.retention = d }
+            }
         }
-        if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
+        if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
             if let s = string(t, "input", "source") {
                 if s.isEmpty || s.contains("/") { problem("input.source", "must be a non-empty name without '/'") } else { c.input.source = s }
             }
@@ -117,6 +130,15 @@ struct Reader {
                     }
                 } else { problem("input.columns", "must be a table of field = \"Header name\"") }
             }
+            if let sm = t["status_map"] {
+                if let table = sm.table {
+                    for k in table.keys {
+                        if let v = table[k]?.string, !v.isEmpty { c.input.statusMap[k] = v.lowercased() } else {
+                            problem("input.status_map.\(k)", "must be one of remindd's status words (scheduled, confirmed, unreachable, cancelled, deleted, noshow …)")
+                        }
+                    }
+                } else { problem("input.status_map", "must be a table of \"Exporter word\" = \"remindd word\"") }
+            }
             c.input.statuses = strings(t, "input", "statuses")?.map { $0.lowercased() } ?? c.input.statuses
             c.input.withdrawStatuses = strings(t, "input", "withdraw_statuses")?.map { $0.lowercased() } ?? c.input.withdrawStatuses
         }
@@ -137,9 +159,20 @@ struct Reader {
                 } else { problem("templates.field_limits", "must be a table of element = length") }
             }
         }
-        if let t = section(root, "schedule", known: ["lead", "stagger", "windows", "drain_warning"]) {
+        if let t = section(root, "schedule", known: ["lead", "reminders", "stagger", "windows", "drain_warning"]) {
             if let d = duration(t, "schedule", "lead") { c.schedule.lead = d }
-            if let d = duration(t, "schedule", "stagger") { c.schedule.stagger = d }
+            if let r = t["reminders"] { c.schedule.reminders = reminders(r) }
+            if let text = t["stagger"]?.string, let perSlash = text.firstIndex(of: "/") {
+                // "6/min" or "100/h": a rate, turned into the spacing that never exceeds it.
+                let count = Int(text[..<perSlash].trimmingCharacters(in: .whitespaces))
+                let unit = text[text.index(after: perSlash)...].trimmingCharacters(in: .whitespaces)
+                if let count, count > 0, ["min", "m", "h", "hour"].contains(unit) {
+                    let perMinute = ReleaseRate.perMinute(count).interval
+                    c.schedule.stagger = unit.hasPrefix("h") ? perMinute * 60 : perMinute
+                } else {
+                    problem("schedule.stagger", "'\(text)' is not a rate (like 6/min or 100/h) or a duration (like 2m)")
+                }
+            } else if let d = duration(t, "schedule", "stagger") { c.schedule.stagger = d }
             if let d = duration(t, "schedule", "drain_warning") { c.schedule.drainWarning = d }
             if let list = strings(t, "schedule", "windows") {
                 var windows: [DeliveryWindow] = []
@@ -225,6 +258,55 @@ struct Reader {
         guard let p = string(t, s, k) else { return nil }
         if p.isEmpty { problem("\(s).\(k)", "must not be empty"); return nil }
         return p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: base + "/")).standardizedFileURL.path
+    }
+
+    /// `reminders = [{ name = "day-before", before = "1d" }, { name = "same-day", before = "3h", latest = "1h" },
+    /// { name = "evening", days_before = 1, at = "18:00" }, { name = "welcome", on_arrival = true },
+    /// { name = "follow-up", after_arrival = "10m" }]`
+    mutating func reminders(_ value: any TOMLValueConvertible) -> [Configuration.Reminder]? {
+        guard let array = value.array else { problem("schedule.reminders", "must be an array of tables like { name = \"day-before\", before = \"1d\" }"); return nil }
+        var out: [Configuration.Reminder] = []
+        for (i, item) in array.enumerated() {
+            let key = "schedule.reminders[\(i)]"
+            guard let t = item.table else { problem(key, "must be a table like { name = \"day-before\", before = \"1d\" }"); continue }
+            let known = ["name", "before", "latest", "days_before", "at", "on_arrival", "after_arrival"]
+            for k in t.keys where !known.contains(k) { problem("\(key).\(k)", "unknown key (known: \(known.joined(separator: ", ")))") }
+            guard let name = t["name"]?.string, !name.isEmpty, !name.contains("/"), !name.contains(" ") else {
+                problem("\(key).name", "required: a short stable name without spaces or '/' (it is part of each message's key)")
+                continue
+            }
+            if out.contains(where: { $0.name == name }) { problem("\(key).name", "'\(name)' is used twice"); continue }
+            var latest: Duration?
+            if let l = t["latest"] {
+                guard let s = l.string, let d = DurationText.parse(s) else { problem("\(key).latest", "must be a duration (like 1h)"); continue }
+                latest = d
+            }
+            let kinds = ["before", "days_before", "on_arrival", "after_arrival"].filter { t[$0] != nil }
+            guard kinds.count == 1 else { problem(key, "needs exactly one of before, days_before, on_arrival, after_arrival"); continue }
+            switch kinds[0] {
+            case "before":
+                guard let s = t["before"]?.string, let d = DurationText.parse(s), d > .zero else { problem("\(key).before", "must be a positive duration (like 2d or 3h)"); continue }
+                if let latest, latest >= d { problem("\(key).latest", "must be less than before (\(DurationText.format(d)))"); continue }
+                out.append(.init(name: name, rule: .before(d, latest: latest)))
+            case "days_before":
+                guard let n = t["days_before"]?.int, (1...60).contains(n) else { problem("\(key).days_before", "must be a whole number of days, 1 to 60"); continue }
+                var at: LocalTime?
+                if let a = t["at"] {
+                    guard let s = a.string, let lt = LocalTime(s) else { problem("\(key).at", "must be a local time like 18:00"); continue }
+                    at = lt
+                }
+                if let latest, latest >= .seconds(Int64(n) * 86400) { problem("\(key).latest", "must be less than the days before"); continue }
+                out.append(.init(name: name, rule: .daysBefore(n, at: at, latest: latest)))
+            case "on_arrival":
+                guard t["on_arrival"]?.bool == true else { problem("\(key).on_arrival", "must be true"); continue }
+                out.append(.init(name: name, rule: .onArrival))
+            default:
+                guard let s = t["after_arrival"]?.string, let d = DurationText.parse(s) else { problem("\(key).after_arrival", "must be a duration (like 10m)"); continue }
+                out.append(.init(name: name, rule: .afterArrival(d)))
+            }
+        }
+        if out.isEmpty && problems.isEmpty { problem("schedule.reminders", "must name at least one reminder") }
+        return out
     }
 
     mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> String? {

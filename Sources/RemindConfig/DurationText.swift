@@ -1,8 +1,9 @@
-/// Durations as people write them in the config: `90s`, `2m`, `1h30m`, `2d`, `0`.
+/// Durations as people write them in the config: `90s`, `2m`, `1h30m`, `2d`, `500ms`, `0`.
 public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t == "0" { return .zero }
+        if t.hasSuffix("ms"), let n = Int64(t.dropLast(2)), n >= 0 { return .milliseconds(n) }
         var total: Int64 = 0
         var number: Int64? = nil
         var sawUnit = false
@@ -34,7 +35,9 @@ public enum DurationText {
 
     /// The inverse of ``parse(_:)`` for whole seconds: `5400` seconds → `1h30m`.
     public static func format(_ duration: Duration) -> String {
-        var s = duration.components.seconds
+        let (whole, atto) = duration.components
+        if atto != 0 { return "\(whole * 1000 + atto / 1_000_000_000_000_000)ms" }
+        var s = whole
         if s == 0 { return "0" }
         var out = ""
         for (unit, name) in [(86400 as Int64, "d"), (3600, "h"), (60, "m"), (1, "s")] where s >= unit {

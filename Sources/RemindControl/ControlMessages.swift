@@ -5,6 +5,8 @@ public struct ControlRequest: Codable, Sendable, Hashable {
     public enum Command: String, Codable, Sendable, CaseIterable {
         /// The daemon's status: counts, next release, today's figures.
         case status
+        /// When the backlog drains and how many messages fit in each coming window.
+        case forecast
     }
 
     public var command: Command
@@ -22,11 +24,13 @@ public struct ControlResponse: Codable, Sendable, Hashable {
     public var ok: Bool
     public var error: String?
     public var status: StatusReport?
+    public var forecast: ForecastReport?
 
-    public init(ok: Bool, error: String? = nil, status: StatusReport? = nil) {
+    public init(ok: Bool, error: String? = nil, status: StatusReport? = nil, forecast: ForecastReport? = nil) {
         self.ok = ok
         self.error = error
         self.status = status
+        self.forecast = forecast
     }
 
     public static func failure(_ message: String) -> ControlResponse { ControlResponse(ok: false, error: message) }
@@ -55,6 +59,50 @@ public struct StatusReport: Codable, Sendable, Hashable {
         self.failedToday = failedToday
         self.problem = problem
         self.line = line
+    }
+}
+
+/// The drain forecast: when the queue empties, and each coming window's capacity.
+public struct ForecastReport: Codable, Sendable, Hashable {
+    public struct Window: Codable, Sendable, Hashable {
+        public var start: Date
+        public var end: Date
+        /// Releases the window allows at the stagger (nil: unlimited, send at once).
+        public var capacity: Int?
+        /// Messages the forecast places in it.
+        public var planned: Int
+
+        public init(start: Date, end: Date, capacity: Int?, planned: Int) {
+            self.start = start
+            self.end = end
+            self.capacity = capacity
+            self.planned = planned
+        }
+    }
+
+    public var queued: Int
+    public var dueNow: Int
+    public var drainsAt: Date?
+    /// Messages that will expire before a slot is free for them.
+    public var expiring: Int
+    /// The longest a message waits past its due time, in seconds.
+    public var longestWaitSeconds: Int64
+    public var limitSeconds: Int64?
+    public var exceedsLimit: Bool
+    public var windows: [Window]
+    /// The practice's time zone, for display.
+    public var timeZone: String
+
+    public init(queued: Int, dueNow: Int, drainsAt: Date?, expiring: Int, longestWaitSeconds: Int64, limitSeconds: Int64?, exceedsLimit: Bool, windows: [Window], timeZone: String) {
+        self.queued = queued
+        self.dueNow = dueNow
+        self.drainsAt = drainsAt
+        self.expiring = expiring
+        self.longestWaitSeconds = longestWaitSeconds
+        self.limitSeconds = limitSeconds
+        self.exceedsLimit = exceedsLimit
+        self.windows = windows
+        self.timeZone = timeZone
     }
 }
 

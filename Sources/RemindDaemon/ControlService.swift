@@ -16,6 +16,8 @@ struct ControlService: Service {
                 return ControlResponse(ok: true, status: StatusReport(
                     pid: getpid(), startedAt: s.startedAt, counts: s.counts, nextRelease: s.nextRelease,
                     sentToday: s.sentToday, failedToday: s.failedToday, problem: s.problem, line: s.line))
+            case .forecast:
+                return ControlResponse(ok: true, forecast: await engine.forecastReport())
             }
         }
         try await cancelWhenGracefulShutdown {

@@ -12,6 +12,11 @@ import UnixSignals
 /// The composition root: configuration → services → run until SIGTERM.
 public enum Daemon {
     /// Runs the daemon and returns its exit code.
+    ///
+    /// While it recovers the spool and scans the inbox (long with a big spool) it asks
+    /// systemd for more start-up time every few seconds (EXTEND_TIMEOUT_USEC), so READY=1
+    /// is not cut off by TimeoutStartSec=. Under systemd the control socket defaults to
+    /// `$RUNTIME_DIRECTORY/control.sock` (one per `remindd@INSTANCE`).
     public static func run(_ options: DaemonOptions) async -> Int32 {
         let settings: RuntimeSettings
         do {
@@ -41,7 +46,7 @@ public enum Daemon {
                 ])
                 return DaemonExit.ioError
             }
-            provider = outbox
+            provider = DebugSwitches.current.wrap(outbox)
         }
 
         let sleeper: WallClockSleeper
@@ -50,17 +55,20 @@ public enum Daemon {
             return DaemonExit.softwareError
         }
         let engine = Engine(settings: settings, provider: provider, notifier: notifier, sleeper: sleeper, logger: logger)
+        let inbox = InboxService(engine: engine, directory: config.inboxDirectory, logger: logger)
+        _ = try? notifier.status("recovering the spool")
         do {
-            _ = try? notifier.extendTimeout(.seconds(60))
-            try await engine.recover()
+            try await extendingStartTimeout(notifier) {
+                if let delay = DebugSwitches.current.recoveryDelay { try? await Task.sleep(for: delay) }
+                try await engine.recover()
+                await inbox.scan()
+            }
         } catch {
             logger.error("cannot recover the spool", metadata: [
                 LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.path: "\(config.spool.root)", LogKey.error: "\(error)",
             ])
             return DaemonExit.ioError
         }
-        let inbox = InboxService(engine: engine, directory: config.inboxDirectory, logger: logger)
-        await inbox.scan()
 
         _ = try? notifier.ready()
         await engine.statusChanged()
@@ -87,9 +95,39 @@ public enum Daemon {
             logger.error("remindd stopped on an error", metadata: [LogKey.error: "\(error)"])
             return DaemonExit.softwareError
         }
+        await engine.checkpoint()
         let endStatus = await engine.statusLine()
         logger.info("remindd stopped", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)", "status": "\(endStatus)"])
         return DaemonExit.success
+    }
+
+    /// How often ``extendingStartTimeout(_:every:by:upTo:_:)`` asks for more time, how much,
+    /// and for how long at most.
+    static let extensionPeriod: Duration = .seconds(3)
+    static let extensionMargin: Duration = .seconds(10)
+    static let extensionLimit: Duration = .seconds(15 * 60)
+
+    /// Runs `body` (start-up work before READY=1) while sending `EXTEND_TIMEOUT_USEC=margin`
+    /// every `period`, so systemd waits as long as the work goes on. The extensions stop
+    /// after `limit`, so a start-up that hangs still times out (`margin` later, or at
+    /// TimeoutStartSec= if that is later).
+    static func extendingStartTimeout(
+        _ notifier: Notifier, every period: Duration = extensionPeriod, by margin: Duration = extensionMargin,
+        upTo limit: Duration = extensionLimit, _ body: () async throws -> Void
+    ) async throws {
+        precondition(period < margin, "the extension must outlast the period between extensions")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                let clock = ContinuousClock()
+                let end = clock.now + limit
+                while clock.now < end {
+                    _ = try? notifier.extendTimeout(margin)
+                    try await clock.sleep(for: period)  // ends with CancellationError
+                }
+            }
+            defer { group.cancelAll() }
+            try await body()
+        }
     }
 
     static func bootstrapLogging(target: String, level: String) {

@@ -28,13 +28,15 @@ actor Engine {
     nonisolated let optOuts: OptOutList
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
-    private var scheduler: ReleaseScheduler
+    private(set) var scheduler: ReleaseScheduler
 
     // Status and counters
     private var sentToday = 0
     private var failedToday = 0
     private var countingDay: LocalDate
-    private var problem: String?
+    /// Current problems by area (`ingest`, `provider`, `backlog`), shown in STATUS=.
+    var problems: [String: String] = [:]
+    var backlogWarning: Bool { problems["backlog"] != nil }
     private var lastStatusLine = ""
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
     private var statusDirty = false
@@ -42,6 +44,12 @@ actor Engine {
     private var counts: [MessageState: Int] = [:]
     /// Set while a loop does work (not while it waits); the watchdog checks these.
     private var busySince: [String: ContinuousClock.Instant] = [:]
+    /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
+    /// of inputs a spool error stopped, and the claimed inputs being ingested now.
+    var nextPruneAt = Date().addingTimeInterval(60)
+    var ingestRetryAt: Date?
+    var ingestRetryDelay: TimeInterval = Engine.firstIngestRetry
+    var ingesting: Set<String> = []
 
     init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
         self.settings = settings
@@ -63,20 +71,32 @@ actor Engine {
         let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: Date(), in: tz)
+        let witness = Self.handOverWitness(provider)
+        let notifier = self.notifier
         let optOuts = self.optOuts
-        let (report, lastRelease, sent, failed) = try await withSpool { spool in
+        let (report, pending, lastRelease, sent, failed) = try await withSpool { spool in
             try spool.prepare()
             try optOuts.load()
-            let report = try spool.recover(interrupted: policy)
-            let sent = spool.allEntries.filter { $0.state == .sent && LocalDate(containing: $0.since, in: tz) == today }.count
-            let failed = spool.allEntries.filter { $0.state == .failed && LocalDate(containing: $0.since, in: tz) == today }.count
-            return (report, spool.lastRelease(), sent, failed)
+            let report = try spool.recover(interrupted: policy, handedOver: witness) { _ in
+                _ = try? notifier.extendTimeout(.seconds(30))
+            }
+            var pending: [ReleaseScheduler.Entry] = []
+            pending.reserveCapacity(report.pendingCount)
+            spool.forEachPending { pending.append(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind)) }
+            var sent = 0, failed = 0
+            for entry in spool.allEntries where entry.state == .sent || entry.state == .failed {
+                if LocalDate(containing: entry.since, in: tz) == today { if entry.state == .sent { sent += 1 } else { failed += 1 } }
+            }
+            if spool.changesSinceCheckpoint >= Self.checkpointAfterChanges / 50 { try spool.checkpoint() }
+            return (report, pending, spool.lastRelease(), sent, failed)
         }
         sentToday = sent
         failedToday = failed
         scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: lastRelease)
-        for entry in report.pending {
-            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
+        for entry in pending { scheduler.insert(entry) }
+        for id in report.confirmedSent {
+            log(.messageSent, .notice, "message was in flight when remindd stopped; the provider has it, recorded as sent",
+                [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent"])
         }
         for id in report.interrupted {
             log(.messageUncertain, .warning, "message was in flight when remindd stopped; moved aside for an operator",
@@ -86,7 +106,9 @@ actor Engine {
             log(.spoolError, .error, "unreadable message file moved to rejected/", [LogKey.path: "\(path)"])
         }
         logger.info("spool recovered", metadata: [
-            LogKey.count: "\(report.pending.count)",
+            LogKey.count: "\(report.pendingCount)",
+            "from_checkpoint": "\(report.fromCheckpoint)",
+            "files_read": "\(report.filesRead)",
             "interrupted": "\(report.interrupted.count)",
             "removed_temporary": "\(report.removedTemporary)",
             "unfinished_inputs": "\(report.unfinishedInputs.count)",
@@ -115,8 +137,10 @@ actor Engine {
     }
 
     func ingest(claimed: ClaimedInput) async {
+        guard ingesting.insert(claimed.path).inserted else { return }
         markBusy("inbox")
-        defer { markIdle("inbox") }
+        defer { markIdle("inbox"); ingesting.remove(claimed.path) }
+        await stallIfTriggered()
         let bytes: [UInt8]
         do {
             bytes = try await withSpool { try $0.read(claimed) }
@@ -165,7 +189,9 @@ actor Engine {
                     log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
                 }
             }
-            if problem?.hasPrefix("ingest stopped") == true { problem = nil }
+            problems["ingest"] = nil
+            checkBacklog()
+            ingestSucceeded()
             log(.inputIngested, .info, "inbox file ingested", [
                 LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(queued.count)",
                 "rows_rejected": "\(prepared.rejections.count)", "unchanged": "\(plan.unchanged + plan.alreadyHandled)",
@@ -209,9 +235,10 @@ actor Engine {
 
     private func reportSpoolError(_ error: any Error, file: String) {
         let diskFull = (error as? SpoolError)?.isDiskFull == true
-        problem = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
+        problems["ingest"] = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
         log(.spoolError, .error, diskFull ? "disk full; ingest stopped, the input stays where it is" : "spool error; the input stays where it is",
             [LogKey.inboxFile: "\(file)", LogKey.error: "\(error)"])
+        scheduleIngestRetry()
         statusChanged()
     }
 
@@ -228,7 +255,7 @@ actor Engine {
             }
             if statusDirty, case .idle = action { return .sleep(until: Date().addingTimeInterval(1)) }
         }
-        return action
+        return cappedByHousekeeping(action)
     }
 
     func release(_ id: MessageID) async {
@@ -247,7 +274,8 @@ actor Engine {
                     return .failure(OptedOut(recipient: recipient))
                 }
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
-                try spool.recordRelease(now)
+                // The stagger's memory across restarts; a full disk must not strand the message in active/.
+                try? spool.recordRelease(now)
                 return .success(try spool.message(id))
             }
             switch prepared {
@@ -266,13 +294,15 @@ actor Engine {
             return
         }
         scheduler.recordRelease(at: now)
+        CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
         do {
             let result = try await provider.send(outgoing)
+            CrashPoint.hit("release.after-handover")
             try await withSpool { _ = try $0.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(result.reference)") }
             sentToday += 1
-            if problem?.hasPrefix("provider") == true { problem = nil }
+            problems["provider"] = nil
             log(.messageSent, .info, "message sent", [
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
                 LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
@@ -293,7 +323,7 @@ actor Engine {
             do {
                 try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "retry=\(Timestamp.format(retryAt)) reason=\(error.message)") }
                 scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind))
-                problem = "provider \(provider.name) failing"
+                problems["provider"] = "provider \(provider.name) failing"
                 log(.messageDeferred, .warning, "message deferred after a temporary failure", [
                     LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "deferred",
                     LogKey.reason: "\(error.message)", LogKey.due: "\(Timestamp.format(retryAt))",
@@ -326,16 +356,29 @@ actor Engine {
 
     // MARK: Reload
 
-    /// Swaps in new settings; the caller has validated them.
+    /// Swaps in new settings; the caller has validated them. Returns why they were refused
+    /// (settings that only a restart can apply), or nil when they are in force.
     func apply(_ new: RuntimeSettings) -> String? {
-        if new.paths != settings.paths {
-            return "spool.root or spool.inbox changed: restart remindd to apply (systemctl restart remindd)"
+        var fixed: [String] = []
+        if new.paths != settings.paths { fixed.append("spool.root or spool.inbox") }
+        if new.config.provider != settings.config.provider { fixed.append("provider") }
+        if new.config.control != settings.config.control { fixed.append("control.socket") }
+        if !fixed.isEmpty {
+            return fixed.joined(separator: ", ") + " changed: a restart is needed to apply it (systemctl restart remindd)"
         }
+        problems["reload"] = nil
         settings = new
         scheduler.reconfigure(calendar: new.calendar, stagger: new.config.schedule.stagger)
+        checkBacklog()
         sleeper.wake()
         statusChanged()
         return nil
+    }
+
+    func setProblem(_ area: String, _ text: String?) {
+        guard problems[area] != text else { return }
+        problems[area] = text
+        statusChanged()
     }
 
     // MARK: Health
@@ -351,7 +394,7 @@ actor Engine {
     // MARK: Helpers
 
     /// Runs `body` with the spool on its I/O thread, and refreshes the state counts.
-    private func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
+    func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
         let spool = self.spool
         let (value, counts) = try await io.run { (try body(spool), spool.stateCounts) }
         self.counts = counts
@@ -405,7 +448,7 @@ actor Engine {
         parts.append("failed today \(failedToday)")
         if let uncertain = counts[.uncertain], uncertain > 0 { parts.append("uncertain \(uncertain)") }
         var line = parts.joined(separator: ", ")
-        if let problem { line += "; " + problem }
+        if !problems.isEmpty { line += "; " + problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; ") }
         return line
     }
 
@@ -414,7 +457,9 @@ actor Engine {
             startedAt: startedAt,
             counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             nextRelease: scheduler.nextReleaseTime(now: Date()),
-            sentToday: sentToday, failedToday: failedToday, problem: problem, line: statusLine())
+            sentToday: sentToday, failedToday: failedToday,
+            problem: problems.isEmpty ? nil : problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "),
+            line: statusLine())
     }
 
     static func localTime(_ date: Date, _ tz: TimeZone) -> String {

@@ -3,6 +3,7 @@ import RemindConfig
 import RemindCore
 import RemindInbox
 import RemindRecipients
+import RemindSchedule
 import RemindSpool
 import RemindText
 
@@ -22,14 +23,13 @@ struct PreparedInput: Sendable {
 /// due and expiry, render the text. Pure CPU work with no I/O (the opt-out list is read
 /// in memory), so it runs outside the engine's actor and is tested without a spool.
 struct IngestPipeline: Sendable {
-    /// The rule name in every appointment reminder's key; stable across config changes,
-    /// so a changed lead time replaces pending reminders instead of duplicating them.
-    static let appointmentRule = "reminder"
-
     let parser: any InputParser
     let templates: TemplateSet
     let source: String
-    let lead: Duration
+    /// Each reminder's name is the rule part of its messages' keys, so renaming one makes
+    /// new messages, while changing its timing leaves queued ones as they are.
+    let reminders: [Configuration.Reminder]
+    let timeZone: TimeZone
     let statuses: Set<String>
     let withdrawStatuses: Set<String>
     let fields: FieldMaker
@@ -50,12 +50,10 @@ struct IngestPipeline: Sendable {
         var out = PreparedInput()
         out.rejections = parsed.rejections
         out.candidates.reserveCapacity(parsed.records.count)
-        let leadSeconds = TimeInterval(lead.components.seconds)
         for record in parsed.records {
             let a = record.appointment
-            let key = MessageKey(source: source, recordID: a.id, rule: Self.appointmentRule)
             if withdrawStatuses.contains(a.status) {
-                out.withdrawals.append((key, a.status))
+                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 continue
             }
             guard statuses.contains(a.status) else {
@@ -75,7 +73,7 @@ struct IngestPipeline: Sendable {
             }
             if optOuts.contains(recipient) {
                 out.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))
-                out.withdrawals.append((key, Self.optedOutReason))
+                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), Self.optedOutReason)) }
                 continue
             }
             let rendered: RenderedText
@@ -85,12 +83,17 @@ struct IngestPipeline: Sendable {
                 out.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
                 continue
             }
-            let due = max(a.start.addingTimeInterval(-leadSeconds), now)
-            out.candidates.append(SpoolMessage(
-                id: ids.next(), key: key, kind: .appointment, recipient: recipient, text: rendered.text,
-                due: Date(timeIntervalSince1970: due.timeIntervalSince1970.rounded(.down)),
-                expires: a.start, appointmentStart: a.start, source: record.position,
-                created: now, encoding: rendered.encoding.rawValue, segments: rendered.segments))
+            for r in reminders {
+                // A reminder that cannot go out in time is still queued: the scheduler ends it
+                // `expired`, with its reason in the journal, instead of it vanishing silently.
+                guard let schedule = r.rule.schedule(arrival: now, appointmentStart: a.start, timeZone: timeZone) else { continue }
+                out.candidates.append(SpoolMessage(
+                    id: ids.next(), key: MessageKey(source: source, recordID: a.id, rule: r.name), kind: .appointment,
+                    recipient: recipient, text: rendered.text,
+                    due: Date(timeIntervalSince1970: max(schedule.due, now).timeIntervalSince1970.rounded(.down)),
+                    expires: schedule.expires ?? a.start, appointmentStart: a.start, source: record.position,
+                    created: now, encoding: rendered.encoding.rawValue, segments: rendered.segments))
+            }
         }
         return .success(out)
     }

@@ -12,6 +12,7 @@ struct ReleaseService: Service {
         let sleeper = engine.sleeper
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                await engine.housekeeping()
                 switch await engine.nextAction() {
                 case .release(let id):
                     await engine.release(id)

@@ -5,9 +5,12 @@ import ServiceLifecycle
 import SystemdKit
 import UnixSignals
 
-/// SIGHUP: RELOADING=1, load and validate the configuration and templates, swap
-/// them in atomically, READY=1. On any error the old ones stay and the error is
-/// logged at `err`; the service stays up.
+/// SIGHUP: RELOADING=1 (with MONOTONIC_USEC), load and validate the configuration and
+/// templates, swap them in atomically, READY=1. On any error, and for changes only a
+/// restart can apply (the spool root, the provider, the control socket), the old ones
+/// stay, the error is logged at `err` with MESSAGE_ID reloadFailed, STATUS= says so
+/// until a good reload, and the service stays up. READY=1 follows in every case, or
+/// systemd would leave the unit in the `reload` state.
 struct ReloadService: Service {
     let engine: Engine
     let configPath: String
@@ -18,23 +21,31 @@ struct ReloadService: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
             _ = try? notifier.reloading()
-            do {
-                let settings = try RuntimeSettings.load(configPath: configPath)
-                if let refusal = await engine.apply(settings) {
-                    logger.error("reload refused; the previous configuration stays in force", metadata: [
-                        LogKey.messageID: "\(EventID.reloadFailed.rawValue)", LogKey.reason: "\(refusal)",
-                    ])
-                } else {
-                    logger.info("configuration and templates reloaded", metadata: [
-                        LogKey.messageID: "\(EventID.reloaded.rawValue)", LogKey.path: "\(configPath)",
-                    ])
-                }
-            } catch {
-                logger.error("reload failed; the previous configuration stays in force", metadata: [
-                    LogKey.messageID: "\(EventID.reloadFailed.rawValue)", LogKey.reason: "\(error)",
-                ])
-            }
+            await reload()
             _ = try? notifier.ready()
+        }
+    }
+
+    func reload() async {
+        let settings: RuntimeSettings
+        do {
+            settings = try RuntimeSettings.load(configPath: configPath)
+        } catch {
+            logger.error("reload failed; the previous configuration stays in force", metadata: [
+                LogKey.messageID: "\(EventID.reloadFailed.rawValue)", LogKey.reason: "\(error)", LogKey.path: "\(configPath)",
+            ])
+            await engine.reloadFailed()
+            return
+        }
+        if let refusal = await engine.apply(settings) {
+            logger.error("reload refused; the previous configuration stays in force", metadata: [
+                LogKey.messageID: "\(EventID.reloadFailed.rawValue)", LogKey.reason: "\(refusal)", LogKey.path: "\(configPath)",
+            ])
+            await engine.reloadFailed()
+        } else {
+            logger.info("configuration and templates reloaded", metadata: [
+                LogKey.messageID: "\(EventID.reloaded.rawValue)", LogKey.path: "\(configPath)",
+            ])
         }
     }
 }

@@ -51,7 +51,8 @@ struct RuntimeSettings: Sendable {
         }
         let calendar = DeliveryCalendar(windows: config.schedule.windows, timeZone: config.practice.timeZone)
         let pipeline = IngestPipeline(
-            parser: parser, templates: templates, source: config.input.source, lead: config.schedule.lead,
+            parser: parser, templates: templates, source: config.input.source,
+            reminders: config.schedule.effectiveReminders, timeZone: config.practice.timeZone,
             statuses: Set(config.input.statuses), withdrawStatuses: Set(config.input.withdrawStatuses),
             fields: FieldMaker(config: config), phones: config.recipients.normalizer(region: config.practice.region),
             phoneFields: PhoneFields(config.recipients.fields), ids: ids)

@@ -7,6 +7,12 @@ import SystemdKit
 /// Sends WATCHDOG=1 at half of WatchdogSec, but only while the engine answers and no
 /// loop has been stuck in one piece of work for longer than WatchdogSec: a stalled
 /// daemon stops pinging and systemd restarts it. Without WatchdogSec it does nothing.
+///
+/// Two kinds of stall stop the pings: a loop (inbox or release) busy too long while the
+/// engine still answers (an await on a hung disk or gateway: it is logged once, at
+/// `err`, as watchdogStalled with LOOP), and an engine actor that does not answer at all
+/// (its health check never returns, so neither does the next ping; nothing can be
+/// logged). The pings come from this service's own task, which never holds the engine.
 struct WatchdogService: Service {
     let engine: Engine
     let notifier: Notifier

@@ -30,9 +30,22 @@ public final class Spool: @unchecked Sendable {
         }
     }
 
-    /// Accounts for every file: removes temporary files, moves interrupted sends out of
-    /// `active/`, loads every message into the index, and lists inputs to ingest again.
-    public func recover(interrupted policy: InterruptedPolicy = .hold) throws -> RecoveryReport {
+    /// Accounts for every file: removes temporary files, resolves interrupted sends in
+    /// `active/`, rebuilds the index from the checkpoint plus a listing of every state
+    /// directory (reading only the files the checkpoint does not know in that state), and
+    /// lists inputs to ingest again.
+    ///
+    /// - Parameters:
+    ///   - policy: what to do with a message found in `active/` whose hand-over cannot be confirmed.
+    ///   - handedOver: asks the provider whether it already has a message: `true` (it does:
+    ///     recorded as sent), `false` (it certainly does not: queued again), nil (it cannot
+    ///     tell: `policy` decides).
+    ///   - progress: called every 100,000 directory entries (to extend a start-up timeout).
+    public func recover(
+        interrupted policy: InterruptedPolicy = .hold,
+        handedOver: (MessageID) -> Bool? = { _ in nil },
+        progress: (Int) -> Void = { _ in }
+    ) throws -> RecoveryReport {
         var report = RecoveryReport()
         byKey.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
@@ -44,39 +57,137 @@ public final class Spool: @unchecked Sendable {
             }
             let now = clock()
             for id in try messageIDs(in: .active) {
-                let target: MessageState = policy == .hold ? .uncertain : .queued
+                let target: MessageState
+                let detail: String
+                switch handedOver(id) {
+                case true?:
+                    target = .sent; detail = "interrupted after the hand-over; the provider has it"
+                    report.confirmedSent.append(id)
+                case false?:
+                    target = .queued; detail = "interrupted before the hand-over; the provider does not have it"
+                case nil:
+                    target = policy == .hold ? .uncertain : .queued; detail = "interrupted while active"
+                    report.interrupted.append(id)
+                }
                 try FileOperations.rename(paths.path(of: id, in: .active), to: paths.path(of: id, in: target))
                 try FileOperations.append(
                     to: paths.path(of: id, in: target),
-                    contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: target.rawValue, detail: "interrupted while active")).utf8),
+                    contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: target.rawValue, detail: detail)).utf8),
                     synchronize: false)
-                report.interrupted.append(id)
             }
-            if !report.interrupted.isEmpty { try FileOperations.synchronizeFileSystem(containing: paths.root) }
+            if !report.interrupted.isEmpty || !report.confirmedSent.isEmpty {
+                try FileOperations.synchronizeFileSystem(containing: paths.root)
+            }
+            // The checkpoint goes straight into the index; every listed file then confirms its entry.
+            if let bytes = try? FileOperations.readFile(checkpointPath) {
+                let complete = SpoolCheckpoint.decode(bytes, reserve: {
+                    entries.reserveCapacity($0)
+                    byKey.reserveCapacity($0)
+                }, each: { entries[$0.id] = $0 })
+                if !complete { entries.removeAll() }
+            }
+            var confirmed = Set<MessageID>(minimumCapacity: entries.count)
+            var listed = 0
             for state in MessageState.allCases {
-                var count = 0
-                for name in try FileOperations.listDirectory(paths.directory(for: state)) where !name.hasPrefix(".") {
-                    let path = paths.directory(for: state) + "/" + name
-                    guard MessageID(name) != nil else {
-                        report.corrupt.append(path)
-                        try quarantine(path)
+                let directory = paths.directory(for: state)
+                for name in try FileOperations.listDirectory(directory) where !name.hasPrefix(".") {
+                    listed += 1
+                    if listed % 100_000 == 0 { progress(listed) }
+                    guard let id = MessageID(name) else {
+                        report.corrupt.append(directory + "/" + name)
+                        try quarantine(directory + "/" + name)
                         continue
                     }
+                    if let known = entries[id], known.state == state, !confirmed.contains(id) {
+                        confirmed.insert(id)
+                        report.fromCheckpoint += 1
+                        continue
+                    }
+                    let path = directory + "/" + name
                     do {
                         let message = try MessageFile.decode(try FileOperations.readFile(path), path: path)
-                        let entry = SpoolEntry(message, state: state, since: message.events.last?.time ?? message.created)
-                        index(entry)
-                        if state == .queued || state == .deferred { report.pending.append(entry) }
-                        count += 1
+                        guard message.id == id, !confirmed.contains(id) else { throw SpoolError(code: .corruptFile, message: "message file in the wrong place", path: path) }
+                        entries[id] = SpoolEntry(message, state: state, since: message.events.last?.time ?? message.created)
+                        confirmed.insert(id)
+                        report.filesRead += 1
                     } catch is SpoolError {
                         report.corrupt.append(path)
                         try quarantine(path)
                     }
                 }
-                report.countsByState[state] = count
             }
+            if confirmed.count != entries.count {
+                entries = entries.filter { confirmed.contains($0.key) }
+            }
+            confirmed = []
+            // The key index: the newest message of each key.
+            for entry in entries.values {
+                stateCounts[entry.state, default: 0] += 1
+                if let old = byKey[entry.key], old > entry.id { continue }
+                byKey[entry.key] = entry.id
+            }
+            for state in MessageState.allCases { report.countsByState[state] = stateCounts[state, default: 0] }
+            report.pendingCount = stateCounts[.queued, default: 0] + stateCounts[.deferred, default: 0]
             report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).filter { !$0.hasPrefix(".") }.sorted().map {
                 ClaimedInput(originalName: Self.originalName(ofClaimed: $0), path: paths.incoming + "/" + $0)
+            }
+        }
+        changesSinceCheckpoint = report.filesRead + report.confirmedSent.count + report.interrupted.count
+            + (report.fromCheckpoint == entries.count ? 0 : 1)
+        return report
+    }
+
+    /// Calls `body` with every message waiting to be scheduled (queued and deferred).
+    public func forEachPending(_ body: (SpoolEntry) -> Void) {
+        for entry in entries.values where entry.state == .queued || entry.state == .deferred { body(entry) }
+    }
+
+    // MARK: Checkpoint
+
+    private var checkpointPath: String { paths.state + "/index" }
+
+    /// Changes to the index since the last checkpoint (what a restart would have to read).
+    public private(set) var changesSinceCheckpoint = 0
+
+    /// Writes the whole index to `state/index` atomically (temporary file, fsync, rename,
+    /// directory fsync), so the next start reads one file instead of every message file.
+    public func checkpoint() throws {
+        let bytes = SpoolCheckpoint.encode(entries.values, count: entries.count)
+        try SpoolError.wrap("cannot write the index checkpoint") {
+            try FileOperations.replaceFile(at: checkpointPath, contents: bytes)
+        }
+        changesSinceCheckpoint = 0
+    }
+
+    // MARK: Retention
+
+    /// Removes final messages (sent, delivered, failed, expired, cancelled) that entered
+    /// their state before `cutoff`, and archived and rejected inputs last modified before
+    /// it. Messages in `uncertain/` and pending ones are never pruned.
+    @discardableResult
+    public func prune(before cutoff: Date) throws -> PruneReport {
+        var report = PruneReport()
+        try SpoolError.wrap("cannot prune the spool") {
+            var removed: [MessageID] = []
+            for entry in entries.values where entry.state.isFinal && entry.since < cutoff {
+                try FileOperations.removeFile(paths.path(of: entry.id, in: entry.state))
+                removed.append(entry.id)
+            }
+            for id in removed {
+                guard let entry = entries.removeValue(forKey: id) else { continue }
+                stateCounts[entry.state, default: 0] -= 1
+                if byKey[entry.key] == id { byKey[entry.key] = nil }
+            }
+            report.messages = removed.count
+            changesSinceCheckpoint += removed.count
+            for directory in [paths.archive, paths.rejected] {
+                for name in try FileOperations.listDirectory(directory) where !name.hasPrefix(".") {
+                    let path = directory + "/" + name
+                    if let status = try FileOperations.fileStatus(path), status.kind == .regular, status.modified < cutoff.timeIntervalSince1970 {
+                        try FileOperations.removeFile(path)
+                        report.inputs += 1
+                    }
+                }
             }
         }
         return report
@@ -102,6 +213,7 @@ public final class Spool: @unchecked Sendable {
         let target = paths.incoming + "/" + claimed
         do {
             try FileOperations.renameNoReplace(paths.inbox + "/" + name, to: target)
+            CrashPoint.hit("claim.after-rename")
         } catch let error as FileSystemError where error.code == .notFound {
             return nil
         } catch let error as FileSystemError {
@@ -157,7 +269,7 @@ public final class Spool: @unchecked Sendable {
                 plan.add.append(candidate)
                 continue
             }
-            if Self.sameSecond(existing.appointmentStart, candidate.appointmentStart) && Self.sameSecond(existing.due, candidate.due) {
+            if Self.sameOccasion(existing, candidate) {
                 if existing.state.isPending { plan.unchanged += 1 } else { plan.alreadyHandled += 1 }
                 continue
             }
@@ -181,6 +293,17 @@ public final class Spool: @unchecked Sendable {
         return plan
     }
 
+    /// Whether a candidate is about the same occasion as the message its key already has:
+    /// the same appointment start when it is about an appointment (its due time is not
+    /// compared: it is clamped to "now" when the lead time has passed, so it differs on
+    /// every re-export), else the same due time.
+    static func sameOccasion(_ existing: SpoolEntry, _ candidate: SpoolMessage) -> Bool {
+        if existing.appointmentStart != nil || candidate.appointmentStart != nil {
+            return sameSecond(existing.appointmentStart, candidate.appointmentStart)
+        }
+        return sameSecond(existing.due, candidate.due)
+    }
+
     /// The spool stores times to the second; compare at that precision.
     static func sameSecond(_ a: Date?, _ b: Date?) -> Bool {
         switch (a, b) {
@@ -192,8 +315,14 @@ public final class Spool: @unchecked Sendable {
 
     /// Makes a plan durable as one group commit: every new message file written into
     /// `tmp/`, one `syncfs`, renamed into `queue/`; withdrawn messages moved to
-    /// `cancelled/`; one more `syncfs`; and only then the input archived.
-    /// Returns the entries queued.
+    /// `cancelled/`; the input renamed into `archive/`; one more `syncfs`. Two `syncfs`
+    /// per export, whatever its size. Returns the entries queued; the index learns of
+    /// them only when everything is durable (a caller that schedules the returned
+    /// entries never sees part of a batch).
+    ///
+    /// A failure before the first `syncfs` (ENOSPC, EIO) removes what it wrote and leaves
+    /// the spool and the input as they were. A crash anywhere leaves the input in
+    /// `incoming/`; recovery ingests it again and the key index skips what is already queued.
     @discardableResult
     public func commit(_ plan: IngestPlan, input: ClaimedInput?) throws -> [SpoolEntry] {
         let now = clock()
@@ -209,23 +338,29 @@ public final class Spool: @unchecked Sendable {
                     written.append(path)
                     queued.append(SpoolEntry(message, state: .queued, since: now))
                 }
+                CrashPoint.hit("commit.after-tmp-writes")
                 if !written.isEmpty { try FileOperations.synchronizeFileSystem(containing: paths.root) }
             } catch {
                 for path in written { try? FileOperations.removeFile(path) }
                 throw error
             }
-            for entry in queued {
+            CrashPoint.hit("commit.after-syncfs")
+            for (i, entry) in queued.enumerated() {
+                if i == queued.count / 2 { CrashPoint.hit("commit.mid-renames") }
                 try FileOperations.rename(paths.tmp + "/\(entry.id)", to: paths.path(of: entry.id, in: .queued))
             }
             for (id, reason) in plan.cancel {
                 try moveFile(id, to: .cancelled, what: "cancelled", detail: reason, at: now)
             }
+            CrashPoint.hit("commit.before-archive")
             if let input {
                 try FileOperations.rename(input.path, to: paths.archive + "/" + (input.path.split(separator: "/").last.map(String.init) ?? input.originalName))
             }
+            CrashPoint.hit("commit.after-archive")
             try FileOperations.synchronizeFileSystem(containing: paths.root)
         }
         for entry in queued { index(entry) }
+        changesSinceCheckpoint += queued.count + plan.cancel.count
         return queued
     }
 
@@ -235,9 +370,15 @@ public final class Spool: @unchecked Sendable {
     @discardableResult
     public func transition(_ id: MessageID, to state: MessageState, what: String? = nil, detail: String = "") throws -> SpoolEntry {
         let now = clock()
+        let from = entries[id]?.state
         try SpoolError.wrap("cannot move message to \(state.rawValue)/") {
             try moveFile(id, to: state, what: what ?? state.rawValue, detail: detail, at: now)
-            try FileOperations.synchronizeFileSystem(containing: paths.root)
+            // One message: flush its own file and the two directory entries, not the whole
+            // file system (syncfs would wait for every other writer on the disk, and a release
+            // must leave within a second of its slot).
+            try FileOperations.synchronizeData(paths.path(of: id, in: state))
+            try FileOperations.synchronizeDirectory(paths.directory(for: state))
+            if let from, from != state { try FileOperations.synchronizeDirectory(paths.directory(for: from)) }
         }
         guard let entry = entries[id] else {
             throw SpoolError(code: .notFound, message: "no such message", path: "\(id)")
@@ -245,6 +386,9 @@ public final class Spool: @unchecked Sendable {
         return entry
     }
 
+    /// Renames a message's file into `state`'s directory, then appends the event line.
+    /// The rename is the transition: once it is done the index follows it, and a failed
+    /// append (a full disk) loses only the history line, not the state.
     private func moveFile(_ id: MessageID, to state: MessageState, what: String, detail: String, at now: Date) throws {
         guard var entry = entries[id] else {
             throw SpoolError(code: .notFound, message: "no such message", path: "\(id)")
@@ -252,13 +396,19 @@ public final class Spool: @unchecked Sendable {
         let target = paths.path(of: id, in: state)
         if entry.state != state {
             try FileOperations.rename(paths.path(of: id, in: entry.state), to: target)
+            CrashPoint.hit("transition.after-rename")
         }
-        try FileOperations.append(to: target, contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: what, detail: detail)).utf8), synchronize: false)
         stateCounts[entry.state, default: 0] -= 1
         stateCounts[state, default: 0] += 1
         entry.state = state
         entry.since = now
         entries[id] = entry
+        changesSinceCheckpoint += 1
+        do {
+            try FileOperations.append(to: target, contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: what, detail: detail)).utf8), synchronize: false)
+        } catch let error as FileSystemError where error.code == .noSpace {
+            // The state is in the directory; the history line is what a full disk costs.
+        }
     }
 
     /// Reads a message's file in its current state.

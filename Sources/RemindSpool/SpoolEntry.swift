@@ -24,6 +24,20 @@ public struct SpoolEntry: Sendable, Hashable {
         appointmentStart = m.appointmentStart
         self.since = since
     }
+
+    public init(
+        id: MessageID, key: MessageKey, kind: MessageKind, state: MessageState, due: Date,
+        expires: Date?, appointmentStart: Date?, since: Date
+    ) {
+        self.id = id
+        self.key = key
+        self.kind = kind
+        self.state = state
+        self.due = due
+        self.expires = expires
+        self.appointmentStart = appointmentStart
+        self.since = since
+    }
 }
 
 /// The outcome of comparing an export's messages with what the spool already holds.
@@ -42,10 +56,18 @@ public struct IngestPlan: Sendable {
 
 /// What start-up found in the spool.
 public struct RecoveryReport: Sendable {
-    /// Messages waiting to be scheduled (queued and deferred).
-    public var pending: [SpoolEntry] = []
-    /// Messages found in `active/` and moved to `uncertain/` (or back to the queue).
+    /// How many messages wait to be scheduled (queued and deferred); list them with
+    /// ``Spool/forEachPending(_:)``.
+    public var pendingCount = 0
+    /// Messages found in `active/` whose hand-over could not be confirmed, moved to
+    /// `uncertain/` (or back to the queue, `resend`).
     public var interrupted: [MessageID] = []
+    /// Messages found in `active/` that the provider confirmed it had received, recorded as `sent`.
+    public var confirmedSent: [MessageID] = []
+    /// Entries taken from the index checkpoint without opening their files.
+    public var fromCheckpoint = 0
+    /// Message files read because the checkpoint did not know them in that state.
+    public var filesRead = 0
     /// Temporary files removed.
     public var removedTemporary: Int = 0
     /// Claimed inputs to ingest again (a crash interrupted them), oldest first.
@@ -76,4 +98,14 @@ public enum InterruptedPolicy: String, Sendable, Hashable, CaseIterable {
     case hold
     /// Queue them again (risk a duplicate rather than a miss).
     case resend
+}
+
+/// What a retention pass removed.
+public struct PruneReport: Sendable, Hashable {
+    /// Final messages removed.
+    public var messages = 0
+    /// Archived and rejected input files (and `.reason` files) removed.
+    public var inputs = 0
+
+    public init() {}
 }

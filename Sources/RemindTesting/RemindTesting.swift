@@ -1,1 +1,3 @@
-// RemindTesting: (overview written with the module)
+// RemindTesting: fakes for unit tests beside the real components (never instead
+// of them at the edges): a provider that records what it is given and fails on
+// demand. Linked by test targets only.

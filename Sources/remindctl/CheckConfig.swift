@@ -11,13 +11,7 @@ struct CheckConfig: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let config: Configuration
-        do {
-            config = try Configuration.load(path: global.config)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(78)
-        }
+        let config = try global.loadConfiguration()
         var problems: [String] = []
         var templateCount = 0
         do {

@@ -2,6 +2,8 @@
 // its control socket and, when the daemon is down, reads the spool directly. It
 // links no delivery code: it can inspect and steer, never send.
 import ArgumentParser
+import Foundation
+import RemindConfig
 
 @main
 struct RemindCtl: AsyncParsableCommand {
@@ -9,11 +11,23 @@ struct RemindCtl: AsyncParsableCommand {
         commandName: "remindctl",
         abstract: "Inspect and steer remindd, the SMS reminder daemon.",
         discussion: "See remindctl(1). Exit status: 0 success, 1 failure, 3 daemon not running (status).",
-        subcommands: [Status.self, CheckConfig.self])
+        subcommands: [Status.self, Forecast.self, CheckConfig.self, Preview.self])
 }
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file.")
     var config: String = "/etc/remindd/remindd.toml"
+}
+
+extension GlobalOptions {
+    /// The configuration, or its problems on standard error and exit status 78 (EX_CONFIG).
+    func loadConfiguration() throws -> Configuration {
+        do {
+            return try Configuration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(78)
+        }
+    }
 }

@@ -14,11 +14,17 @@ struct DaemonHarness {
     var config: String { root + "/remindd.toml" }
     static let timeZone = TimeZone(identifier: "Australia/Sydney")!
 
-    /// - Parameter configuration: extra TOML appended to a config whose windows are open
-    ///   all week (unless `windows` is given) and whose stagger is `stagger`.
+    /// Writes a config whose windows are open all week (unless `windows` is given) and whose
+    /// stagger is `stagger`, installs the unit (`remindd@.service` for an instance such as
+    /// `remindd@a.service`) and a drop-in pointing it at the config.
+    /// - Parameters:
+    ///   - extraDropIn: more `[Service]` lines for the drop-in; `@ROOT@` stands for `root`.
+    ///   - controlSocket: whether the config names a control socket (`root/control.sock`);
+    ///     without one the daemon uses its default, `$RUNTIME_DIRECTORY/control.sock`.
     static func make(
-        _ sandbox: Sandbox, unit: String = "remindd.service", stagger: String = "2s",
-        windows: [String] = ["mon-sun 00:00-24:00"], extraDropIn: String = ""
+        _ sandbox: Sandbox, unit: String = "remindd.service", stagger: String = "2s", lead: String = "1d",
+        windows: [String] = ["mon-sun 00:00-24:00"], drainWarning: String = "2d", extraDropIn: String = "",
+        controlSocket: Bool = true, logLevel: String = "info"
     ) async throws -> DaemonHarness {
         let root = try Sandbox.scratchDirectory("e2e")
         let h = DaemonHarness(sandbox: sandbox, root: root, unit: unit)
@@ -39,17 +45,20 @@ struct DaemonHarness {
             [templates]
             directory = "\(root)/templates"
             [schedule]
-            lead = "1d"
+            lead = "\(lead)"
             stagger = "\(stagger)"
             windows = [\(windows.map { "\"\($0)\"" }.joined(separator: ", "))]
-            [control]
-            socket = "\(root)/control.sock"
+            drain_warning = "\(drainWarning)"
+            \(controlSocket ? "[control]\nsocket = \"\(root)/control.sock\"" : "")
             [log]
             target = "journal"
+            level = "\(logLevel)"
             """.write(toFile: h.config, atomically: true, encoding: .utf8)
-        try await sandbox.install([Sandbox.repositoryRoot + "/systemd/remindd.service"])
+        let unitFile = unit.contains("@") ? "remindd@.service" : "remindd.service"
+        try await sandbox.install([Sandbox.repositoryRoot + "/systemd/" + unitFile])
         try await sandbox.installDropIn(for: unit, name: "test.conf", contents: """
             [Service]
+            ExecStartPre=
             ExecStart=
             ExecStart=\(try Sandbox.product("remindd")) --config \(h.config)
             User=
@@ -57,7 +66,7 @@ struct DaemonHarness {
             ReadWritePaths=
             ReadWritePaths=\(root)
             LoadCredential=
-            \(extraDropIn)
+            \(extraDropIn.replacingOccurrences(of: "@ROOT@", with: root))
             """)
         return h
     }

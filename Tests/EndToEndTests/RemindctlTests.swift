@@ -99,3 +99,37 @@ import Testing
         #expect(r.stdout.contains("inbox      1 file(s) waiting"))
     }
 }
+
+extension RemindctlTests {
+    @Test func previewShowsTextLengthEncodingAndSegments() throws {
+        let (dir, path) = try scratchConfig("""
+            [practice]
+            name = "Harbour Dental"
+            phone = "02 9999 0000"
+            time_zone = "Australia/Sydney"
+            [templates]
+            directory = "templates"
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status
+            A-1,Zoë,Łukasiewicz,0412 345 678,2026-11-26,10:30,Dr Patel,3,Scheduled
+            A-2,Ann,Lee,0412 345 679,2026-11-26,11:00,Dr Patel,3,Scheduled
+            A-3,Bob,Ng,0412 345 670,not a date,11:00,Dr Patel,3,Scheduled
+
+            """.write(toFile: dir + "/sample.csv", atomically: true, encoding: .utf8)
+        let r = try Self.remindctl(["preview", "--config", path, "--json", dir + "/sample.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(rows.count == 3)
+        #expect(rows[0]["encoding"] as? String == "ucs2")
+        #expect(rows[0]["segments"] as? Int == 2)  // 134 UCS-2 units: two parts of 67
+        #expect(rows[0]["length"] as? Int == 134)
+        #expect(rows[1]["encoding"] as? String == "gsm7")
+        #expect(rows[1]["segments"] as? Int == 1)
+        #expect(rows[1]["text"] as? String == "Hi Ann, this is a reminder of your appointment with Dr Patel on Thu 26 Nov at 11:00 am. Call 02 9999 0000 to change it. Harbour Dental")
+        #expect(rows[2]["line"] as? Int == 4)
+        #expect((rows[2]["rejected"] as? String)?.contains("Date") == true)
+        #expect(!r.stdout.contains("412345678"), "numbers are masked")
+    }
+}

@@ -1,6 +1,8 @@
 import Foundation
 import RemindConfig
 import RemindCore
+import RemindInbox
+import RemindSchedule
 import RemindRecipients
 import Testing
 
@@ -130,6 +132,33 @@ import Testing
         }
     }
 
+    @Test func staggerAsARate() throws {
+        let c = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nstagger = \"6/min\"\n", file: "x.toml")
+        #expect(c.schedule.stagger == .seconds(10))
+        let h = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nstagger = \"120/h\"\n", file: "x.toml")
+        #expect(h.schedule.stagger == .seconds(30))
+        #expect(throws: ConfigError.self) { try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nstagger = \"6/fortnight\"\n", file: "x.toml") }
+    }
+
+    @Test func statusWordsMapToRemindds() throws {
+        let c = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[input]\nstatus_map = { \"Out of Reach\" = \"unreachable\", DNA = \"noshow\" }\n", file: "x.toml")
+        #expect(c.input.statusMap == ["Out of Reach": "unreachable", "DNA": "noshow"])
+        let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Status\nA-1,Ann,Lee,0412345678,2026-12-01,10:00,Out of Reach\n"
+        let parsed = try c.appointmentParser().parse(Array(csv.utf8), file: "a.csv")
+        #expect(parsed.records.first?.appointment.status == "unreachable")
+    }
+
+    @Test func senderIsCheckedAtStart() throws {
+        let good = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nsender = \"HarbourDent\"\n", file: "x.toml")
+        #expect(good.practice.sender == "HarbourDent")
+        do {
+            _ = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nsender = \"Harbour Dental Group\"\n", file: "x.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.problems.map(\.key) == ["practice.sender"])
+        }
+    }
+
     @Test func syntaxErrorsNameTheLine() {
         do {
             _ = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\nname = \n", file: "x.toml")
@@ -150,7 +179,13 @@ import Testing
         #expect(DurationText.parse(DurationText.format(.seconds(seconds))) == .seconds(seconds))
     }
 
-    @Test(arguments: ["", "5", "m", "2x", "1h30", "-1m"])
+    @Test func milliseconds() {
+        #expect(DurationText.parse("250ms") == .milliseconds(250))
+        #expect(DurationText.format(.milliseconds(250)) == "250ms")
+        #expect(DurationText.format(.milliseconds(1500)) == "1500ms")
+    }
+
+    @Test(arguments: ["", "5", "m", "2x", "1h30", "-1m", "ms", "-5ms"])
     func badDurations(text: String) {
         #expect(DurationText.parse(text) == nil)
     }
@@ -165,5 +200,42 @@ import Testing
         #expect(c.schedule.stagger == .seconds(120))
         #expect(c.schedule.windows.count == 6)
         #expect(c.input.source == "pracsoft")
+    }
+}
+
+@Suite struct ReminderConfigTests {
+    @Test func severalNamedReminders() throws {
+        let c = try Configuration.parse("""
+            [practice]
+            time_zone = "UTC"
+            [schedule]
+            reminders = [
+              { name = "day-before", before = "1d" },
+              { name = "same-day", before = "3h", latest = "1h" },
+              { name = "evening", days_before = 1, at = "18:00" },
+              { name = "welcome", on_arrival = true },
+            ]
+            """, file: "x.toml")
+        #expect(c.schedule.effectiveReminders.map(\.name) == ["day-before", "same-day", "evening", "welcome"])
+        #expect(c.schedule.effectiveReminders[1].rule == .before(.seconds(10800), latest: .seconds(3600)))
+    }
+
+    @Test func leadAloneIsOneReminderNamedReminder() throws {
+        let c = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[schedule]\nlead = \"2d\"\n", file: "x.toml")
+        #expect(c.schedule.effectiveReminders == [.init(name: "reminder", rule: .before(.seconds(172_800)))])
+    }
+
+    @Test func badRemindersNameTheirKey() {
+        do {
+            _ = try Configuration.parse("""
+                [practice]
+                time_zone = "UTC"
+                [schedule]
+                reminders = [{ name = "a", before = "1h" }, { before = "1d" }, { name = "c", before = "1d", on_arrival = true }, { name = "a", before = "2h" }, { name = "e", before = "1h", latest = "2h" }]
+                """, file: "x.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(Set(error.problems.map(\.key)) == ["schedule.reminders[1].name", "schedule.reminders[2]", "schedule.reminders[3].name", "schedule.reminders[4].latest"])
+        }
     }
 }

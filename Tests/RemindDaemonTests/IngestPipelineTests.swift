@@ -2,6 +2,7 @@ import Foundation
 @testable import RemindDaemon
 import RemindConfig
 import RemindCore
+import RemindSchedule
 import RemindInbox
 import RemindRecipients
 import RemindSpool
@@ -18,10 +19,11 @@ import Testing
         source = "pracsoft"
         """, file: "/etc/remindd/remindd.toml")
 
-    func pipeline(lead: Duration = .seconds(86400)) throws -> IngestPipeline {
+    func pipeline(reminders: [Configuration.Reminder] = [.init(name: "reminder", rule: .before(.seconds(86400)))]) throws -> IngestPipeline {
         let templates = TemplateSet(sources: ["appointment": "Hi {{first_name}}, see {{doctor}} on {{date}} at {{time}}."])
         return IngestPipeline(
-            parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft", lead: lead,
+            parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft",
+            reminders: reminders, timeZone: TimeZone(identifier: "Australia/Sydney")!,
             statuses: ["scheduled", "confirmed", "unreachable"], withdrawStatuses: ["cancelled"],
             fields: FieldMaker(config: Self.config), phones: PhoneNumberNormalizer(defaultRegion: "AU"),
             phoneFields: PhoneFields(), ids: MessageIDGenerator())
@@ -79,6 +81,22 @@ import Testing
         #expect(prepared.rejections == [RowRejection(position: SourcePosition(file: "a.csv", line: 2), reason: "phone: a landline is not texted")])
     }
 
+    @Test func severalRemindersMakeOneMessageEachAndAnUnreachableOneStillQueuesToExpire() throws {
+        let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\nA-1,Ann,Lee,0412345678,2026-11-23,09:45,Dr P,3,Scheduled\nA-2,Bob,Ng,0412345679,2026-11-25,10:30,Dr P,3,Cancelled\n"
+        let p = try pipeline(reminders: [
+            .init(name: "day-before", rule: .before(.seconds(86400))),
+            .init(name: "same-day", rule: .before(.seconds(3 * 3600), latest: .seconds(3600))),
+        ])
+        // 09:00 for a 09:45 appointment: the day-before reminder goes now (until the start), the
+        // same-day one (3 h before, not later than 1 h before, so by 08:45) cannot make it and will expire.
+        let prepared = try p.prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get()
+        #expect(prepared.candidates.map(\.key.rule) == ["day-before", "same-day"])
+        let dayBefore = prepared.candidates[0], sameDay = prepared.candidates[1]
+        #expect(dayBefore.due == now && dayBefore.expires == dayBefore.appointmentStart)
+        #expect(sameDay.expires! <= sameDay.due, "scheduled to expire, with its reason, not dropped")
+        #expect(Set(prepared.withdrawals.map(\.key.rule)) == ["day-before", "same-day"])
+    }
+
     @Test func anOptedOutNumberIsRefusedAndItsPendingReminderWithdrawn() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("remindd-pipeline-\(UInt64.random(in: 0...UInt64.max))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -96,5 +114,41 @@ import Testing
         #expect(prepared.rejections == [RowRejection(position: SourcePosition(file: "a.csv", line: 2), reason: "opted out")])
         #expect(prepared.withdrawals.map(\.key.recordID) == ["A-1"])
         #expect(prepared.withdrawals.map(\.reason) == ["opted-out"])
+    }
+}
+
+/// The message files in `spool.example/` must say what remindd would really write.
+@Suite struct SpoolExampleTextTests {
+    @Test func exampleMessagesMatchTheExampleTemplateRenderingOfTheArchivedExport() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example").standardizedFileURL.path
+        var config = try Configuration.parse("""
+            [practice]
+            name = "Harbour Dental"
+            phone = "02 9999 0000"
+            time_zone = "Australia/Sydney"
+            [input]
+            source = "pracsoft"
+            """, file: example + "/remindd.toml")
+        config.text.templates = example + "/templates"
+        let settings = try RuntimeSettings.build(config)
+        let archive = try FileManager.default.contentsOfDirectory(atPath: example + "/archive").first { $0.hasSuffix(".csv") }!
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: example + "/archive/" + archive)))
+        let created = Date(timeIntervalSince1970: 1_795_420_805)  // 2026-11-23T08:00:05Z
+        let prepared = try settings.pipeline.prepare(bytes, file: "appointments-2026-11-23.csv", now: created, optOuts: OptOutList(path: "/nonexistent/opt-out")).get()
+        #expect(prepared.rejections.map(\.position.line) == [7], "A-1006 has no usable number; \(prepared.candidates.count) candidates, \(prepared.skipped) skipped")
+        var checked = 0
+        for state in MessageState.allCases {
+            for name in try FileManager.default.contentsOfDirectory(atPath: example + "/" + state.rawValue) where !name.hasPrefix(".") {
+                let path = example + "/" + state.rawValue + "/" + name
+                let message = try MessageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+                guard let candidate = prepared.candidates.first(where: { $0.key == message.key }) else { continue }
+                #expect(message.text == candidate.text, "\(state.rawValue)/\(name)")
+                #expect(message.recipient == candidate.recipient)
+                #expect(message.appointmentStart == candidate.appointmentStart)
+                #expect(message.due == candidate.due)
+                checked += 1
+            }
+        }
+        #expect(checked == 4)  // queued, held, active, deferred come from this export (cancelled A-1003 was withdrawn)
     }
 }

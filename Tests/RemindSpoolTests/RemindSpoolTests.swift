@@ -151,7 +151,7 @@ final class TemporarySpool {
         let report = try fresh.recover()
         #expect(report.removedTemporary == 1)
         #expect(report.interrupted == [queued[0].id])
-        #expect(report.pending.count == 3)
+        #expect(report.pendingCount == 3)
         #expect(report.countsByState[.sent] == 1)
         #expect(report.countsByState[.uncertain] == 1)
         #expect(report.unfinishedInputs.map(\.originalName) == ["late.csv"])
@@ -212,7 +212,7 @@ final class TemporarySpool {
         let report = try spool.recover()
         #expect(report.corrupt.isEmpty)
         #expect(report.interrupted.count == 1)  // active/ → uncertain/
-        #expect(report.pending.count == 2)      // queued + deferred
+        #expect(report.pendingCount == 2)      // queued + deferred
         #expect(report.countsByState[.uncertain] == 2)
         #expect(report.unfinishedInputs.map(\.originalName) == ["appointments-2026-11-24b.csv"])
     }

@@ -1,0 +1,122 @@
+import FileSystemKit
+import Foundation
+import Logging
+import RemindConfig
+import RemindCore
+import RemindDelivery
+import RemindSchedule
+import RemindSpool
+
+/// The spool's housekeeping, driven by the release loop (no timer of its own): retention
+/// once a day, retries of inputs a spool error stopped (a full disk), and index
+/// checkpoints. The release loop's sleep deadline is capped by the next of these, so an
+/// idle daemon wakes once a day for retention and, while ingest is stopped, at the retry
+/// back-off (15 s doubling to 5 min): never a busy loop.
+extension Engine {
+    static let firstIngestRetry: TimeInterval = 15
+    static let maximumIngestRetry: TimeInterval = 300
+    /// Index changes after which the checkpoint is rewritten (a restart then reads at
+    /// most this many message files).
+    static let checkpointAfterChanges = 50_000
+
+    /// Whether a provider already holds a message, for recovery of `active/`.
+    ///
+    /// The outbox provider writes `remindd-<id>` (fsync'd, then renamed) before it
+    /// returns, so a file of that name proves the hand-over. Its absence proves nothing
+    /// once a consumer (smsd) takes files away, so it answers nil and the `interrupted`
+    /// policy decides. Other providers cannot tell.
+    nonisolated static func handOverWitness(_ provider: any Provider) -> @Sendable (MessageID) -> Bool? {
+        guard let outbox = provider as? OutboxProvider else { return { _ in nil } }
+        let directory = outbox.directory
+        return { id in access(directory + "/remindd-\(id)", F_OK) == 0 ? true : nil }
+    }
+
+    /// `action`, with a sleep no longer than the next housekeeping deadline.
+    func cappedByHousekeeping(_ action: ReleaseScheduler.Action) -> ReleaseScheduler.Action {
+        var deadline = nextPruneAt
+        if let retry = ingestRetryAt { deadline = min(deadline, retry) }
+        switch action {
+        case .sleep(let until): return .sleep(until: min(until, deadline))
+        case .idle: return .sleep(until: deadline)
+        default: return action
+        }
+    }
+
+    /// Does what is due: a retention pass, a retry of stopped inputs, a checkpoint.
+    /// Cheap when nothing is due (two date comparisons).
+    func housekeeping() async {
+        let now = Date()
+        if let retry = ingestRetryAt, retry <= now {
+            ingestRetryAt = nil
+            await retryStoppedInputs()
+        }
+        if nextPruneAt <= now {
+            nextPruneAt = now.addingTimeInterval(86400)
+            await prune(now: now)
+        }
+        if spool.changesSinceCheckpoint >= Self.checkpointAfterChanges, ingesting.isEmpty {
+            await checkpoint()
+        }
+    }
+
+    /// Writes the index checkpoint (at shutdown, and after many changes).
+    func checkpoint() async {
+        do {
+            try await withSpool { try $0.checkpoint() }
+        } catch {
+            log(.spoolError, .warning, "cannot write the index checkpoint; the next start reads the message files",
+                [LogKey.error: "\(error)"])
+        }
+    }
+
+    func scheduleIngestRetry() {
+        guard ingestRetryAt == nil else { return }
+        ingestRetryAt = Date().addingTimeInterval(ingestRetryDelay)
+        ingestRetryDelay = min(ingestRetryDelay * 2, Self.maximumIngestRetry)
+        sleeper.wake()
+    }
+
+    func ingestSucceeded() {
+        ingestRetryDelay = Self.firstIngestRetry
+    }
+
+    /// Ingests again every input left in `incoming/` by a spool error.
+    private func retryStoppedInputs() async {
+        let incoming = spool.paths.incoming
+        let names: [String]
+        do {
+            names = try await io.run { try FileManager.default.contentsOfDirectory(atPath: incoming) }
+        } catch {
+            scheduleIngestRetry()
+            return
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = incoming + "/" + name
+            guard !ingesting.contains(path) else { continue }
+            await ingest(claimed: ClaimedInput(originalName: Self.originalName(ofClaimed: name), path: path))
+        }
+    }
+
+    /// `<millis>-<n>-<name>` → `<name>` (the claim's naming, see `Spool.claim`).
+    nonisolated static func originalName(ofClaimed claimed: String) -> String {
+        let parts = claimed.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        return parts.count == 3 ? String(parts[2]) : claimed
+    }
+
+    private func prune(now: Date) async {
+        let retention = TimeInterval(settings.config.spool.retention.components.seconds)
+        let cutoff = now.addingTimeInterval(-retention)
+        do {
+            let report = try await withSpool { try $0.prune(before: cutoff) }
+            if report.messages + report.inputs > 0 {
+                logger.info("spool pruned", metadata: [
+                    LogKey.count: "\(report.messages)", "inputs": "\(report.inputs)",
+                    "retention_days": "\(Int(retention / 86400))",
+                ])
+                statusChanged()
+            }
+        } catch {
+            log(.spoolError, .error, "cannot prune the spool", [LogKey.error: "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import RemindCore
+import SandboxSupport
+
+/// Building blocks the systemd scenarios share: export rows, waiting on the spool and the
+/// outbox, reading remindd's own journal entries, and unit properties as numbers.
+extension DaemonHarness {
+    /// One row of a CSV appointment export.
+    struct Row {
+        var id: String
+        var first: String
+        /// A national mobile number such as `0411 111 111` (E.164 `61411111111`).
+        var mobile: String
+        var at: Date
+        var status = "Scheduled"
+    }
+
+    /// An appointment whose one-day reminder is already due (it starts in 23 hours).
+    static var dueNow: Date { Date().addingTimeInterval(86400 - 3600) }
+    /// An appointment whose reminder is days away.
+    static var later: Date { Date().addingTimeInterval(10 * 86400) }
+
+    static func csv(_ rows: [Row]) -> String {
+        var text = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\r\n"
+        for row in rows {
+            let (day, time) = dateAndTime(row.at)
+            text += "\(row.id),\(row.first),Test,\(row.mobile),\(day),\(time),Dr Patel,3,\(row.status)\r\n"
+        }
+        return text
+    }
+
+    /// The E.164 digits the outbox writes for a national mobile number.
+    static func e164(_ mobile: String) -> String { "61" + mobile.filter(\.isNumber).dropFirst() }
+
+    /// The `To:` numbers of the outbox files, in hand-over order.
+    func outboxRecipients() throws -> [String] {
+        try outboxFiles().map { String($0.text.components(separatedBy: "\n")[0].dropFirst("To: ".count)) }
+    }
+
+    func waitForOutbox(_ count: Int, timeout: Duration = .seconds(60)) async throws {
+        try await sandbox.waitUntil("\(count) file(s) in the outbox of \(unit)", timeout: timeout, interval: .milliseconds(100)) {
+            try outboxFiles().count >= count
+        }
+    }
+
+    func waitForFiles(_ count: Int, in state: String, timeout: Duration = .seconds(60)) async throws {
+        try await sandbox.waitUntil("\(count) file(s) in \(state)/ of \(unit)", timeout: timeout, interval: .milliseconds(100)) {
+            files(in: state).count == count
+        }
+    }
+
+    /// remindd's own entries in this unit's journal (not systemd's about the unit).
+    func reminddJournal() async throws -> [[String: String]] {
+        try await sandbox.journalJSON(unit).filter { $0["SYSLOG_IDENTIFIER"] == "remindd" }
+    }
+
+    /// remindd's journal entries with `event`'s MESSAGE_ID.
+    func journal(_ event: EventID) async throws -> [[String: String]] {
+        try await reminddJournal().filter { $0["MESSAGE_ID"] == event.rawValue }
+    }
+
+    /// Waits until the journal holds at least `count` entries of `event`; returns them.
+    @discardableResult
+    func waitForJournal(_ event: EventID, count: Int = 1, timeout: Duration = .seconds(30)) async throws -> [[String: String]] {
+        var found: [[String: String]] = []
+        try await sandbox.waitUntil("\(count) journal entries \(event) of \(unit)", timeout: timeout, interval: .milliseconds(200)) {
+            found = try await journal(event)
+            return found.count >= count
+        }
+        return found
+    }
+
+    /// A numeric unit property such as `NRestarts` or `ActiveEnterTimestampMonotonic`.
+    func number(_ property: String, of unit: String? = nil) async throws -> UInt64 {
+        let value = try await sandbox.show(unit ?? self.unit, property)
+        guard let number = UInt64(value) else {
+            throw SandboxError(code: .badOutput, message: "\(property) of \(unit ?? self.unit) is not a number: '\(value)'")
+        }
+        return number
+    }
+
+    /// Waits until the unit is active and running (after a start, restart or reload).
+    func waitUntilRunning(timeout: Duration = .seconds(60)) async throws {
+        try await sandbox.waitUntil("\(unit) active (running)", timeout: timeout, interval: .milliseconds(200)) {
+            let active = try await sandbox.show(unit, "ActiveState")
+            let sub = try await sandbox.show(unit, "SubState")
+            return active == "active" && sub == "running"
+        }
+    }
+}
+
+/// The syslog priority of a level name as `EventID.defaultLevel` spells it.
+func syslogPriority(_ level: String) -> String {
+    ["emerg": "0", "alert": "1", "crit": "2", "err": "3", "warning": "4", "notice": "5", "info": "6", "debug": "7"][level] ?? "?"
+}

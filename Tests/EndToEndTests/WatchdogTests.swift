@@ -1,0 +1,83 @@
+import Foundation
+import RemindCore
+import SandboxSupport
+import Testing
+
+extension SandboxLane2 {
+    /// The watchdog under the real systemd: a stalled inbox loop (the engine still answering)
+    /// or a blocked engine actor stops WATCHDOG=1, systemd kills the service and restarts it
+    /// (WatchdogSec= short and Restart=on-failure in the drop-in), and the restarted service
+    /// loses nothing: what was queued stays queued, the file being ingested during the stall
+    /// is ingested once, and what was sent is not sent again.
+    ///
+    /// The stall is the DEBUG-only `REMINDD_TEST_STALL=MODE:TRIGGER` switch: it fires once,
+    /// when a file is ingested while TRIGGER exists, and removes TRIGGER.
+    @Suite struct WatchdogTests {
+        @Test(arguments: ["inbox", "engine"])
+        func aStalledLoopGetsTheServiceRestartedAndNothingIsLost(mode: String) async throws {
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(sandbox, stagger: "0", extraDropIn: """
+                    WatchdogSec=3s
+                    RestartSec=1s
+                    LimitCORE=0
+                    Environment=SWIFT_BACKTRACE=enable=no
+                    Environment=REMINDD_TEST_STALL=\(mode):@ROOT@/stall-trigger
+                    ExecStopPost=/bin/sh -c 'echo "$$SERVICE_RESULT $$EXIT_CODE $$EXIT_STATUS" >> @ROOT@/stops.log'
+                    """)
+                defer { h.cleanUp() }
+                try await h.start()
+                try h.drop("first.csv", DaemonHarness.csv([
+                    .init(id: "A-1", first: "Ann", mobile: "0411 111 111", at: DaemonHarness.dueNow),
+                    .init(id: "A-2", first: "Bob", mobile: "0411 111 112", at: DaemonHarness.later),
+                ]))
+                try await h.waitForOutbox(1)
+                try await h.waitForFiles(1, in: "queued")
+                try await h.waitForFiles(1, in: "sent")
+                let queuedBefore = h.files(in: "queued")
+                // Healthy for a while: several watchdog periods pass without a restart.
+                try await Task.sleep(for: .seconds(7))
+                #expect(try await h.number("NRestarts") == 0)
+
+                try "".write(toFile: h.root + "/stall-trigger", atomically: true, encoding: .utf8)
+                try h.drop("stall.csv", DaemonHarness.csv([
+                    .init(id: "B-1", first: "Cy", mobile: "0422 222 221", at: DaemonHarness.dueNow),
+                    .init(id: "B-2", first: "Dee", mobile: "0422 222 222", at: DaemonHarness.later),
+                ]))
+                try await sandbox.waitUntil("systemd restarted the stalled service", timeout: .seconds(90), interval: .milliseconds(200)) {
+                    try await h.number("NRestarts") == 1
+                }
+                try await h.waitUntilRunning()
+                #expect(!FileManager.default.fileExists(atPath: h.root + "/stall-trigger"), "the switch fired")
+
+                // The input that was being ingested is ingested after the restart, once.
+                try await h.waitForOutbox(2)
+                try await h.waitForFiles(2, in: "queued")
+                try await h.waitForFiles(2, in: "sent")
+                #expect(Set(queuedBefore).isSubset(of: Set(h.files(in: "queued"))), "a queued message was lost")
+                #expect(try h.outboxRecipients().sorted() == ["61411111111", "61422222221"])
+                #expect(h.files(in: "active").isEmpty)
+                #expect(h.files(in: "uncertain").isEmpty)
+                #expect(h.files(in: "archive").count == 2)
+
+                // Why systemd stopped it (ExecStopPost= records $SERVICE_RESULT, $EXIT_CODE and
+                // $EXIT_STATUS) and, for a stalled loop (the engine answering), remindd's own
+                // error entry naming the loop.
+                let stops = ((try? String(contentsOfFile: h.root + "/stops.log", encoding: .utf8)) ?? "").split(separator: "\n")
+                let rootFiles = (try? FileManager.default.contentsOfDirectory(atPath: h.root)) ?? []
+                #expect(stops.count == 1, "ExecStopPost records: \(stops); files in the root: \(rootFiles)")
+                #expect(stops.first?.hasPrefix("watchdog ") == true, "\(stops)")
+                #expect(stops.first?.hasSuffix(" ABRT") == true, "\(stops)")
+                let stalled = try await h.journal(.watchdogStalled)
+                if mode == "inbox" {
+                    #expect(stalled.count == 1)
+                    #expect(stalled.first?["LOOP"] == "inbox")
+                    #expect(stalled.first?["PRIORITY"] == "3")
+                } else {
+                    #expect(stalled.isEmpty, "a blocked engine cannot answer the health check, let alone log")
+                }
+                try await sandbox.run(["systemctl", "stop", h.unit])
+                #expect(try await sandbox.show(h.unit, "Result") == "success")
+            }
+        }
+    }
+}

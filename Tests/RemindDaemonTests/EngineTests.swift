@@ -1,0 +1,162 @@
+import Foundation
+import InMemoryLogging
+import Logging
+@testable import RemindDaemon
+import RemindConfig
+import RemindCore
+import RemindDelivery
+import RemindSchedule
+import RemindSpool
+import RemindTesting
+import SystemdKit
+import Testing
+
+/// The engine in-process, on a real spool in a temporary directory, with a recording
+/// provider in place of a gateway.
+final class EngineFixture {
+    let root: String
+    let engine: Engine
+    let provider = RecordingProvider()
+    let logs = InMemoryLogHandler()
+
+    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00") async throws {
+        root = NSTemporaryDirectory() + "remindd-engine-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/spool/inbox", withIntermediateDirectories: true)
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example/templates").standardizedFileURL.path
+        try FileManager.default.copyItem(atPath: examples, toPath: root + "/templates")
+        try """
+            [practice]
+            name = "Harbour Dental"
+            phone = "02 9999 0000"
+            time_zone = "Australia/Sydney"
+            [spool]
+            root = "\(root)/spool"
+            [templates]
+            directory = "\(root)/templates"
+            [schedule]
+            stagger = "\(stagger)"
+            windows = ["\(windows)"]
+            """.write(toFile: root + "/remindd.toml", atomically: true, encoding: .utf8)
+        let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
+        let handler = logs
+        engine = Engine(
+            settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
+            logger: Logger(label: "test", factory: { _ in handler }))
+        try await engine.recover()
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func drop(_ name: String, rows: [(id: String, phone: String, start: Date, status: String)]) throws {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "Australia/Sydney")
+        f.dateFormat = "yyyy-MM-dd,HH:mm"
+        var csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\n"
+        for r in rows { csv += "\(r.id),Ann,Lee,\(r.phone),\(f.string(from: r.start)),Dr Patel,3,\(r.status)\n" }
+        try csv.write(toFile: root + "/spool/inbox/" + name, atomically: false, encoding: .utf8)
+    }
+
+    func files(_ state: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/" + state)) ?? []).sorted()
+    }
+
+    /// Runs the release loop's actions until it would sleep or idle (at most `limit` steps).
+    func drain(limit: Int = 50) async {
+        for _ in 0..<limit {
+            switch await engine.nextAction() {
+            case .release(let id): await engine.release(id)
+            case .expire(let id, let reason): await engine.expire(id, reason: reason)
+            case .sleep, .idle: return
+            }
+        }
+    }
+
+    func logged(_ event: EventID) -> [InMemoryLogHandler.Entry] {
+        logs.entries.filter { $0.metadata[LogKey.messageID] == .string(event.rawValue) }
+    }
+}
+
+@Suite struct EngineTests {
+    /// An appointment 23 hours away: with the one-day lead it is due now.
+    let soon = Date().addingTimeInterval(86400 - 3600)
+
+    @Test func ingestQueuesAndReleaseSends() async throws {
+        let f = try await EngineFixture()
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", soon, "Scheduled"), ("A-2", "0423 456 789", soon, "Confirmed")])
+        await f.engine.ingest(inboxName: "a.csv")
+        #expect(f.files("queued").count == 2)
+        #expect(f.files("archive").count == 1)
+        await f.drain()
+        #expect(f.provider.sent.map(\.recipient) == ["+61412345678", "+61423456789"])
+        #expect(f.files("sent").count == 2)
+        #expect(f.logged(.messageSent).count == 2)
+        #expect(await f.engine.statusLine().hasPrefix("queued 0, next -, sent today 2, failed today 0"))
+    }
+
+    @Test func reExportAddsNothingAndACancellationWithdraws() async throws {
+        let f = try await EngineFixture(windows: "mon-sun 00:00-00:01")  // (almost) never open: nothing leaves
+        let later = Date().addingTimeInterval(5 * 86400)
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", later, "Scheduled"), ("A-2", "0423 456 789", later, "Scheduled")])
+        await f.engine.ingest(inboxName: "a.csv")
+        try f.drop("b.csv", rows: [("A-1", "0412 345 678", later, "Scheduled"), ("A-2", "0423 456 789", later, "Scheduled")])
+        await f.engine.ingest(inboxName: "b.csv")
+        #expect(f.files("queued").count == 2)
+        try f.drop("c.csv", rows: [("A-1", "0412 345 678", later.addingTimeInterval(3600), "Scheduled"), ("A-2", "0423 456 789", later, "Cancelled")])
+        await f.engine.ingest(inboxName: "c.csv")
+        #expect(f.files("queued").count == 1)
+        #expect(f.files("cancelled").count == 2)
+        let reasons = f.logged(.messageCancelled).compactMap { $0.metadata[LogKey.reason]?.description }.sorted()
+        #expect(reasons == ["cancelled", "rescheduled"])
+    }
+
+    @Test func temporaryFailureDefersAndPermanentFailureFails() async throws {
+        let f = try await EngineFixture()
+        f.provider.failNext(DeliveryError(.temporary, "gateway down"), DeliveryError(.permanent, "invalid destination"))
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", soon, "Scheduled"), ("A-2", "0423 456 789", soon, "Scheduled")])
+        await f.engine.ingest(inboxName: "a.csv")
+        await f.drain()
+        #expect(f.provider.sent.isEmpty)
+        #expect(f.files("deferred").count == 1)
+        #expect(f.files("failed").count == 1)
+        #expect(f.logged(.messageDeferred).first?.metadata[LogKey.reason] == "gateway down")
+        #expect(await f.engine.statusLine().contains("failed today 1"))
+        #expect(await f.engine.statusLine().contains("provider recording failing"))
+    }
+
+    @Test func anUnreadableFileIsRejectedWithItsBytesAndAReason() async throws {
+        let f = try await EngineFixture()
+        try Data([0x00, 0xFF, 0x10, 0x42]).write(to: URL(fileURLWithPath: f.root + "/spool/inbox/garbage.csv"))
+        await f.engine.ingest(inboxName: "garbage.csv")
+        let rejected = f.files("rejected")
+        #expect(rejected.count == 2)
+        let data = try Data(contentsOf: URL(fileURLWithPath: f.root + "/spool/rejected/" + rejected[0]))
+        #expect(Array(data) == [0x00, 0xFF, 0x10, 0x42])
+        let reason = try String(contentsOfFile: f.root + "/spool/rejected/" + rejected[1], encoding: .utf8)
+        #expect(reason.contains("garbage.csv"))
+        #expect(f.logged(.inputRejected).count == 1)
+    }
+
+    @Test func logsNeverCarryAFullNumberOrTheText() async throws {
+        let f = try await EngineFixture()
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", soon, "Scheduled"), ("A-2", "bad", soon, "Scheduled")])
+        await f.engine.ingest(inboxName: "a.csv")
+        await f.drain()
+        for entry in f.logs.entries {
+            let all = "\(entry.message) \(entry.metadata)"
+            #expect(!all.contains("412345678"))
+            #expect(!all.contains("this is a reminder"))
+        }
+        #expect(f.logged(.messageSent).first?.metadata[LogKey.recipient] == "+614******78")
+    }
+
+    @Test func dotfilesAndPartialFilesAreNeverClaimed() async throws {
+        let f = try await EngineFixture()
+        for name in [".hidden.csv", "x.csv.tmp", "x.csv.part"] {
+            try f.drop(name, rows: [("A-1", "0412 345 678", soon, "Scheduled")])
+            await f.engine.ingest(inboxName: name)
+        }
+        #expect(f.files("queued").isEmpty)
+        #expect(f.files("incoming").isEmpty)
+    }
+}
