@@ -106,10 +106,10 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "TextBenchmark", dependencies: ["RemindCore", "RemindText"], path: "Benchmarks/Text", exclude: ["README.md"]),
         .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
-        .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
-                          path: "Benchmarks/Spool", exclude: ["README.md"]),
         .executableTarget(name: "RecipientsBenchmark", dependencies: ["RemindRecipients", "RemindCore", "RemindInbox"], path: "Benchmarks/Recipients",
                           exclude: ["README.md"]),
+        .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
+                          path: "Benchmarks/Spool", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),

@@ -1,7 +1,7 @@
 public import Foundation
 public import RemindCore
-public import RemindSchedule
 public import RemindRecipients
+public import RemindSchedule
 
 /// Everything remindd reads from its configuration file, validated.
 public struct Configuration: Sendable, Hashable {

@@ -1,9 +1,9 @@
 import Foundation
 import RemindCore
 import RemindInbox
+import RemindRecipients
 import RemindSchedule
 import RemindText
-import RemindRecipients
 import TOMLKit
 
 extension Configuration {

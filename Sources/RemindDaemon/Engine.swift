@@ -71,9 +71,9 @@ actor Engine {
         let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: Date(), in: tz)
-        let optOuts = self.optOuts
         let witness = Self.handOverWitness(provider)
         let notifier = self.notifier
+        let optOuts = self.optOuts
         let (report, pending, lastRelease, sent, failed) = try await withSpool { spool in
             try spool.prepare()
             try optOuts.load()
@@ -293,6 +293,7 @@ actor Engine {
             log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
             return
         }
+        scheduler.recordRelease(at: now)
         CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)

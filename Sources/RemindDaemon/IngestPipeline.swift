@@ -2,8 +2,8 @@ import Foundation
 import RemindConfig
 import RemindCore
 import RemindInbox
-import RemindSchedule
 import RemindRecipients
+import RemindSchedule
 import RemindSpool
 import RemindText
 
