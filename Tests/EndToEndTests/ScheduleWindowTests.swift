@@ -42,14 +42,16 @@ extension SandboxLane1 {
                 #expect(forecast?.exceedsLimit == true, "\(String(describing: forecast))")
                 try await sandbox.waitUntil("the backlog warning in STATUS", timeout: .seconds(5)) { try await h.status().contains("backlog needs") }
 
-                try await sandbox.waitUntil("the window closed", timeout: .seconds(120), interval: .milliseconds(500)) {
+                try await sandbox.waitUntil("the window closed", timeout: .seconds(200), interval: .milliseconds(500)) {
                     Date() > closes.addingTimeInterval(3)
                 }
                 let files = try h.outboxFiles()
                 #expect(files.count == 6)
                 for (i, f) in files.enumerated() {
                     let slot = opens.timeIntervalSince1970 + Double(i) * 10
-                    #expect(f.modified >= slot, "release \(i) before its slot")
+                    // File times come from the kernel's coarse clock (one tick, a few ms, behind the
+                    // real time), so a release exactly at its slot may carry a time a tick earlier.
+                    #expect(f.modified >= slot - 0.010, "release \(i) before its slot")
                     #expect(f.modified < slot + 1.0, "release \(i) \(f.modified - slot) s after its slot")
                     #expect(f.modified < closes.timeIntervalSince1970, "release \(i) outside the window")
                 }
