@@ -1,3 +1,4 @@
+import RemindCore
 import Foundation
 
 /// A wall-clock date and time with no time zone, as an export writes it.
@@ -37,15 +38,7 @@ struct CivilDateTime: Hashable, Sendable {
     /// Seconds since 1970-01-01T00:00:00 of this wall-clock time read as if it were UTC.
     /// Requires a date.
     var wallSeconds: Int64 {
-        // Days from civil (H. Hinnant's algorithm), proleptic Gregorian.
-        let y0 = Int64(year ?? 1970) - ((month ?? 1) <= 2 ? 1 : 0)
-        let m = Int64(month ?? 1)
-        let d = Int64(day ?? 1)
-        let era = (y0 >= 0 ? y0 : y0 - 399) / 400
-        let yoe = y0 - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
+        let days = Int64(CivilCalendar.daysSince1970(year: year ?? 1970, month: month ?? 1, day: day ?? 1))
         return days * 86_400 + Int64(hour) * 3_600 + Int64(minute) * 60 + Int64(second)
     }
 

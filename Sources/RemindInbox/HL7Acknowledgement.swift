@@ -82,21 +82,11 @@ public enum HL7Acknowledgement {
     static func timestamp(_ time: Date, _ zone: TimeZone) -> [UInt8] {
         let offset = zone.secondsFromGMT(for: time)
         let seconds = Int64(time.timeIntervalSince1970.rounded(.down)) + Int64(offset)
-        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil from days (H. Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let (days, secondOfDay) = CivilCalendar.split(secondsSince1970: seconds)
+        let (year, month, day) = CivilCalendar.date(daysSince1970: days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let sign = offset < 0 ? "-" : "+"
-        let magnitude = Int64(abs(offset))
+        let magnitude = abs(offset)
         let text = "\(year)" + two(month) + two(day) + two(secondOfDay / 3600) + two(secondOfDay / 60 % 60)
             + two(secondOfDay % 60) + sign + two(magnitude / 3600) + two(magnitude / 60 % 60)
         return Array(text.utf8)

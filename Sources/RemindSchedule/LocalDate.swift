@@ -1,4 +1,5 @@
 public import Foundation
+import RemindCore
 
 /// A calendar date in the practice's time zone (proleptic Gregorian), with no time of day:
 /// a closed date (public holiday), a birthday, the day of a delivery window.
@@ -39,30 +40,12 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
 
     /// The date `days` days after 1970-01-01 (negative: before).
     public init(daysSince1970 days: Int) {
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+        (year, month, day) = CivilCalendar.date(daysSince1970: days)
     }
 
     /// Days since 1970-01-01 (negative before it).
     public var daysSince1970: Int {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilCalendar.daysSince1970(year: year, month: month, day: day)
     }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday (as ``DeliveryWindow/weekday``).

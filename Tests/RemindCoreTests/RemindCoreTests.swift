@@ -82,3 +82,23 @@ import Testing
         }
     }
 }
+
+@Suite struct CivilCalendarTests {
+    @Test(arguments: [(0, 1970, 1, 1), (-1, 1969, 12, 31), (11_016, 2000, 2, 29), (20_780, 2026, 11, 23), (-719_468, 0, 3, 1)])
+    func knownDates(days: Int, year: Int, month: Int, day: Int) {
+        #expect(CivilCalendar.date(daysSince1970: days) == (year, month, day))
+        #expect(CivilCalendar.daysSince1970(year: year, month: month, day: day) == days)
+    }
+
+    @Test func roundTripsEveryDayOfFourCenturies() {
+        for days in stride(from: -200_000, through: 200_000, by: 1) {
+            let d = CivilCalendar.date(daysSince1970: days)
+            #expect(CivilCalendar.daysSince1970(year: d.year, month: d.month, day: d.day) == days)
+        }
+    }
+
+    @Test func splitsNegativeSecondsIntoThePreviousDay() {
+        #expect(CivilCalendar.split(secondsSince1970: -1) == (-1, 86_399))
+        #expect(CivilCalendar.split(secondsSince1970: 86_400) == (1, 0))
+    }
+}
