@@ -21,11 +21,7 @@ struct HostDaemon {
         root = try Sandbox.scratchDirectory(label)
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/spool/inbox", withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
-        let examples = Sandbox.repositoryRoot + "/spool.example/templates"
-        for name in try fm.contentsOfDirectory(atPath: examples) where name.hasSuffix(".mustache") {
-            try fm.copyItem(atPath: examples + "/" + name, toPath: root + "/templates/" + name)
-        }
+        try ExampleTemplates.copy(into: root + "/templates")
         try """
             [practice]
             name = "Harbour Dental"

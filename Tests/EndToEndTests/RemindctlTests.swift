@@ -26,11 +26,7 @@ import Testing
 
     func scratchConfig(_ toml: String) throws -> (dir: String, path: String) {
         let dir = try Sandbox.scratchDirectory("remindctl")
-        try FileManager.default.createDirectory(atPath: dir + "/templates", withIntermediateDirectories: true)
-        let examples = Sandbox.repositoryRoot + "/spool.example/templates"
-        for name in try FileManager.default.contentsOfDirectory(atPath: examples) where name.hasSuffix(".mustache") {
-            try FileManager.default.copyItem(atPath: examples + "/" + name, toPath: dir + "/templates/" + name)
-        }
+        try ExampleTemplates.copy(into: dir + "/templates")
         try toml.write(toFile: dir + "/remindd.toml", atomically: true, encoding: .utf8)
         return (dir, dir + "/remindd.toml")
     }
