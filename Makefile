@@ -39,7 +39,7 @@ run: build
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	SWIFT=$(SWIFT) scripts/run-tests
 
 install: release
 	install -D -m 0755 .build/release/remindd $(DESTDIR)$(PREFIX)/sbin/remindd

@@ -293,7 +293,7 @@ public struct Sandbox: Sendable {
     /// ``SandboxError/Code/timedOut`` (with `what` in the message) after `timeout`.
     public static func waitUntil(
         _ what: String = "condition",
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(60),
         interval: Duration = .milliseconds(50),
         _ condition: () async throws -> Bool
     ) async throws {
@@ -311,7 +311,7 @@ public struct Sandbox: Sendable {
     /// The instance form of ``waitUntil(_:timeout:interval:_:)``.
     public func waitUntil(
         _ what: String = "condition",
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(60),
         interval: Duration = .milliseconds(50),
         _ condition: () async throws -> Bool
     ) async throws {
