@@ -172,6 +172,7 @@ extension Engine {
             }
         } else {
             recipientGate.limit.reconfigure(perDay: perDay)
+            if perDay == 0 { recipientGate.counted = false }  // releases are not counted without a limit
         }
         sleeper.wake()
     }

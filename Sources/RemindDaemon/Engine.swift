@@ -303,7 +303,7 @@ actor Engine {
             return
         }
         scheduler.recordRelease(at: now)
-        recipientGate.limit.record(message.recipient, at: now)
+        if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }
         CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
@@ -318,7 +318,7 @@ actor Engine {
                 LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
             ])
         } catch let error as DeliveryError {
-            recipientGate.limit.unrecord(message.recipient, at: now)  // it did not reach the number
+            if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(message.recipient, at: now) }  // it did not reach the number
             await handleFailure(id, message: message, error: error)
         } catch {
             log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",

@@ -318,3 +318,38 @@ import Testing
         #expect(engine.optOuts.contains(Self.annE164))
     }
 }
+
+extension RecipientsEngineTests {
+    @Test func aReloadThatSetsALimitCountsTodaysReleasesFromTheSpool() async throws {
+        let fx = try Fixture(dailyLimit: 0)
+        let engine = try await fx.engine()
+        try fx.drop("a.csv", [("A-1", Self.ann)])
+        await engine.ingest(inboxName: "a.csv")
+        await fx.drain(engine)
+        #expect(fx.sentTo == [Self.annE164])
+
+        // systemctl reload with daily_limit = 1: today's release counts.
+        let config = try Configuration.parse("""
+            [practice]
+            name = "Harbour Dental"
+            time_zone = "Australia/Sydney"
+            [spool]
+            root = "\(fx.root)/spool"
+            [templates]
+            directory = "\(fx.root)/templates"
+            [schedule]
+            lead = "3d"
+            stagger = "0"
+            windows = ["mon-sun 00:00-24:00"]
+            [recipients]
+            daily_limit = 1
+            """, file: fx.root + "/remindd.toml")
+        #expect(await engine.apply(try RuntimeSettings.build(config)) == nil)
+        await engine.reloadRecipients()
+        try fx.drop("b.csv", [("A-2", Self.ann)])
+        await engine.ingest(inboxName: "b.csv")
+        await fx.drain(engine)
+        #expect(fx.sentTo == [Self.annE164])
+        #expect(fx.files(in: .deferred).count == 1)
+    }
+}
