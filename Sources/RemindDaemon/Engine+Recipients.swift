@@ -86,7 +86,7 @@ extension Engine {
             ])
         case .overDailyLimit(let recipient, let until, let expires, let kind):
             scheduler.insert(.init(id: id, due: until, expires: expires, kind: kind))
-            log(.messageDeferred, .notice, "message deferred: its number had its daily limit of messages", [
+            log(.messageDeferred, .warning, "message deferred: its number had its daily limit of messages", [
                 LogKey.spoolID: "\(id)", LogKey.state: "deferred", LogKey.reason: "\(Self.dailyLimitReason)",
                 LogKey.recipient: "\(PhoneMask.mask(recipient))", LogKey.due: "\(Timestamp.format(until))",
                 "daily_limit": "\(recipientGate.limit.perDay)",

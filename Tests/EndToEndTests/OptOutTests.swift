@@ -111,7 +111,7 @@ extension SandboxLane2 {
                 #expect(h.files(in: "queued").isEmpty)
 
                 let deferred = try await h.waitForJournal(.messageDeferred, count: 2)
-                #expect(deferred.allSatisfy { $0["REASON"] == "daily limit" && $0["RECIPIENT"] == "+614******78" })
+                #expect(deferred.allSatisfy { $0["REASON"] == "daily limit" && $0["RECIPIENT"] == "+614******78" && $0["PRIORITY"] == syslogPriority(EventID.messageDeferred.defaultLevel) })
                 #expect(Set(deferred.compactMap { $0["SPOOL_ID"] }) == Set(h.files(in: "deferred")))
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = DaemonHarness.timeZone
