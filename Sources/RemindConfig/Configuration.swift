@@ -128,6 +128,9 @@ public struct Configuration: Sendable, Hashable {
         public var types: Set<PhoneNumberType> = PhoneNumberType.textedByDefault
         /// Replies that opt their sender out (providers that report replies use them).
         public var optOutKeywords: [String] = OptOutKeywords.defaultWords
+        /// At most this many messages per number per practice-local day (see
+        /// `DailyRecipientLimit` for the rule); 0: no limit.
+        public var dailyLimit: Int = 0
 
         /// The normaliser these settings describe, for `region`.
         public func normalizer(region: String) -> PhoneNumberNormalizer {

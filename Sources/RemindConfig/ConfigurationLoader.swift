@@ -185,7 +185,7 @@ struct Reader {
                 c.schedule.windows = windows
             }
         }
-        if let t = section(root, "recipients", known: ["fields", "types", "opt_out_keywords"]) {
+        if let t = section(root, "recipients", known: ["fields", "types", "opt_out_keywords", "daily_limit"]) {
             if let fields = strings(t, "recipients", "fields") {
                 if fields.isEmpty || fields.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                     problem("recipients.fields", "must list at least one column, none empty (like [\"phone\", \"home phone\"])")
@@ -205,6 +205,7 @@ struct Reader {
                     problem("recipients.opt_out_keywords", "must list at least one word, each with a letter or digit")
                 } else { c.recipients.optOutKeywords = words }
             }
+            if let limit = int(t, "recipients", "daily_limit", 0...1000) { c.recipients.dailyLimit = limit }
         }
         c.provider = .outbox(directory: c.spool.root + "/outbox")
         if let t = section(root, "provider", known: ["type", "directory"]) {

@@ -7,6 +7,13 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         case status
         /// When the backlog drains and how many messages fit in each coming window.
         case forecast
+        /// Puts a number on the opt-out list (arguments `number`, optional `reason`) and
+        /// withdraws its pending messages; answers an ``OptOutReport``.
+        case optOutAdd = "optout-add"
+        /// Takes a number off the opt-out list (argument `number`).
+        case optOutRemove = "optout-remove"
+        /// The opt-out list, full numbers (the socket is for operators only).
+        case optOutList = "optout-list"
     }
 
     public var command: Command
@@ -23,17 +30,25 @@ public struct ControlRequest: Codable, Sendable, Hashable {
 public struct ControlResponse: Codable, Sendable, Hashable {
     public var ok: Bool
     public var error: String?
+    /// What kind of error, when the client acts on it (``ControlErrorCode``).
+    public var errorCode: ControlErrorCode?
     public var status: StatusReport?
     public var forecast: ForecastReport?
+    public var optOut: OptOutReport?
 
-    public init(ok: Bool, error: String? = nil, status: StatusReport? = nil, forecast: ForecastReport? = nil) {
+    public init(ok: Bool, error: String? = nil, errorCode: ControlErrorCode? = nil, status: StatusReport? = nil,
+                forecast: ForecastReport? = nil, optOut: OptOutReport? = nil) {
         self.ok = ok
         self.error = error
+        self.errorCode = errorCode
         self.status = status
         self.forecast = forecast
+        self.optOut = optOut
     }
 
-    public static func failure(_ message: String) -> ControlResponse { ControlResponse(ok: false, error: message) }
+    public static func failure(_ message: String, code: ControlErrorCode? = nil) -> ControlResponse {
+        ControlResponse(ok: false, error: message, errorCode: code)
+    }
 }
 
 /// The daemon's state at a glance (what STATUS= says, in fields).

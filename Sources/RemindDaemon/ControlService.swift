@@ -18,6 +18,12 @@ struct ControlService: Service {
                     sentToday: s.sentToday, failedToday: s.failedToday, problem: s.problem, line: s.line))
             case .forecast:
                 return ControlResponse(ok: true, forecast: await engine.forecastReport())
+            case .optOutAdd:
+                return await engine.optOutAdd(request.arguments["number"] ?? "", reason: request.arguments["reason"])
+            case .optOutRemove:
+                return await engine.optOutRemove(request.arguments["number"] ?? "")
+            case .optOutList:
+                return await engine.optOutList()
             }
         }
         try await cancelWhenGracefulShutdown {

@@ -28,7 +28,9 @@ actor Engine {
     nonisolated let optOuts: OptOutList
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
-    private(set) var scheduler: ReleaseScheduler
+    var scheduler: ReleaseScheduler
+    /// The daily limit's counts and the release mark to give back (Engine+Recipients.swift).
+    var recipientGate: RecipientGate
 
     // Status and counters
     private var sentToday = 0
@@ -61,6 +63,7 @@ actor Engine {
         self.optOuts = OptOutList(path: settings.paths.state + "/opt-out")
         self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
         self.countingDay = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
+        self.recipientGate = RecipientGate(perDay: settings.config.recipients.dailyLimit, timeZone: settings.config.practice.timeZone)
     }
 
     // MARK: Start-up
@@ -94,6 +97,7 @@ actor Engine {
         failedToday = failed
         scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: lastRelease)
         for entry in pending { scheduler.insert(entry) }
+        try await rebuildDailyCounts()
         for id in report.confirmedSent {
             log(.messageSent, .notice, "message was in flight when remindd stopped; the provider has it, recorded as sent",
                 [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent"])
@@ -247,7 +251,9 @@ actor Engine {
     /// What the release loop should do now.
     func nextAction() -> ReleaseScheduler.Action {
         rollDay()
+        let mark = scheduler.lastRelease
         let action = scheduler.nextAction(now: Date())
+        if case .release = action { recipientGate.markBeforeRelease = mark }
         if statusDirty {
             flushStatus()
             if statusDirty, case .sleep(let until) = action {
@@ -264,14 +270,21 @@ actor Engine {
         let now = Date()
         let providerName = provider.name
         let optOuts = self.optOuts
+        let limit = recipientGate.limit
+        let calendar = settings.calendar
         let message: SpoolMessage
         do {
-            // An opted-out number is never texted, however long ago its message was queued.
-            let prepared = try await withSpool { spool throws -> Result<SpoolMessage, OptedOut> in
-                let recipient = try spool.message(id).recipient
+            // An opted-out number is never texted, however long ago its message was queued;
+            // one that had its daily limit waits (Engine+Recipients.swift).
+            let prepared = try await withSpool { spool throws -> Result<SpoolMessage, Withheld> in
+                let queued = try spool.message(id)
+                let recipient = queued.recipient
                 if optOuts.contains(recipient) {
                     try spool.transition(id, to: .cancelled, what: "cancelled", detail: "reason=\(IngestPipeline.optedOutReason)")
-                    return .failure(OptedOut(recipient: recipient))
+                    return .failure(.optedOut(recipient: recipient))
+                }
+                if let withheld = try Engine.applyDailyLimit(spool, queued, limit: limit, calendar: calendar, now: now) {
+                    return .failure(withheld)
                 }
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
                 // The stagger's memory across restarts; a full disk must not strand the message in active/.
@@ -280,12 +293,8 @@ actor Engine {
             }
             switch prepared {
             case .success(let m): message = m
-            case .failure(let optedOut):
-                log(.messageCancelled, .notice, "message cancelled: the recipient opted out", [
-                    LogKey.spoolID: "\(id)", LogKey.state: "cancelled", LogKey.reason: "\(IngestPipeline.optedOutReason)",
-                    LogKey.recipient: "\(PhoneMask.mask(optedOut.recipient))",
-                ])
-                statusChanged()
+            case .failure(let withheld):
+                withhold(id, withheld)
                 return
             }
         } catch {
@@ -294,6 +303,7 @@ actor Engine {
             return
         }
         scheduler.recordRelease(at: now)
+        if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }
         CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
@@ -308,6 +318,7 @@ actor Engine {
                 LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
             ])
         } catch let error as DeliveryError {
+            if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(message.recipient, at: now) }  // it did not reach the number
             await handleFailure(id, message: message, error: error)
         } catch {
             log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",
@@ -411,6 +422,7 @@ actor Engine {
         let today = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
         if today != countingDay {
             countingDay = today
+            forgetPastDays(now: Date())
             sentToday = 0
             failedToday = 0
             statusDirty = true
@@ -469,11 +481,6 @@ actor Engine {
         f.dateFormat = Calendar.current.isDate(date, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
         return f.string(from: date)
     }
-}
-
-/// A message's recipient found on the opt-out list at release.
-struct OptedOut: Error {
-    let recipient: String
 }
 
 /// A copy of the daemon's status for the control socket.

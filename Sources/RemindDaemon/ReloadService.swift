@@ -6,7 +6,7 @@ import SystemdKit
 import UnixSignals
 
 /// SIGHUP: RELOADING=1 (with MONOTONIC_USEC), load and validate the configuration and
-/// templates, swap them in atomically, READY=1. On any error, and for changes only a
+/// templates, swap them in atomically, read the opt-out list again, READY=1. On any error, and for changes only a
 /// restart can apply (the spool root, the provider, the control socket), the old ones
 /// stay, the error is logged at `err` with MESSAGE_ID reloadFailed, STATUS= says so
 /// until a good reload, and the service stays up. READY=1 follows in every case, or
@@ -22,6 +22,7 @@ struct ReloadService: Service {
         for await _ in signals.cancelOnGracefulShutdown() {
             _ = try? notifier.reloading()
             await reload()
+            await engine.reloadRecipients()  // the opt-out list and the daily limit, whatever became of the configuration
             _ = try? notifier.ready()
         }
     }

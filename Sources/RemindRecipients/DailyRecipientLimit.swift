@@ -15,7 +15,7 @@ public import Foundation
 /// not queued messages, and forgets days before the current one (``forget(before:)``).
 public struct DailyRecipientLimit: Sendable {
     /// Messages per number and local day; 0 means no limit.
-    public let perDay: Int
+    public private(set) var perDay: Int
     public let timeZone: TimeZone
     private var calendar: Calendar
     private var counts: [Key: Int] = [:]
@@ -54,6 +54,30 @@ public struct DailyRecipientLimit: Sendable {
     /// Counts a release to `number` at `date`.
     public mutating func record(_ number: String, at date: Date) {
         counts[Key(number: number, day: day(containing: date)), default: 0] += 1
+    }
+
+    /// Takes back a release recorded with ``record(_:at:)`` at `date` that did not reach
+    /// the number (the provider refused it): it no longer counts against the day.
+    public mutating func unrecord(_ number: String, at date: Date) {
+        let key = Key(number: number, day: day(containing: date))
+        guard let n = counts[key] else { return }
+        if n <= 1 { counts[key] = nil } else { counts[key] = n - 1 }
+    }
+
+    /// Changes the limit (a reload), keeping the counts.
+    ///
+    /// - Precondition: `perDay` ≥ 0.
+    public mutating func reconfigure(perDay: Int) {
+        precondition(perDay >= 0, "a daily limit is zero (none) or positive")
+        self.perDay = perDay
+    }
+
+    /// The numbers counted, with their releases, on the local day containing `date`.
+    public func counts(on date: Date) -> [String: Int] {
+        let today = day(containing: date)
+        var out: [String: Int] = [:]
+        for (key, n) in counts where key.day == today { out[key.number] = n }
+        return out
     }
 
     /// Records and returns true when the limit allows a release at `date`; false (and

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Foundation
 import FileSystemKit
 import Synchronization
@@ -14,12 +17,19 @@ import Synchronization
 ///
 /// Reads (``contains(_:)``) take a short lock and never wait for the file; additions and
 /// removals do blocking I/O and are serialised, so call them off Swift's cooperative
-/// pool (a `BlockingIO` thread). Thread-safe within a process; across processes the
-/// file has one owner: while the daemon runs, `remindctl optout` goes through it (a
-/// second writer's lines would be lost to the daemon's next compaction).
+/// pool (a `BlockingIO` thread). Thread-safe within a process. Across processes, every
+/// change (and a load that repairs the file) holds an exclusive `flock` on
+/// ``lockPath`` (`<path>.lock`, beside the list, as the list itself is replaced by
+/// compaction), so the daemon and `remindctl optout` run while the daemon is down never
+/// interleave; a writer that finds the file changed by another process since it last
+/// read it reads it again before it appends, so no one's line is lost to a compaction.
+/// Files it creates as root are given to the owner of their directory (the daemon's
+/// user), so an operator's `sudo remindctl optout add` never locks the daemon out.
 public final class OptOutList: Sendable {
     /// The list's file.
     public let path: String
+    /// The file every writer holds an exclusive `flock` on (`<path>.lock`).
+    public var lockPath: String { path + ".lock" }
     private let state = Mutex<[String: OptOutEntry]>([:])
     /// Serialises writers; counts the file's entry lines (to decide on compaction).
     private let writer = Mutex<FileState>(FileState())
@@ -27,6 +37,9 @@ public final class OptOutList: Sendable {
     private struct FileState {
         var exists = false
         var lines = 0
+        /// The file as this process last read or wrote it: a different one means another
+        /// process changed it.
+        var identity: FileIdentity?
     }
 
     /// A list kept in `path`; empty until ``load()``.
@@ -56,47 +69,82 @@ public final class OptOutList: Sendable {
     // MARK: Loading
 
     /// Reads the file (a missing file is an empty list), replacing what is in memory.
-    /// A torn last line is dropped and the file compacted.
+    /// A torn last line is dropped and the file compacted (under the file lock).
     ///
     /// - Throws: ``OptOutError`` `.unreadable`, `.malformed` (naming the line; nothing
     ///   is loaded), or `.unwritable` when a needed compaction fails.
     public func load() throws(OptOutError) {
         try writer.withLock { (file: inout FileState) throws(OptOutError) in
-            let bytes: [UInt8]
-            do {
-                bytes = try FileOperations.readFile(path)
-            } catch let error as FileSystemError where error.code == .notFound {
-                file = FileState()
-                state.withLock { $0 = [:] }
-                return
-            } catch {
-                throw OptOutError(code: .unreadable, message: "cannot read the opt-out list", path: path, cause: "\(error)")
-            }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw OptOutError(code: .malformed, message: "the opt-out list is not UTF-8", path: path)
-            }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let torn = !(lines.last?.isEmpty ?? true)
-            lines.removeLast()  // the empty piece after the final newline, or the torn line
-            var entries: [String: OptOutEntry] = [:]
-            var count = 0
-            for (index, line) in lines.enumerated() {
-                switch OptOutLine.parse(line) {
-                case .comment: continue
-                case .entry(.add, let entry): entries[entry.number] = entries[entry.number] ?? entry
-                case .entry(.remove, let entry): entries[entry.number] = nil
-                case nil:
-                    throw OptOutError(code: .malformed, message: "not an opt-out entry (add|remove, E.164 number, UTC time, source)",
-                                      path: path, line: index + 1)
+            let repair = try readLocked(&file)
+            if repair {
+                try withFileLock { () throws(OptOutError) in
+                    // Another process may have repaired or changed it meanwhile.
+                    if try readLocked(&file) { try compactLocked(&file) }
                 }
-                count += 1
-            }
-            file = FileState(exists: true, lines: count)
-            state.withLock { $0 = entries }
-            if torn || Self.wantsCompaction(lines: count, entries: entries.count) {
-                try compactLocked(&file)
             }
         }
+    }
+
+    /// The entries of the list in `path`, sorted by number, read without taking the
+    /// lock or changing anything (a torn last line is left out): for `remindctl optout
+    /// list` while the daemon is down.
+    ///
+    /// - Throws: ``OptOutError`` `.unreadable` or `.malformed`; a missing file is an empty list.
+    public static func read(path: String) throws(OptOutError) -> [OptOutEntry] {
+        guard let parsed = try parse(path: path) else { return [] }
+        return parsed.entries.values.sorted { $0.number < $1.number }
+    }
+
+    /// Reads the file into memory; returns whether it needs a compaction (a torn line,
+    /// or many more lines than entries).
+    private func readLocked(_ file: inout FileState) throws(OptOutError) -> Bool {
+        let identity = FileIdentity(path: path)
+        guard let parsed = try Self.parse(path: path) else {
+            file = FileState()
+            state.withLock { $0 = [:] }
+            return false
+        }
+        file = FileState(exists: true, lines: parsed.lines, identity: identity)
+        state.withLock { $0 = parsed.entries }
+        return parsed.torn || Self.wantsCompaction(lines: parsed.lines, entries: parsed.entries.count)
+    }
+
+    private struct Parsed {
+        var entries: [String: OptOutEntry]
+        var lines: Int
+        var torn: Bool
+    }
+
+    /// The file's entries; nil when there is no file.
+    private static func parse(path: String) throws(OptOutError) -> Parsed? {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileOperations.readFile(path)
+        } catch let error as FileSystemError where error.code == .notFound {
+            return nil
+        } catch {
+            throw OptOutError(code: .unreadable, message: "cannot read the opt-out list", path: path, cause: "\(error)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw OptOutError(code: .malformed, message: "the opt-out list is not UTF-8", path: path)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let torn = !(lines.last?.isEmpty ?? true)
+        lines.removeLast()  // the empty piece after the final newline, or the torn line
+        var entries: [String: OptOutEntry] = [:]
+        var count = 0
+        for (index, line) in lines.enumerated() {
+            switch OptOutLine.parse(line) {
+            case .comment: continue
+            case .entry(.add, let entry): entries[entry.number] = entries[entry.number] ?? entry
+            case .entry(.remove, let entry): entries[entry.number] = nil
+            case nil:
+                throw OptOutError(code: .malformed, message: "not an opt-out entry (add|remove, E.164 number, UTC time, source)",
+                                  path: path, line: index + 1)
+            }
+            count += 1
+        }
+        return Parsed(entries: entries, lines: count, torn: torn)
     }
 
     // MARK: Changing
@@ -120,7 +168,7 @@ public final class OptOutList: Sendable {
         for number in numbers { precondition(OptOutLine.isE164(number), "not an E.164 number") }
         let when = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
         let source = OptOutLine.clean(source: source)
-        return try writer.withLock { (file: inout FileState) throws(OptOutError) -> Int in
+        return try changing { (file: inout FileState) throws(OptOutError) -> Int in
             var fresh: [OptOutEntry] = []
             var seen = Set<String>()
             state.withLock { current in
@@ -146,7 +194,7 @@ public final class OptOutList: Sendable {
         precondition(OptOutLine.isE164(number), "not an E.164 number")
         let entry = OptOutEntry(number: number, date: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)),
                                 source: OptOutLine.clean(source: source))
-        return try writer.withLock { (file: inout FileState) throws(OptOutError) -> Bool in
+        return try changing { (file: inout FileState) throws(OptOutError) -> Bool in
             guard contains(number) else { return false }
             try appendLocked(&file, OptOutLine.format(.remove, entry))
             _ = state.withLock { $0.removeValue(forKey: number) }
@@ -157,7 +205,45 @@ public final class OptOutList: Sendable {
 
     /// Rewrites the file as the current list (atomically; see the type's overview).
     public func compact() throws(OptOutError) {
-        try writer.withLock { (file: inout FileState) throws(OptOutError) in try compactLocked(&file) }
+        try changing { (file: inout FileState) throws(OptOutError) in try compactLocked(&file) }
+    }
+
+    /// Runs a change with the writer mutex and the file lock held, after reading the
+    /// file again if another process changed it since this one last did.
+    private func changing<T: Sendable>(_ body: (inout FileState) throws(OptOutError) -> T) throws(OptOutError) -> T {
+        try writer.withLock { (file: inout FileState) throws(OptOutError) -> T in
+            try withFileLock { () throws(OptOutError) -> T in
+                if FileIdentity(path: path) != file.identity { _ = try readLocked(&file) }
+                return try body(&file)
+            }
+        }
+    }
+
+    /// Holds an exclusive `flock` on ``lockPath`` while `body` runs.
+    private func withFileLock<T: Sendable>(_ body: () throws(OptOutError) -> T) throws(OptOutError) -> T {
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw OptOutError(code: .unwritable, message: "cannot open the opt-out list's lock file", path: lockPath,
+                              cause: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }  // closing releases the lock
+        Self.giveToDirectoryOwner(lockPath)
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            throw OptOutError(code: .unwritable, message: "cannot lock the opt-out list", path: lockPath,
+                              cause: String(cString: strerror(errno)))
+        }
+        return try body()
+    }
+
+    /// As root, gives a file this process created to its directory's owner (the daemon's
+    /// user owns the spool), so the daemon can still read and lock it. A no-op otherwise.
+    static func giveToDirectoryOwner(_ path: String) {
+        guard geteuid() == 0 else { return }
+        var dir = stat(), st = stat()
+        guard stat(FileOperations.directoryName(of: path), &dir) == 0, stat(path, &st) == 0,
+              st.st_uid != dir.st_uid || st.st_gid != dir.st_gid else { return }
+        _ = chown(path, dir.st_uid, dir.st_gid)
     }
 
     // MARK: File
@@ -168,6 +254,7 @@ public final class OptOutList: Sendable {
                 try FileOperations.append(to: path, contents: Array(text.utf8), synchronize: true)
             } else {
                 try FileOperations.createFile(at: path, contents: Array((OptOutLine.header + text).utf8), mode: 0o600, synchronize: true)
+                Self.giveToDirectoryOwner(path)
                 try FileOperations.synchronizeDirectory(FileOperations.directoryName(of: path))
                 file.exists = true
             }
@@ -175,6 +262,7 @@ public final class OptOutList: Sendable {
             throw OptOutError(code: .unwritable, message: "cannot write the opt-out list", path: path, cause: "\(error)")
         }
         file.lines += text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        file.identity = FileIdentity(path: path)
     }
 
     private func compactLocked(_ file: inout FileState) throws(OptOutError) {
@@ -183,10 +271,11 @@ public final class OptOutList: Sendable {
         for entry in entries { text += OptOutLine.format(.add, entry) }
         do {
             try FileOperations.replaceFile(at: path, contents: Array(text.utf8), mode: 0o600)
+            Self.giveToDirectoryOwner(path)
         } catch {
             throw OptOutError(code: .unwritable, message: "cannot rewrite the opt-out list", path: path, cause: "\(error)")
         }
-        file = FileState(exists: true, lines: entries.count)
+        file = FileState(exists: true, lines: entries.count, identity: FileIdentity(path: path))
     }
 
     /// Compacts when the file holds more than twice the list's lines (plus some slack).
@@ -196,4 +285,25 @@ public final class OptOutList: Sendable {
     }
 
     static func wantsCompaction(lines: Int, entries: Int) -> Bool { lines > 2 * entries + 64 }
+}
+
+/// What tells one version of a file from another without reading it: device, inode,
+/// size and modification time (a rename, an append or a rewrite changes one of them).
+struct FileIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var seconds: Int
+    var nanoseconds: Int
+
+    /// nil when nothing is at `path`.
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        seconds = Int(st.st_mtim.tv_sec)
+        nanoseconds = Int(st.st_mtim.tv_nsec)
+    }
 }

@@ -182,6 +182,14 @@ public struct ReleaseScheduler: Sendable {
         lastRelease = instant
     }
 
+    /// Takes back the last-release mark of a `.release` the caller did not perform (it
+    /// withheld the message: opted out, or over its number's daily limit), so the slot
+    /// goes to the next due entry instead of waiting a stagger. `previous` is
+    /// ``lastRelease`` as it was before that ``nextAction(now:)``.
+    public mutating func undoRelease(restoring previous: Date?) {
+        lastRelease = previous
+    }
+
     /// Swaps calendar and stagger (a reload); queued entries stay. `priorityStep` nil keeps it.
     public mutating func reconfigure(calendar: DeliveryCalendar, stagger: Duration, priorityStep: Duration? = nil) {
         precondition(stagger >= .zero, "stagger is not negative")

@@ -10,8 +10,8 @@ struct RemindCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remindctl",
         abstract: "Inspect and steer remindd, the SMS reminder daemon.",
-        discussion: "See remindctl(1). Exit status: 0 success, 1 failure, 3 daemon not running (status).",
-        subcommands: [Status.self, Forecast.self, CheckConfig.self, Preview.self])
+        discussion: "See remindctl(1). Exit status: 0 success, 1 failure, 3 daemon not running (status), 65 not a phone number, 74 I/O error, 77 no access to the control socket, 78 bad configuration.",
+        subcommands: [Status.self, Forecast.self, CheckConfig.self, Preview.self, OptOut.self])
 }
 
 /// Options every subcommand shares.

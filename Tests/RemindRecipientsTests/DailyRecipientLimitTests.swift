@@ -46,3 +46,33 @@ import Testing
         #expect(limit.count("+61412345678", on: morning) == 0)
     }
 }
+
+extension DailyRecipientLimitTests {
+    @Test func aReleaseTheProviderRefusedIsTakenBack() {
+        var limit = DailyRecipientLimit(perDay: 1, timeZone: sydney)
+        let number = "+61412345678"
+        limit.record(number, at: morning)
+        #expect(!limit.allows(number, at: morning + 60))
+        limit.unrecord(number, at: morning)
+        #expect(limit.allows(number, at: morning + 60))
+        limit.unrecord(number, at: morning)  // never below zero
+        #expect(limit.count(number, on: morning) == 0)
+        limit.record(number, at: morning)
+        #expect(limit.counts(on: morning) == [number: 1])
+        #expect(limit.counts(on: morning + 86400).isEmpty)
+    }
+
+    @Test func aReloadChangesTheLimitAndKeepsTheCounts() {
+        var limit = DailyRecipientLimit(perDay: 1, timeZone: sydney)
+        let number = "+61412345678"
+        limit.record(number, at: morning)
+        #expect(!limit.allows(number, at: morning))
+        limit.reconfigure(perDay: 2)
+        #expect(limit.perDay == 2)
+        #expect(limit.allows(number, at: morning))
+        limit.record(number, at: morning)
+        #expect(!limit.allows(number, at: morning))
+        limit.reconfigure(perDay: 0)
+        #expect(limit.allows(number, at: morning))
+    }
+}
