@@ -18,8 +18,9 @@ import RemindSpool
 extension Engine {
     /// Claims an inbox file (a name, or a path relative to the inbox for files in its
     /// subdirectories) and ingests it. Files that are not for us (dotfiles, `*.tmp`,
-    /// `*.part`), directories and files that vanished are ignored.
-    func ingest(inboxName name: String) async {
+    /// `*.part`), directories and files that vanished are ignored. With `unlessRegular`
+    /// (an entry just created in place), a regular file is left for its writer's close.
+    func ingest(inboxName name: String, unlessRegular: Bool = false) async {
         guard InboxNames.isCandidate(name) else { return }
         let path = settings.paths.inbox + "/" + name
         let status: FileStatus?
@@ -33,7 +34,7 @@ extension Engine {
             settling[name] = nil
             return
         }
-        if status.kind == .directory { return }
+        if status.kind == .directory || (unlessRegular && status.kind == .regular) { return }
         let settle = settings.config.inbox.settle
         if status.kind == .regular, settle > .zero {
             let ready = Date(timeIntervalSince1970: status.modified + TimeInterval(settle.components.seconds)

@@ -14,7 +14,8 @@ struct InboxService: Service {
     var subdirectories = false
 
     func run() async throws {
-        let watcher = try DirectoryWatcher(directory: FilePath(directory), includeSubdirectories: subdirectories)
+        let watcher = try DirectoryWatcher(
+            directory: FilePath(directory), includeSubdirectories: subdirectories, reportCreations: true)
         defer { watcher.close() }
         // Files that arrived between the start-up scan and the watch being set up.
         await scan()
@@ -28,6 +29,10 @@ struct InboxService: Service {
                 throw InboxGone(directory: directory)
             case .written, .movedIn:
                 await engine.ingest(inboxName: event.relativePath)
+            case .created:
+                // Links, FIFOs and devices are never written or moved in: refuse them now.
+                // A regular file created in place waits for its writer's close.
+                await engine.ingest(inboxName: event.relativePath, unlessRegular: true)
             case .subdirectoryAdded:
                 await scan(event.relativePath)
             }
