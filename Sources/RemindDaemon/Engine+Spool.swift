@@ -109,7 +109,19 @@ extension Engine {
         let retention = TimeInterval(settings.config.spool.retention.components.seconds)
         let cutoff = now.addingTimeInterval(-retention)
         do {
-            let report = try await withSpool { try $0.prune(before: cutoff) }
+            let ackDirectory = spool.paths.root + "/ack"
+            let report = try await withSpool { spool throws -> PruneReport in
+                var report = try spool.prune(before: cutoff)
+                // HL7 ACK files (Engine+Inbox.swift) go with their archived inputs.
+                for name in (try? FileOperations.listDirectory(ackDirectory)) ?? [] where name.hasSuffix(".ack") {
+                    let path = ackDirectory + "/" + name
+                    if let status = try FileOperations.fileStatus(path), status.kind == .regular, status.modified < cutoff.timeIntervalSince1970 {
+                        try FileOperations.removeFile(path)
+                        report.inputs += 1
+                    }
+                }
+                return report
+            }
             if report.messages + report.inputs > 0 {
                 logger.info("spool pruned", metadata: [
                     LogKey.count: "\(report.messages)", "inputs": "\(report.inputs)",
