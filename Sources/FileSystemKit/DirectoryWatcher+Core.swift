@@ -37,7 +37,7 @@ extension DirectoryWatcher {
         private var threadExited = false
         private var thread: pthread_t?
 
-        init(directory: FilePath, includeSubdirectories: Bool, filter: NameFilter, bufferCapacity: Int)
+        init(directory: FilePath, includeSubdirectories: Bool, filter: NameFilter, bufferCapacity: Int, reportCreations: Bool = false)
             throws(DirectoryWatcherError)
         {
             self.directory = directory
@@ -46,8 +46,9 @@ extension DirectoryWatcher {
                 .closeWrite, .movedTo, .deleteSelf, .moveSelf, .onlyDirectory, .dontFollow, .excludeUnlinked,
             ]
             if includeSubdirectories { mask.formUnion([.create, .movedFrom]) }
+            if reportCreations { mask.formUnion([.create]) }
             self.watchMask = mask.rawValue
-            self.translator = Translator(includeSubdirectories: includeSubdirectories, filter: filter)
+            self.translator = Translator(includeSubdirectories: includeSubdirectories, filter: filter, reportCreations: reportCreations)
             mutex = .allocate(capacity: 1)
             pthread_mutex_init(mutex, nil)
             condition = .allocate(capacity: 1)

@@ -6,6 +6,11 @@ extension DirectoryWatcher {
         case written
         /// A file was renamed into the directory (`IN_MOVED_TO`), the atomic way to deliver one.
         case movedIn
+        /// An entry other than a directory was created in place (`IN_CREATE`; only with
+        /// `reportCreations`). Symbolic links, FIFOs, devices and sockets appear only this
+        /// way; a regular file created in place is still being written: it is reported
+        /// again as ``written`` when its writer closes it.
+        case created
         /// A subdirectory appeared (created or moved in) and is now watched as well
         /// (only with `includeSubdirectories`). Files may have landed in it before its
         /// watch was added: scan it, and everything under it.

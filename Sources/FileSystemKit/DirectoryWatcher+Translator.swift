@@ -19,13 +19,16 @@ extension DirectoryWatcher {
 
         let includeSubdirectories: Bool
         let filter: NameFilter
+        /// Report ``Kind/created`` for entries other than directories.
+        var reportCreations = false
         /// Relative path by watch descriptor; "" is the watched directory itself.
         private(set) var paths: [Int32: String] = [:]
         private var finished = false
 
-        init(includeSubdirectories: Bool, filter: NameFilter) {
+        init(includeSubdirectories: Bool, filter: NameFilter, reportCreations: Bool = false) {
             self.includeSubdirectories = includeSubdirectories
             self.filter = filter
+            self.reportCreations = reportCreations
         }
 
         /// Records a watch the thread added: "" for the watched directory, else a relative path.
@@ -74,6 +77,9 @@ extension DirectoryWatcher {
             }
             if event.mask.contains(.movedTo) {
                 return [.emit(Event(name: name, subdirectory: subdirectory, kind: .movedIn))]
+            }
+            if reportCreations && event.mask.contains(.create) {
+                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .created))]
             }
             return []
         }

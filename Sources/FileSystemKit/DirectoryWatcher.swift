@@ -28,6 +28,7 @@ import Glibc
 /// for try await event in watcher {
 ///     switch event.kind {
 ///     case .written, .movedIn: claim(event.relativePath)
+///     case .created: break  // only with reportCreations
 ///     case .overflow, .subdirectoryAdded: rescan()
 ///     case .directoryRemoved: break  // the sequence ends after this event
 ///     }
@@ -52,16 +53,18 @@ public final class DirectoryWatcher: AsyncSequence, Sendable {
     ///   - includeSubdirectories: Also watch every subdirectory, present and future, at any
     ///     depth (except those the filter ignores).
     ///   - filter: Names never reported (files and subdirectories alike).
+    ///   - reportCreations: Also report entries created in place (``Kind/created``), so a
+    ///     caller can notice symbolic links, FIFOs and devices, which are never written or moved in.
     ///   - bufferCapacity: How many events wait for the consumer before the thread stops
     ///     reading (then the kernel queues, and past its limit reports an overflow).
     public init(
         directory: FilePath, includeSubdirectories: Bool = false, filter: NameFilter = .partialFiles,
-        bufferCapacity: Int = 1024
+        bufferCapacity: Int = 1024, reportCreations: Bool = false
     ) throws(DirectoryWatcherError) {
         precondition(bufferCapacity > 0, "bufferCapacity must be positive")
         core = try Core(
             directory: directory, includeSubdirectories: includeSubdirectories, filter: filter,
-            bufferCapacity: bufferCapacity)
+            bufferCapacity: bufferCapacity, reportCreations: reportCreations)
         try core.start()
     }
 

@@ -19,6 +19,11 @@ extension Configuration {
 
     /// How `[input]` reads dates, times, columns and statuses, in the practice's zone.
     public func appointmentMapping() throws -> AppointmentMapping {
+        try appointmentMapping(input)
+    }
+
+    /// How a source's input settings read dates, times, columns and statuses, in the practice's zone.
+    public func appointmentMapping(_ input: InputSettings) throws -> AppointmentMapping {
         var overrides: [AppointmentField: [String]] = [:]
         for (field, header) in input.columns {
             if let f = AppointmentField(rawValue: field) { overrides[f] = [header] }
@@ -34,14 +39,45 @@ extension Configuration {
 
     /// The CSV parser for appointment exports, as `[input]` describes it.
     public func appointmentParser() throws -> CSVAppointmentParser {
-        let delimiter: CSVDelimiter? = switch input.delimiter {
+        CSVAppointmentParser(format: CSVAppointmentFormat(
+            mapping: try appointmentMapping(), delimiter: Self.delimiter(input),
+            encoding: InputEncoding(rawValue: input.encoding) ?? .auto))
+    }
+
+    static func delimiter(_ input: InputSettings) -> CSVDelimiter? {
+        switch input.delimiter {
         case ",": .comma
         case ";": .semicolon
         case "tab": .tab
         default: nil
         }
-        return CSVAppointmentParser(format: CSVAppointmentFormat(
-            mapping: try appointmentMapping(), delimiter: delimiter,
-            encoding: InputEncoding(rawValue: input.encoding) ?? .auto))
+    }
+
+    /// The parser of an appointment source's files (CSV, JSON Lines or HL7 v2 SIU).
+    public func appointmentParser(for source: Source) throws -> any InputParser {
+        precondition(source.kind == .appointment, "lists have ListParser")
+        let mapping = try appointmentMapping(source.input)
+        let encoding = InputEncoding(rawValue: source.input.encoding) ?? .auto
+        switch source.format {
+        case .csv:
+            return CSVAppointmentParser(format: CSVAppointmentFormat(mapping: mapping, delimiter: Self.delimiter(source.input), encoding: encoding))
+        case .jsonl:
+            return JSONLinesAppointmentParser(mapping: mapping)
+        case .hl7:
+            return HL7SIUParser(mapping: mapping, encoding: encoding)
+        }
+    }
+
+    /// The parser of a list source's files (recalls, patients, broadcasts, private messages).
+    public func listParser(for source: Source) throws -> ListParser {
+        precondition(source.kind != .appointment, "appointments have their own parsers")
+        var columns: [ListField: [String]] = [:]
+        for (field, header) in source.input.columns {
+            if let f = ListField(rawValue: field) { columns[f] = [header] }
+        }
+        return ListParser(format: ListFormat(
+            kind: source.kind, fileFormat: source.format == .jsonl ? .jsonl : .csv, delimiter: Self.delimiter(source.input),
+            encoding: InputEncoding(rawValue: source.input.encoding) ?? .auto, columns: columns,
+            datePatterns: try source.input.dateFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultDatePatterns))
     }
 }

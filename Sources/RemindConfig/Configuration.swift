@@ -15,6 +15,10 @@ public struct Configuration: Sendable, Hashable {
     public var control: ControlSettings
     public var log: LogSettings
     public var recipients: RecipientSettings = .init()
+    /// `[[source]]`: the inputs besides the default appointment source of `[input]`.
+    public var sources: [Source] = []
+    /// `[inbox]`: settle time and size limit.
+    public var inbox: InboxSettings = .init()
 
     /// The practice: its name and phone for templates, its time zone and locale.
     public struct Practice: Sendable, Hashable {

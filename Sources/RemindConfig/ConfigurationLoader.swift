@@ -55,7 +55,7 @@ struct Reader {
         var c = Configuration(
             file: file, practice: .init(), spool: .init(), input: .init(), text: .init(), schedule: .init(),
             provider: .outbox(directory: ""), control: .init(), log: .init())
-        let sections = ["practice", "spool", "input", "templates", "schedule", "recipients", "provider", "control", "log"]
+        let sections = ["practice", "spool", "input", "inbox", "source", "templates", "schedule", "recipients", "provider", "control", "log"]
         for key in root.keys where !sections.contains(key) {
             problem(key, "unknown key (known sections: \(sections.joined(separator: ", ")))")
         }
@@ -100,47 +100,8 @@ struct Reader {
                 if d < .seconds(3600) { problem("spool.retention", "must be at least 1h") } else { c.spool.retention = d }
             }
         }
-        if let t = section(root, "input", known: ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]) {
-            if let s = string(t, "input", "source") {
-                if s.isEmpty || s.contains("/") { problem("input.source", "must be a non-empty name without '/'") } else { c.input.source = s }
-            }
-            c.input.startFormat = pattern(t, "input", "start_format")
-            c.input.dateFormat = pattern(t, "input", "date_format")
-            c.input.timeFormat = pattern(t, "input", "time_format")
-            if let d = string(t, "input", "delimiter") {
-                if ["auto", ",", ";", "tab", "\t"].contains(d) { c.input.delimiter = d == "\t" ? "tab" : d } else {
-                    problem("input.delimiter", "'\(d)' is not one of auto, \",\", \";\", tab")
-                }
-            }
-            if let e = string(t, "input", "encoding") {
-                let known = ["auto", "utf-8", "cp1252", "utf-16le", "utf-16be", "latin1"]
-                if known.contains(e.lowercased()) { c.input.encoding = e.lowercased() } else {
-                    problem("input.encoding", "'\(e)' is not one of \(known.joined(separator: ", "))")
-                }
-            }
-            if let cols = t["columns"] {
-                if let ct = cols.table {
-                    let fields = AppointmentField.allCases.map(\.rawValue)
-                    for k in ct.keys {
-                        guard fields.contains(k) else {
-                            problem("input.columns.\(k)", "unknown field (known: \(fields.joined(separator: ", ")))")
-                            continue
-                        }
-                        if let v = ct[k]?.string { c.input.columns[k] = v } else { problem("input.columns.\(k)", "must be a string (the export's header name)") }
-                    }
-                } else { problem("input.columns", "must be a table of field = \"Header name\"") }
-            }
-            if let sm = t["status_map"] {
-                if let table = sm.table {
-                    for k in table.keys {
-                        if let v = table[k]?.string, !v.isEmpty { c.input.statusMap[k] = v.lowercased() } else {
-                            problem("input.status_map.\(k)", "must be one of remindd's status words (scheduled, confirmed, unreachable, cancelled, deleted, noshow …)")
-                        }
-                    }
-                } else { problem("input.status_map", "must be a table of \"Exporter word\" = \"remindd word\"") }
-            }
-            c.input.statuses = strings(t, "input", "statuses")?.map { $0.lowercased() } ?? c.input.statuses
-            c.input.withdrawStatuses = strings(t, "input", "withdraw_statuses")?.map { $0.lowercased() } ?? c.input.withdrawStatuses
+        if let t = section(root, "input", known: Self.inputKeys) {
+            readInput(t, key: "input", into: &c.input)
         }
         if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits"]) {
             c.text.templates = path(t, "templates", "directory") ?? c.text.templates
@@ -207,6 +168,8 @@ struct Reader {
             }
             if let limit = int(t, "recipients", "daily_limit", 0...1000) { c.recipients.dailyLimit = limit }
         }
+        readInbox(root, into: &c)
+        readSources(root, into: &c)
         c.provider = .outbox(directory: c.spool.root + "/outbox")
         if let t = section(root, "provider", known: ["type", "directory"]) {
             let type = string(t, "provider", "type") ?? "outbox"
@@ -233,6 +196,52 @@ struct Reader {
             }
         }
         return c
+    }
+
+    /// The keys `[input]` and `[[source]]` share: source name, formats, dialect, columns, statuses.
+    static let inputKeys = ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]
+
+    /// Reads the input keys of `t` (the table at `key`) into `settings`.
+    mutating func readInput(_ t: TOMLTable, key: String, into settings: inout Configuration.InputSettings, fields: [String] = AppointmentField.allCases.map(\.rawValue)) {
+        if let s = string(t, key, "source") {
+            if s.isEmpty || s.contains("/") { problem("\(key).source", "must be a non-empty name without '/'") } else { settings.source = s }
+        }
+        settings.startFormat = pattern(t, key, "start_format")
+        settings.dateFormat = pattern(t, key, "date_format")
+        settings.timeFormat = pattern(t, key, "time_format")
+        if let d = string(t, key, "delimiter") {
+            if ["auto", ",", ";", "tab", "\t"].contains(d) { settings.delimiter = d == "\t" ? "tab" : d } else {
+                problem("\(key).delimiter", "'\(d)' is not one of auto, \",\", \";\", tab")
+            }
+        }
+        if let e = string(t, key, "encoding") {
+            let known = ["auto", "utf-8", "cp1252", "utf-16le", "utf-16be", "latin1"]
+            if known.contains(e.lowercased()) { settings.encoding = e.lowercased() } else {
+                problem("\(key).encoding", "'\(e)' is not one of \(known.joined(separator: ", "))")
+            }
+        }
+        if let cols = t["columns"] {
+            if let ct = cols.table {
+                for k in ct.keys {
+                    guard fields.contains(k) else {
+                        problem("\(key).columns.\(k)", "unknown field (known: \(fields.joined(separator: ", ")))")
+                        continue
+                    }
+                    if let v = ct[k]?.string { settings.columns[k] = v } else { problem("\(key).columns.\(k)", "must be a string (the export's header name)") }
+                }
+            } else { problem("\(key).columns", "must be a table of field = \"Header name\"") }
+        }
+        if let sm = t["status_map"] {
+            if let table = sm.table {
+                for k in table.keys {
+                    if let v = table[k]?.string, !v.isEmpty { settings.statusMap[k] = v.lowercased() } else {
+                        problem("\(key).status_map.\(k)", "must be one of remindd's status words (scheduled, confirmed, unreachable, cancelled, deleted, noshow …)")
+                    }
+                }
+            } else { problem("\(key).status_map", "must be a table of \"Exporter word\" = \"remindd word\"") }
+        }
+        settings.statuses = strings(t, key, "statuses")?.map { $0.lowercased() } ?? settings.statuses
+        settings.withdrawStatuses = strings(t, key, "withdraw_statuses")?.map { $0.lowercased() } ?? settings.withdrawStatuses
     }
 
     // MARK: Typed accessors (each reports its own problem)
@@ -264,11 +273,11 @@ struct Reader {
     /// `reminders = [{ name = "day-before", before = "1d" }, { name = "same-day", before = "3h", latest = "1h" },
     /// { name = "evening", days_before = 1, at = "18:00" }, { name = "welcome", on_arrival = true },
     /// { name = "follow-up", after_arrival = "10m" }]`
-    mutating func reminders(_ value: any TOMLValueConvertible) -> [Configuration.Reminder]? {
-        guard let array = value.array else { problem("schedule.reminders", "must be an array of tables like { name = \"day-before\", before = \"1d\" }"); return nil }
+    mutating func reminders(_ value: any TOMLValueConvertible, key prefix: String = "schedule.reminders") -> [Configuration.Reminder]? {
+        guard let array = value.array else { problem(prefix, "must be an array of tables like { name = \"day-before\", before = \"1d\" }"); return nil }
         var out: [Configuration.Reminder] = []
         for (i, item) in array.enumerated() {
-            let key = "schedule.reminders[\(i)]"
+            let key = "\(prefix)[\(i)]"
             guard let t = item.table else { problem(key, "must be a table like { name = \"day-before\", before = \"1d\" }"); continue }
             let known = ["name", "before", "latest", "days_before", "at", "on_arrival", "after_arrival"]
             for k in t.keys where !known.contains(k) { problem("\(key).\(k)", "unknown key (known: \(known.joined(separator: ", ")))") }
@@ -306,7 +315,7 @@ struct Reader {
                 out.append(.init(name: name, rule: .afterArrival(d)))
             }
         }
-        if out.isEmpty && problems.isEmpty { problem("schedule.reminders", "must name at least one reminder") }
+        if out.isEmpty && problems.isEmpty { problem(prefix, "must name at least one reminder") }
         return out
     }
 

@@ -64,8 +64,17 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var problem: String?
     /// The same one line as systemd's STATUS=.
     public var line: String
+    /// Input rows rejected since the daemon started (each logged with its file, line and reason).
+    public var rejectedRows: Int = 0
+    /// Whole inbox files moved to `rejected/` since the daemon started.
+    public var rejectedFiles: Int = 0
 
-    public init(pid: Int32, startedAt: Date, counts: [String: Int], nextRelease: Date?, sentToday: Int, failedToday: Int, problem: String?, line: String) {
+    public init(
+        pid: Int32, startedAt: Date, counts: [String: Int], nextRelease: Date?, sentToday: Int, failedToday: Int, problem: String?, line: String,
+        rejectedRows: Int = 0, rejectedFiles: Int = 0
+    ) {
+        self.rejectedRows = rejectedRows
+        self.rejectedFiles = rejectedFiles
         self.pid = pid
         self.startedAt = startedAt
         self.counts = counts

@@ -15,7 +15,8 @@ struct ControlService: Service {
                 let s = await engine.statusReport()
                 return ControlResponse(ok: true, status: StatusReport(
                     pid: getpid(), startedAt: s.startedAt, counts: s.counts, nextRelease: s.nextRelease,
-                    sentToday: s.sentToday, failedToday: s.failedToday, problem: s.problem, line: s.line))
+                    sentToday: s.sentToday, failedToday: s.failedToday, problem: s.problem, line: s.line,
+                    rejectedRows: s.rowsRejected, rejectedFiles: s.filesRejected))
             case .forecast:
                 return ControlResponse(ok: true, forecast: await engine.forecastReport())
             case .optOutAdd:

@@ -55,7 +55,8 @@ public enum Daemon {
             return DaemonExit.softwareError
         }
         let engine = Engine(settings: settings, provider: provider, notifier: notifier, sleeper: sleeper, logger: logger)
-        let inbox = InboxService(engine: engine, directory: config.inboxDirectory, logger: logger)
+        let inbox = InboxService(
+            engine: engine, directory: config.inboxDirectory, logger: logger, subdirectories: config.watchesSubdirectories)
         _ = try? notifier.status("recovering the spool")
         do {
             try await extendingStartTimeout(notifier) {

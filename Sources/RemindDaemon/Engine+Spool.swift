@@ -35,6 +35,7 @@ extension Engine {
     func cappedByHousekeeping(_ action: ReleaseScheduler.Action) -> ReleaseScheduler.Action {
         var deadline = nextPruneAt
         if let retry = ingestRetryAt { deadline = min(deadline, retry) }
+        if let settle = nextSettleCheck { deadline = min(deadline, settle) }
         switch action {
         case .sleep(let until): return .sleep(until: min(until, deadline))
         case .idle: return .sleep(until: deadline)
@@ -46,6 +47,7 @@ extension Engine {
     /// Cheap when nothing is due (two date comparisons).
     func housekeeping() async {
         let now = Date()
+        if let settle = nextSettleCheck, settle <= now { await recheckSettling() }
         if let retry = ingestRetryAt, retry <= now {
             ingestRetryAt = nil
             await retryStoppedInputs()
@@ -97,17 +99,29 @@ extension Engine {
         }
     }
 
-    /// `<millis>-<n>-<name>` → `<name>` (the claim's naming, see `Spool.claim`).
+    /// `<millis>-<n>-<name>` → `<name>` (the claim's naming, see `Spool.claim`), with a
+    /// subdirectory's `/` restored.
     nonisolated static func originalName(ofClaimed claimed: String) -> String {
-        let parts = claimed.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
-        return parts.count == 3 ? String(parts[2]) : claimed
+        Spool.inboxPath(ofClaimed: claimed)
     }
 
     private func prune(now: Date) async {
         let retention = TimeInterval(settings.config.spool.retention.components.seconds)
         let cutoff = now.addingTimeInterval(-retention)
         do {
-            let report = try await withSpool { try $0.prune(before: cutoff) }
+            let ackDirectory = spool.paths.root + "/ack"
+            let report = try await withSpool { spool throws -> PruneReport in
+                var report = try spool.prune(before: cutoff)
+                // HL7 ACK files (Engine+Inbox.swift) go with their archived inputs.
+                for name in (try? FileOperations.listDirectory(ackDirectory)) ?? [] where name.hasSuffix(".ack") {
+                    let path = ackDirectory + "/" + name
+                    if let status = try FileOperations.fileStatus(path), status.kind == .regular, status.modified < cutoff.timeIntervalSince1970 {
+                        try FileOperations.removeFile(path)
+                        report.inputs += 1
+                    }
+                }
+                return report
+            }
             if report.messages + report.inputs > 0 {
                 logger.info("spool pruned", metadata: [
                     LogKey.count: "\(report.messages)", "inputs": "\(report.inputs)",

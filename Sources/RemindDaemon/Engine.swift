@@ -52,6 +52,11 @@ actor Engine {
     var ingestRetryAt: Date?
     var ingestRetryDelay: TimeInterval = Engine.firstIngestRetry
     var ingesting: Set<String> = []
+    /// Inbox hygiene (Engine+Inbox.swift): files waiting to settle, by inbox path, with
+    /// when to look at them again; rows and files rejected since start.
+    var settling: [String: Date] = [:]
+    var rowsRejected = 0
+    var filesRejected = 0
 
     init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
         self.settings = settings
@@ -124,48 +129,44 @@ actor Engine {
 
     // MARK: Ingest
 
-    /// Claims an inbox file and ingests it. Files that are not for us (dotfiles,
-    /// `*.tmp`, `*.part`) and files that vanished are ignored.
-    func ingest(inboxName name: String) async {
-        guard InboxNames.isCandidate(name) else { return }
-        let claimed: ClaimedInput?
-        do {
-            claimed = try await withSpool { try $0.claim(inboxName: name) }
-        } catch {
-            reportSpoolError(error, file: name)
-            return
-        }
-        guard let claimed else { return }
-        log(.inputClaimed, .debug, "inbox file claimed", [LogKey.inboxFile: "\(name)"])
-        await ingest(claimed: claimed)
-    }
-
     func ingest(claimed: ClaimedInput) async {
         guard ingesting.insert(claimed.path).inserted else { return }
         markBusy("inbox")
         defer { markIdle("inbox"); ingesting.remove(claimed.path) }
         await stallIfTriggered()
         let bytes: [UInt8]
+        let maxSize = settings.config.inbox.maxSize
         do {
-            bytes = try await withSpool { try $0.read(claimed) }
+            // Looked at again in incoming/ (ours alone): nothing but a regular file within the
+            // limit is ever opened, whatever replaced the inbox entry after its first look.
+            let read = try await withSpool { spool throws -> Result<[UInt8], InboxRefusal> in
+                guard let status = try? FileOperations.fileStatus(claimed.path) else { return .failure(InboxRefusal(reason: nil)) }
+                if let reason = Self.refusal(status, maxSize: maxSize) { return .failure(InboxRefusal(reason: reason)) }
+                return .success(try spool.read(claimed, limit: maxSize))
+            }
+            switch read {
+            case .success(let b): bytes = b
+            case .failure(let refusal):
+                if let reason = refusal.reason { await refuse(claimed, reason: reason) }
+                return
+            }
         } catch {
             reportSpoolError(error, file: claimed.originalName)
             return
         }
-        if OptOutImport.isOptOutFile(name: claimed.originalName) {
+        if !claimed.originalName.contains("/"), OptOutImport.isOptOutFile(name: claimed.originalName) {
             await ingestOptOuts(claimed, bytes: bytes)
             return
         }
-        let pipeline = settings.pipeline
+        guard let source = settings.config.source(forInboxPath: claimed.originalName), let pipeline = settings.pipelines[source.name] else {
+            await refuse(claimed, reason: "no source reads \(claimed.originalName): no [[source]] names its subdirectory or matches its name")
+            return
+        }
+        let now = Date()
         let prepared: PreparedInput
-        switch pipeline.prepare(bytes, file: claimed.originalName, now: Date(), optOuts: optOuts) {
+        switch pipeline.prepare(bytes, file: claimed.originalName, now: now, optOuts: optOuts) {
         case .failure(let error):
-            do {
-                try await withSpool { try $0.reject(claimed, reason: error.description) }
-                log(.inputRejected, .warning, "inbox file rejected", [LogKey.inboxFile: "\(claimed.originalName)", LogKey.reason: "\(error.description)"])
-            } catch {
-                reportSpoolError(error, file: claimed.originalName)
-            }
+            await refuse(claimed, reason: error.description)
             return
         case .success(let p):
             prepared = p
@@ -176,11 +177,30 @@ actor Engine {
                 LogKey.reason: "\(rejection.reason)",
             ])
         }
+        rowsRejected += prepared.rejections.count
         let candidates = prepared.candidates
         let withdrawals = prepared.withdrawals
+        let snapshot = prepared.snapshot
+        let sourceName = source.name
+        let ack = prepared.ack.map { (bytes: $0, path: settings.paths.root + "/ack/" + Self.ackName(claimed)) }
         do {
             let (plan, queued) = try await withSpool { spool throws -> (IngestPlan, [SpoolEntry]) in
-                let plan = spool.plan(candidates: candidates, withdraw: withdrawals)
+                // Broadcasts at once and private messages are known by their key alone.
+                var keyedOnlyKnown = 0
+                let fresh = candidates.filter {
+                    guard ListPipeline.isKeyedOnly($0), spool.entry(forKey: $0.key) != nil else { return true }
+                    keyedOnlyKnown += 1
+                    return false
+                }
+                var withdraw = withdrawals
+                if let snapshot {
+                    for key in spool.pendingKeys(source: sourceName, appointmentStartIn: snapshot.range) where !snapshot.listed.contains(key.recordID) {
+                        withdraw.append((key, SnapshotCover.reason))
+                    }
+                }
+                if let ack { try Self.writeAcknowledgement(ack.bytes, to: ack.path) }
+                var plan = spool.plan(candidates: fresh, withdraw: withdraw)
+                plan.unchanged += keyedOnlyKnown
                 return (plan, try spool.commit(plan, input: claimed))
             }
             for (id, reason) in plan.cancel {
@@ -237,7 +257,7 @@ actor Engine {
         }
     }
 
-    private func reportSpoolError(_ error: any Error, file: String) {
+    func reportSpoolError(_ error: any Error, file: String) {
         let diskFull = (error as? SpoolError)?.isDiskFull == true
         problems["ingest"] = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
         log(.spoolError, .error, diskFull ? "disk full; ingest stopped, the input stays where it is" : "spool error; the input stays where it is",
@@ -471,7 +491,7 @@ actor Engine {
             nextRelease: scheduler.nextReleaseTime(now: Date()),
             sentToday: sentToday, failedToday: failedToday,
             problem: problems.isEmpty ? nil : problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "),
-            line: statusLine())
+            line: statusLine(), rowsRejected: rowsRejected, filesRejected: filesRejected)
     }
 
     static func localTime(_ date: Date, _ tz: TimeZone) -> String {
@@ -483,6 +503,11 @@ actor Engine {
     }
 }
 
+/// Why a claimed input is not read (nil: it vanished).
+struct InboxRefusal: Error {
+    let reason: String?
+}
+
 /// A copy of the daemon's status for the control socket.
 struct StatusSnapshot: Sendable {
     var startedAt: Date
@@ -492,4 +517,7 @@ struct StatusSnapshot: Sendable {
     var failedToday: Int
     var problem: String?
     var line: String
+    /// Rows and whole files rejected since start.
+    var rowsRejected = 0
+    var filesRejected = 0
 }

@@ -1,8 +1,12 @@
 /// Which inbox names are inputs. Writers create files under a temporary name and
 /// rename them when complete; those temporary names are never read.
 enum InboxNames {
-    static func isCandidate(_ name: String) -> Bool {
-        !(name.isEmpty || name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
-            || name.hasSuffix("~") || name.contains("/"))
+    /// A name directly in the inbox, or a path relative to it (`recalls/r.csv`) whose every
+    /// part is a plain name: no dotfile or dot-directory, no empty part, and a last part
+    /// that is not a temporary name.
+    static func isCandidate(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = parts.last, !parts.contains(where: { $0.isEmpty || $0.hasPrefix(".") }) else { return false }
+        return !(name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix("~"))
     }
 }

@@ -10,9 +10,12 @@ struct InboxService: Service {
     let engine: Engine
     let directory: String
     let logger: Logger
+    /// Also watch (and scan) the inbox's subdirectories, for sources that read one.
+    var subdirectories = false
 
     func run() async throws {
-        let watcher = try DirectoryWatcher(directory: FilePath(directory))
+        let watcher = try DirectoryWatcher(
+            directory: FilePath(directory), includeSubdirectories: subdirectories, reportCreations: true)
         defer { watcher.close() }
         // Files that arrived between the start-up scan and the watch being set up.
         await scan()
@@ -25,19 +28,38 @@ struct InboxService: Service {
                 logger.critical("the inbox directory disappeared; remindd needs a restart", metadata: [LogKey.path: "\(directory)"])
                 throw InboxGone(directory: directory)
             case .written, .movedIn:
-                if event.subdirectory == nil { await engine.ingest(inboxName: event.name) }
+                await engine.ingest(inboxName: event.relativePath)
+            case .created:
+                // Links, FIFOs and devices are never written or moved in: refuse them now.
+                // A regular file created in place waits for its writer's close.
+                await engine.ingest(inboxName: event.relativePath, unlessRegular: true)
             case .subdirectoryAdded:
-                break
+                await scan(event.relativePath)
             }
         }
     }
 
-    /// Ingests every candidate file present in the inbox, oldest name first.
+    /// Ingests every candidate file present in the inbox (and, with `subdirectories`, in
+    /// the directories under it), oldest name first.
     func scan() async {
-        let names = (try? FileOperations.listDirectory(directory)) ?? []
+        await scan(nil)
+    }
+
+    /// Scans one directory (relative to the inbox; nil for the inbox), then its subdirectories.
+    private func scan(_ relative: String?, depth: Int = 0) async {
+        let path = relative.map { directory + "/" + $0 } ?? directory
+        let names = (try? FileOperations.listDirectory(path)) ?? []
+        var directories: [String] = []
         for name in names.sorted() {
-            await engine.ingest(inboxName: name)
+            let entry = relative.map { $0 + "/" + name } ?? name
+            if subdirectories, !name.hasPrefix("."), (try? FileOperations.fileStatus(directory + "/" + entry))??.kind == .directory {
+                directories.append(entry)
+                continue
+            }
+            await engine.ingest(inboxName: entry)
         }
+        guard depth < 8 else { return }
+        for entry in directories { await scan(entry, depth: depth + 1) }
     }
 
     struct InboxGone: Error, CustomStringConvertible {

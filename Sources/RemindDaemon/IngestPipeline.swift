@@ -14,8 +14,22 @@ struct PreparedInput: Sendable {
     var withdrawals: [(key: MessageKey, reason: String)] = []
     /// Rows that produced no message, each with its line and reason.
     var rejections: [RowRejection] = []
-    /// Rows left out on purpose (a status not reminded, an appointment already started).
+    /// Rows left out on purpose (a status not reminded, an appointment already started,
+    /// a broadcast's filter).
     var skipped = 0
+    /// For a snapshot source: the range the file covers and the appointment ids it lists.
+    var snapshot: SnapshotCover?
+    /// For an acknowledged HL7 source: the ACK of every message, one after the other.
+    var ack: [UInt8]?
+}
+
+/// What a snapshot file covers: pending reminders of its source for appointments in
+/// `range` whose id is not in `listed` are withdrawn (`missing from snapshot`).
+struct SnapshotCover: Sendable, Hashable {
+    var range: Range<Date>
+    var listed: Set<String>
+
+    static let reason = "missing from snapshot"
 }
 
 /// Turns an input file's bytes into candidate messages: parse, filter by status,
@@ -36,6 +50,10 @@ struct IngestPipeline: Sendable {
     let phones: PhoneNumberNormalizer
     let phoneFields: PhoneFields
     let ids: MessageIDGenerator
+    /// Snapshot mode: how the file's range is found; nil when files only add, move and cancel.
+    var snapshot: Configuration.Source.SnapshotRange? = nil
+    /// Whether to build the ACK of each HL7 message.
+    var acknowledge = false
 
     /// The reason a row of an opted-out number is refused with, and its pending message withdrawn with.
     static let optedOutReason = "opted-out"
@@ -50,9 +68,15 @@ struct IngestPipeline: Sendable {
         var out = PreparedInput()
         out.rejections = parsed.rejections
         out.candidates.reserveCapacity(parsed.records.count)
-        for record in parsed.records {
+        if let snapshot { out.snapshot = cover(parsed.records, snapshot) }
+        if acknowledge, let hl7 = parser as? HL7SIUParser, let messages = try? hl7.messages(bytes, file: file) {
+            out.ack = messages.compactMap { HL7Acknowledgement.make(for: $0, time: now, timeZone: timeZone) }.flatMap { $0 }
+        }
+        // HL7 events apply in file order: the last one per appointment id is the net effect.
+        let records = parsed.records.contains { $0.event != nil } ? SIUReconciliation.reconcile(parsed.records) : parsed.records
+        for record in records {
             let a = record.appointment
-            if withdrawStatuses.contains(a.status) {
+            if withdrawStatuses.contains(a.status) || record.event?.withdraws == true {
                 for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 continue
             }
@@ -96,5 +120,45 @@ struct IngestPipeline: Sendable {
             }
         }
         return .success(out)
+    }
+
+    /// The range a snapshot file covers and the ids it lists; nil when it reveals no range
+    /// (no appointments, or the range columns empty or unreadable).
+    func cover(_ records: [ParsedAppointment], _ mode: Configuration.Source.SnapshotRange) -> SnapshotCover? {
+        guard !records.isEmpty else { return nil }
+        let listed = Set(records.map(\.appointment.id))
+        switch mode {
+        case .fileDates:
+            let starts = records.map(\.appointment.start)
+            let first = LocalDate(containing: starts.min()!, in: timeZone)
+            let last = LocalDate(containing: starts.max()!, in: timeZone)
+            return SnapshotCover(
+                range: first.instant(atMinute: 0, in: timeZone)..<last.adding(days: 1).instant(atMinute: 0, in: timeZone),
+                listed: listed)
+        case .columns(let fromColumn, let toColumn):
+            for record in records {
+                guard let from = Self.localDate(record.appointment.extra, fromColumn),
+                    let to = Self.localDate(record.appointment.extra, toColumn), from <= to
+                else { continue }
+                return SnapshotCover(
+                    range: from.instant(atMinute: 0, in: timeZone)..<to.adding(days: 1).instant(atMinute: 0, in: timeZone),
+                    listed: listed)
+            }
+            return nil
+        }
+    }
+
+    /// A `yyyy-MM-dd` (or `dd/MM/yyyy`) date in an extra column, found like a header.
+    static func localDate(_ extra: [String: String], _ column: String) -> LocalDate? {
+        let key = column.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" }
+        guard let text = extra.first(where: { $0.key.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" } == key })?.value else {
+            return nil
+        }
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let date = LocalDate(t.prefix(10)) { return date }
+        let parts = t.split(separator: "/")
+        guard parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2].prefix(4)),
+            (1...12).contains(m), (1...LocalDate.daysInMonth(year: y, month: m)).contains(d) else { return nil }
+        return LocalDate(year: y, month: m, day: d)
     }
 }

@@ -15,6 +15,8 @@ struct RuntimeSettings: Sendable {
     let calendar: DeliveryCalendar
     let templates: TemplateSet
     let pipeline: IngestPipeline
+    /// The pipeline of every source, by source name (the default `[input]` source included).
+    let pipelines: [String: SourcePipeline]
 
     /// Why settings could not be built: the config's problems or the templates'.
     struct LoadError: Error, CustomStringConvertible {
@@ -56,9 +58,23 @@ struct RuntimeSettings: Sendable {
             statuses: Set(config.input.statuses), withdrawStatuses: Set(config.input.withdrawStatuses),
             fields: FieldMaker(config: config), phones: config.recipients.normalizer(region: config.practice.region),
             phoneFields: PhoneFields(config.recipients.fields), ids: ids)
+        var pipelines: [String: SourcePipeline] = [config.input.source: .appointments(pipeline)]
+        for source in config.sources {
+            do {
+                pipelines[source.name] = try SourcePipeline.make(source, config: config, templates: templates, ids: ids)
+            } catch {
+                throw LoadError(lines: ["\(config.file): source \(source.name): \(error)"])
+            }
+            if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
+                throw LoadError(lines: ["\(config.file): source \(source.name): template broadcast.\(variant).mustache is not in \(config.text.templates)"])
+            }
+            if source.kind != .appointment, source.kind != .private, !templates.has(kind: source.kind.messageKind), source.template == nil {
+                throw LoadError(lines: ["\(config.file): source \(source.name): template \(source.kind.messageKind.rawValue).mustache is not in \(config.text.templates)"])
+            }
+        }
         return RuntimeSettings(
             config: config, paths: SpoolPaths(root: config.spool.root, inbox: config.spool.inbox),
-            calendar: calendar, templates: templates, pipeline: pipeline)
+            calendar: calendar, templates: templates, pipeline: pipeline, pipelines: pipelines)
     }
 }
 

@@ -2,7 +2,9 @@
 //
 // What it does: one parser per input format behind the InputParser protocol (CSV with a
 // configurable column mapping, JSON Lines, HL7 v2 SIU plain or MLLP-framed), each a pure
-// function from a file's bytes to records and rejected rows. For HL7 it also builds the
+// function from a file's bytes to records and rejected rows. Lists of the other kinds
+// (SourceKind: recalls, patients, broadcast recipients, private messages) are read by
+// ListParser (CSV or JSON Lines, per-kind column aliases) into ListRecords. For HL7 it also builds the
 // ACK of each message (HL7Acknowledgement, bytes for the daemon to write) and the net
 // effect of a run of SIU events (SIUReconciliation: the last event per appointment
 // wins). Text decoding (UTF-8 with or without BOM, UTF-16 with BOM, CP1252, Latin-1),

@@ -129,7 +129,7 @@ public final class Spool: @unchecked Sendable {
             for state in MessageState.allCases { report.countsByState[state] = stateCounts[state, default: 0] }
             report.pendingCount = stateCounts[.queued, default: 0] + stateCounts[.deferred, default: 0]
             report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).filter { !$0.hasPrefix(".") }.sorted().map {
-                ClaimedInput(originalName: Self.originalName(ofClaimed: $0), path: paths.incoming + "/" + $0)
+                ClaimedInput(originalName: Self.inboxPath(ofClaimed: $0), path: paths.incoming + "/" + $0)
             }
         }
         changesSinceCheckpoint = report.filesRead + report.confirmedSent.count + report.interrupted.count
@@ -205,11 +205,12 @@ public final class Spool: @unchecked Sendable {
     // MARK: Inputs
 
     /// Claims an inbox file by renaming it into `incoming/` (atomic; the writer's file is
-    /// never read in place). Returns nil if it vanished before the claim.
+    /// never read in place). Returns nil if it vanished before the claim. `name` may be a
+    /// path relative to the inbox (`recalls/r.csv`): it stays the input's original name.
     public func claim(inboxName name: String) throws -> ClaimedInput? {
         claimCounter += 1
         let stamp = String(UInt64(clock().timeIntervalSince1970 * 1000), radix: 10)
-        let claimed = "\(stamp)-\(claimCounter)-\(name)"
+        let claimed = "\(stamp)-\(claimCounter)-\(Self.escapeClaimName(name))"
         let target = paths.incoming + "/" + claimed
         do {
             try FileOperations.renameNoReplace(paths.inbox + "/" + name, to: target)
@@ -221,7 +222,7 @@ public final class Spool: @unchecked Sendable {
         }
         try SpoolError.wrap("cannot claim inbox file") {
             try FileOperations.synchronizeDirectory(paths.incoming)
-            try FileOperations.synchronizeDirectory(paths.inbox)
+            try FileOperations.synchronizeDirectory(FileOperations.directoryName(of: paths.inbox + "/" + name))
         }
         return ClaimedInput(originalName: name, path: target)
     }

@@ -33,6 +33,7 @@ struct Status: AsyncParsableCommand {
                 for state in MessageState.allCases {
                     if let n = status.counts[state.rawValue], n > 0 { print("  \(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(n)") }
                 }
+                print("rejected since start: \(status.rejectedRows) row(s), \(status.rejectedFiles) file(s)")
             }
         } catch let error as ControlClientError where error.code == .notRunning {
             guard let config else {

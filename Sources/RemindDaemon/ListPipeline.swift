@@ -1,0 +1,114 @@
+import Foundation
+import RemindConfig
+import RemindCore
+import RemindInbox
+import RemindRecipients
+import RemindSchedule
+import RemindSpool
+import RemindText
+
+/// Turns a list's bytes (recalls, patients, broadcast recipients, private messages) into
+/// candidate messages, as ``IngestPipeline`` does for appointments: parse, filter, pick
+/// and normalise the number (refusing landlines and opted-out numbers), compute due and
+/// expiry per rule, render the text. Pure CPU work with no I/O.
+///
+/// Every message also gets an *occasion* in ``SpoolMessage/appointmentStart``, the instant
+/// the spool compares to tell a re-export from a new occasion: the recall's due time, the
+/// birthday's end of day, a broadcast's set time. Broadcasts sent at once and private
+/// messages have none: their key alone identifies them (see ``isKeyedOnly``).
+struct ListPipeline: Sendable {
+    let kind: SourceKind
+    let parser: ListParser
+    let templates: TemplateSet
+    let source: String
+    let rules: [Configuration.Source.Rule]
+    let timeZone: TimeZone
+    let fields: FieldMaker
+    let phones: PhoneNumberNormalizer
+    let phoneFields: PhoneFields
+    let ids: MessageIDGenerator
+    /// Broadcasts: the template variant, and the filter (column → accepted values, lower-cased).
+    var template: String? = nil
+    var filter: [String: Set<String>] = [:]
+
+    /// Messages whose key alone identifies them (no occasion): a second file with the same
+    /// keys adds nothing, even after the first was sent.
+    static func isKeyedOnly(_ message: SpoolMessage) -> Bool {
+        message.appointmentStart == nil && (message.kind == .broadcast || message.kind == .private)
+    }
+
+    func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
+        let parsed: ParsedList
+        do {
+            parsed = try parser.parseList(bytes, file: file)
+        } catch {
+            return .failure(error)
+        }
+        var out = PreparedInput()
+        out.rejections = parsed.rejections
+        for record in parsed.records {
+            guard passesFilter(record) else {
+                out.skipped += 1
+                continue
+            }
+            let recipient: String
+            let phoneRecord = Appointment(id: record.id, firstName: "", lastName: "", phone: record.phone, start: now, extra: record.extra)
+            switch phones.normalize(candidates: phoneFields.candidates(in: phoneRecord)) {
+            case .success(let r): recipient = r.e164
+            case .failure(let refusal):
+                out.rejections.append(RowRejection(position: record.position, reason: refusal.description))
+                continue
+            }
+            let plans = rules.compactMap { plan(record, rule: $0, recipient: recipient, file: file, now: now) }
+            if optOuts.contains(recipient) {
+                out.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))
+                for p in plans { out.withdrawals.append((p.key, IngestPipeline.optedOutReason)) }
+                continue
+            }
+            for p in plans {
+                let rendered: RenderedText
+                do {
+                    rendered = try render(record, occasion: p.fieldsDate ?? now)
+                } catch {
+                    out.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
+                    break
+                }
+                out.candidates.append(SpoolMessage(
+                    id: ids.next(), key: p.key, kind: kind.messageKind, recipient: recipient, text: rendered.text,
+                    due: Date(timeIntervalSince1970: max(p.due, now).timeIntervalSince1970.rounded(.down)),
+                    expires: p.expires, appointmentStart: p.occasion, source: record.position, created: now,
+                    encoding: rendered.encoding.rawValue, segments: rendered.segments))
+            }
+        }
+        return .success(out)
+    }
+
+    /// One rule's message for a record, before rendering.
+    struct Plan {
+        var key: MessageKey
+        var due: Date
+        var expires: Date?
+        /// What the spool compares across re-exports; nil for keyed-only messages.
+        var occasion: Date?
+        /// The instant the template's `date`, `time` and `weekday` show.
+        var fieldsDate: Date?
+    }
+
+    private func passesFilter(_ record: ListRecord) -> Bool {
+        for (column, accepted) in filter {
+            guard let value = record.value(ofColumn: column) else { return false }
+            if !accepted.contains(value.trimmingCharacters(in: .whitespaces).lowercased()) { return false }
+        }
+        return true
+    }
+
+    private func render(_ record: ListRecord, occasion: Date) throws -> RenderedText {
+        if kind == .private { return try templates.prepare(text: record.text) }
+        var extra = record.extra
+        if !record.text.isEmpty && extra["reason"] == nil { extra["reason"] = record.text }
+        if !record.gender.isEmpty && extra["gender"] == nil { extra["gender"] = record.gender }
+        let subject = Appointment(
+            id: record.id, firstName: record.firstName, lastName: record.lastName, phone: "", start: occasion, extra: extra)
+        return try templates.render(kind: kind.messageKind, fields: fields.make(subject), variant: template)
+    }
+}
