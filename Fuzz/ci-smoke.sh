@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for parser in csv jsonl hl7; do
+for parser in csv jsonl hl7 list; do
     echo "fuzz smoke: $parser for ${FUZZ_SECONDS:-45} s"
     if ! Fuzz/run.sh "$parser" "${FUZZ_SECONDS:-45}" >"$log" 2>&1; then
         tail -n 60 "$log"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz/run.sh PARSER SECONDS [libFuzzer options…]
 #
-# Builds the libFuzzer target of one inbox parser (csv, jsonl or hl7) with
+# Builds the libFuzzer target of one inbox parser (csv, jsonl, hl7 or list) with
 # `swiftc -sanitize=fuzzer` (-O: Swift's bounds, overflow and precondition checks stay on,
 # and each trap is a crash libFuzzer reports) and runs it for SECONDS, at the lowest CPU priority.
 #
@@ -19,13 +19,14 @@
 # the unsafe pointer code Swift's own checks do not cover).
 set -euo pipefail
 
-usage() { echo "usage: $0 csv|jsonl|hl7 SECONDS [libFuzzer options…]" >&2; exit 64; }
+usage() { echo "usage: $0 csv|jsonl|hl7|list SECONDS [libFuzzer options…]" >&2; exit 64; }
 [ $# -ge 2 ] || usage
 parser=$1; seconds=$2; shift 2
 case "$parser" in
     csv) target=CSVFuzz ;;
     jsonl) target=JSONLinesFuzz ;;
     hl7) target=HL7Fuzz ;;
+    list) target=ListFuzz ;;
     *) usage ;;
 esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || usage
