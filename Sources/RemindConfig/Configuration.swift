@@ -85,6 +85,12 @@ public struct Configuration: Sendable, Hashable {
         public var dateTimeFormat: String = "d MMM h:mm a"
         /// Element → maximum length, overriding the defaults.
         public var fieldLimits: [String: Int] = [:]
+        /// Extra source columns templates may name, by element name (a column's header
+        /// lowercased, with every run of other characters than letters and digits as `_`).
+        /// `reason` (a recall's reason) and `gender` are always there.
+        public var extraElements: Set<String> = Self.standardExtraElements
+        /// The extra elements every configuration has: what the list kinds fill in.
+        public static let standardExtraElements: Set<String> = ["reason", "gender"]
     }
 
     /// One reminder of an appointment: a stable name (part of the message key) and when.

@@ -103,7 +103,7 @@ struct Reader {
         if let t = section(root, "input", known: Self.inputKeys) {
             readInput(t, key: "input", into: &c.input)
         }
-        if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits"]) {
+        if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits", "extra_elements"]) {
             c.text.templates = path(t, "templates", "directory") ?? c.text.templates
             if let n = int(t, "templates", "max_length", 1...1530) { c.text.maxLength = n }
             if let n = int(t, "templates", "max_segments", 1...10) { c.text.maxSegments = n }
@@ -112,6 +112,12 @@ struct Reader {
             c.text.timeFormat = string(t, "templates", "time_format") ?? c.text.timeFormat
             c.text.weekdayFormat = string(t, "templates", "weekday_format") ?? c.text.weekdayFormat
             c.text.dateTimeFormat = string(t, "templates", "datetime_format") ?? c.text.dateTimeFormat
+            if let names = strings(t, "templates", "extra_elements") {
+                for (i, name) in names.enumerated() where !TemplateElement.isValidName(name) {
+                    problem("templates.extra_elements[\(i)]", "\"\(name)\" is not an element name (lowercase letters, digits and _, starting with a letter)")
+                }
+                c.text.extraElements = Configuration.TextConfig.standardExtraElements.union(names)
+            }
             if let fl = t["field_limits"] {
                 if let ft = fl.table {
                     for k in ft.keys {

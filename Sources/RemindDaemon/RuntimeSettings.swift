@@ -39,7 +39,7 @@ struct RuntimeSettings: Sendable {
     static func build(_ config: Configuration) throws -> RuntimeSettings {
         let templates: TemplateSet
         do {
-            templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
+            templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings, extraElements: config.text.extraElements)
         } catch {
             throw LoadError(lines: ["\(config.text.templates): \(error)"])
         }

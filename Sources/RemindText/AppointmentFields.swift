@@ -9,13 +9,18 @@ public enum AppointmentFields {
     /// Names come trimmed, `full_name` is first and last name joined by a space, dates and
     /// times are formatted with `formats` in `timeZone` with `locale` (formatters are cached
     /// per time zone, locale and patterns), `location` is the extra column `location` when
-    /// the record has one, else the practice's. Extra columns never replace a standard
-    /// element. Limits are not applied here; rendering applies them.
+    /// the record has one, else the practice's. Extra columns are there under their header
+    /// and under their element name (``TemplateElement/name(ofColumn:)``); they never
+    /// replace a standard element. Limits are not applied here; rendering applies them.
     public static func make(
         _ appointment: Appointment, practice: PracticeInfo, timeZone: TimeZone, locale: Locale,
         formats: DateFormats = DateFormats()
     ) -> [String: String] {
         var fields = appointment.extra
+        // Extra columns also under their element name ("Recall Reason" → recall_reason).
+        for (header, value) in appointment.extra {
+            if let name = TemplateElement.name(ofColumn: header), name != header, fields[name] == nil { fields[name] = value }
+        }
         let first = trim(appointment.firstName)
         let last = trim(appointment.lastName)
         fields["first_name"] = first

@@ -28,4 +28,33 @@ public enum TemplateElement: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// All element names.
     public static let names: Set<String> = Set(allCases.map(\.rawValue))
+
+    /// Whether `name` can name an element: a lowercase ASCII letter, then lowercase
+    /// letters, digits and `_`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        return name.utf8.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || $0 == UInt8(ascii: "_")
+        }
+    }
+
+    /// The element name of an extra source column: its header lowercased, each run of
+    /// characters other than ASCII letters and digits as one `_`, none at either end
+    /// (`"Recall Reason"` → `recall_reason`, `"Insurer #"` → `insurer`). Nil when nothing
+    /// is left or it does not start with a letter.
+    public static func name(ofColumn header: String) -> String? {
+        var out = ""
+        var gap = false
+        for scalar in header.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if gap && !out.isEmpty { out.append("_") }
+                out.unicodeScalars.append(scalar)
+                gap = false
+            } else {
+                gap = true
+            }
+        }
+        return isValidName(out) ? out : nil
+    }
 }

@@ -15,7 +15,7 @@ struct CheckConfig: ParsableCommand {
         var problems: [String] = []
         var templateCount = 0
         do {
-            let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
+            let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings, extraElements: config.text.extraElements)
             problems += templates.validate().map { "\(config.text.templates): \($0)" }
             templateCount = templates.names.count
         } catch {

@@ -40,7 +40,7 @@ struct Preview: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfiguration()
-        let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings)
+        let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings, extraElements: config.text.extraElements)
         let parser = try config.appointmentParser()
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("cannot read \(file)")

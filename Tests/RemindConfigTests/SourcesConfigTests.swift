@@ -17,6 +17,19 @@ import Testing
         try Configuration.parse(Self.head + text, file: "/etc/remindd/remindd.toml")
     }
 
+    @Test func extraElementsAddToReasonAndGender() throws {
+        #expect(try parse("").text.extraElements == ["reason", "gender"])
+        let c = try parse("[templates]\nextra_elements = [\"insurer\", \"recall_reason\"]\n")
+        #expect(c.text.extraElements == ["reason", "gender", "insurer", "recall_reason"])
+        #expect(throws: ConfigError.self) { try parse("[templates]\nextra_elements = [\"Insurer\"]\n") }
+        do {
+            _ = try parse("[templates]\nextra_elements = [\"ok\", \"2nd\"]\n")
+            Issue.record("a bad element name was accepted")
+        } catch {
+            #expect("\(error)".contains("templates.extra_elements[1]"), "\(error)")
+        }
+    }
+
     @Test func everyKindWithItsRulesAndOptions() throws {
         let c = try parse("""
             [inbox]

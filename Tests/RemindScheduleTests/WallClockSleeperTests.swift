@@ -17,7 +17,7 @@ import Glibc
         let woke = Date()
         #expect(reason == .deadline)
         #expect(woke >= deadline, "woke \(deadline.timeIntervalSince(woke)) s early")
-        #expect(woke.timeIntervalSince(started) < 5)
+        #expect(woke.timeIntervalSince(started) < 60, "the cooperative pool may be busy with other tests, but not this long")
     }
 
     @Test func aPastDeadlineReturnsAtOnce() async throws {
@@ -25,7 +25,7 @@ import Glibc
         let started = Date()
         #expect(await sleeper.sleep(until: started.addingTimeInterval(-10)) == .deadline)
         #expect(await sleeper.sleep(until: Date(timeIntervalSince1970: 0)) == .deadline)
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 60, "the cooperative pool may be busy with other tests, but not this long")
     }
 
     @Test func sleepsRepeatedly() async throws {
@@ -52,7 +52,7 @@ import Glibc
             return result
         }
         #expect(reason == .woken)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 
     @Test func sleepingForeverEndsOnWake() async throws {
@@ -77,7 +77,7 @@ import Glibc
         sleeper.wake()
         let started = Date()
         #expect(await sleeper.sleep(until: started.addingTimeInterval(60)) == .woken)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 60)
         // Both wakes were consumed by that one sleep.
         #expect(await sleeper.sleep(until: Date().addingTimeInterval(0.05)) == .deadline)
     }
@@ -92,7 +92,7 @@ import Glibc
             return await group.next()!
         }
         #expect(reason == .cancelled)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 60)
         // The sleeper is usable afterwards.
         let deadline = Date().addingTimeInterval(0.02)
         #expect(await sleeper.sleep(until: deadline) == .deadline)
@@ -109,7 +109,7 @@ import Glibc
             return await group.next()!
         }
         #expect(reason == .cancelled)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 
     /// Many short sleeps raced against wake-ups and cancellations: every sleep ends, a

@@ -74,6 +74,28 @@ import Testing
         #expect(elsewhere["location"] == "North")
     }
 
+    @Test func extraColumnsAlsoGoByTheirElementName() throws {
+        let fields = AppointmentFields.make(
+            Self.appointment(Date(timeIntervalSince1970: 0), extra: ["Recall Reason": "scale & clean", "Insurer #": "HCF", "Doctor": "not this"]),
+            practice: Self.practice, timeZone: try Self.zone("Australia/Sydney"), locale: Locale(identifier: "en_AU"))
+        #expect(fields["Recall Reason"] == "scale & clean")
+        #expect(fields["recall_reason"] == "scale & clean")
+        #expect(fields["insurer"] == "HCF")
+        #expect(fields["doctor"] == "Dr Bo", "an extra column replaced a standard element")
+        // And a template may name it once the configuration lists it.
+        let set = TemplateSet(sources: ["recall": "Hi {{first_name}}, time for your {{recall_reason}}."], extraElements: ["recall_reason"])
+        #expect(set.validate().isEmpty)
+        #expect(try set.render(kind: .recall, fields: fields).text == "Hi Ann, time for your scale & clean.")
+    }
+
+    @Test(arguments: [
+        ("Recall Reason", "recall_reason"), ("  Insurer #", "insurer"), ("DOB", "dob"), ("e-mail address", "e_mail_address"),
+        ("2nd phone", nil), ("Prénom", "pr_nom"), ("###", nil), ("", nil),
+    ] as [(String, String?)])
+    func columnElementNames(_ header: String, _ expected: String?) {
+        #expect(TemplateElement.name(ofColumn: header) == expected)
+    }
+
     @Test func longestValues() throws {
         let sydney = DateFormats().longest(locale: Locale(identifier: "en_AU"), timeZone: try Self.zone("Australia/Sydney"))
         // "Wed 25 Mar", "12:59 pm", "Wednesday", "25 Mar 12:59 pm".
