@@ -39,12 +39,12 @@ struct RuntimeSettings: Sendable {
     static func build(_ config: Configuration) throws -> RuntimeSettings {
         let templates: TemplateSet
         do {
-            templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings, extraElements: config.text.extraElements)
+            templates = try config.loadTemplates()
         } catch {
             throw LoadError(lines: ["\(config.text.templates): \(error)"])
         }
-        let problems = templates.validate()
-        if !problems.isEmpty { throw LoadError(lines: problems.map { "\(config.text.templates): \($0)" }) }
+        let problems = config.problems(with: templates)
+        if !problems.isEmpty { throw LoadError(lines: problems) }
         let parser: any InputParser
         do {
             parser = try config.appointmentParser()
@@ -64,12 +64,6 @@ struct RuntimeSettings: Sendable {
                 pipelines[source.name] = try SourcePipeline.make(source, config: config, templates: templates, ids: ids)
             } catch {
                 throw LoadError(lines: ["\(config.file): source \(source.name): \(error)"])
-            }
-            if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
-                throw LoadError(lines: ["\(config.file): source \(source.name): template broadcast.\(variant).mustache is not in \(config.text.templates)"])
-            }
-            if source.kind != .appointment, source.kind != .private, !templates.has(kind: source.kind.messageKind), source.template == nil {
-                throw LoadError(lines: ["\(config.file): source \(source.name): template \(source.kind.messageKind.rawValue).mustache is not in \(config.text.templates)"])
             }
         }
         return RuntimeSettings(

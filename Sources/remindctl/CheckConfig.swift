@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RemindConfig
+import RemindInbox
 import RemindText
 
 struct CheckConfig: ParsableCommand {
@@ -15,13 +16,12 @@ struct CheckConfig: ParsableCommand {
         var problems: [String] = []
         var templateCount = 0
         do {
-            let templates = try TemplateSet(directory: config.text.templates, settings: config.textSettings, extraElements: config.text.extraElements)
-            problems += templates.validate().map { "\(config.text.templates): \($0)" }
+            let templates = try config.loadTemplates()
+            problems += config.problems(with: templates)
             templateCount = templates.names.count
         } catch {
             problems.append("\(config.text.templates): \(error)")
         }
-        do { _ = try config.appointmentParser() } catch { problems.append("\(config.file): input: \(error)") }
         if !problems.isEmpty {
             FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(78)
@@ -32,6 +32,11 @@ struct CheckConfig: ParsableCommand {
         print("  templates  \(templateCount) in \(config.text.templates)")
         print("  schedule   lead \(DurationText.format(config.schedule.lead)), one message every \(DurationText.format(config.schedule.stagger))")
         print("  windows    \(config.schedule.windows.map(\.description).joined(separator: ", "))")
+        for source in config.allSources {
+            let files = source.subdirectory.map { "inbox/\($0)/" } ?? source.pattern.map { "files matching \($0)" } ?? "the inbox"
+            let snapshot = source.snapshot == nil ? "" : ", snapshot"
+            print("  source     \(source.name): \(source.kind.rawValue) \(source.format.rawValue) from \(files)\(snapshot)")
+        }
         if case .outbox(let dir) = config.provider { print("  provider   outbox \(dir)") }
     }
 }

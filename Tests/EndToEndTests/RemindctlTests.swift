@@ -78,6 +78,42 @@ import Testing
         #expect(r.stderr.contains("frist_name"))
     }
 
+    @Test func checkConfigListsTheSourcesAndRefusesAMissingTemplateAsTheDaemonWould() throws {
+        let toml = """
+            [practice]
+            time_zone = "Australia/Sydney"
+            [templates]
+            directory = "templates"
+            extra_elements = ["insurer"]
+            [[source]]
+            name = "recalls"
+            kind = "recall"
+            subdirectory = "recalls"
+            [[source]]
+            name = "flu"
+            kind = "broadcast"
+            pattern = "flu*.csv"
+            template = "flu-clinic"
+            """
+        let (dir, path) = try scratchConfig(toml)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = try Self.remindctl(["check-config", "--config", path])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("source     recalls: recall csv from inbox/recalls/"), "\(good.stdout)")
+        #expect(good.stdout.contains("source     flu: broadcast csv from files matching flu*.csv"), "\(good.stdout)")
+
+        // A variant that is not there, and a template naming an extra column that is not listed.
+        try (toml.replacingOccurrences(of: "flu-clinic", with: "measles")).write(toFile: path, atomically: true, encoding: .utf8)
+        try "Hi {{first_name}}, due: {{reason}} ({{insurer}}{{clinic_room}})".write(
+            toFile: dir + "/templates/recall.mustache", atomically: true, encoding: .utf8)
+        let bad = try Self.remindctl(["check-config", "--config", path])
+        #expect(bad.status == 78)
+        #expect(bad.stderr.contains("source flu: template broadcast.measles.mustache is not in"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("clinic_room"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("insurer"), "a listed extra element was refused: \(bad.stderr)")
+        #expect(!bad.stderr.contains("{{reason}}") && !bad.stderr.contains("reason:"), "\(bad.stderr)")
+    }
+
     @Test func statusReadsTheSpoolWhenTheDaemonIsDown() throws {
         let (dir, path) = try scratchConfig("""
             [practice]

@@ -1,0 +1,41 @@
+public import RemindText
+import RemindCore
+import RemindInbox
+
+extension Configuration {
+    /// Everything that keeps this configuration from running, beyond what loading it already
+    /// checked: template problems, an input that cannot be parsed with the given options, a
+    /// source whose template is missing. One line each, naming the file; empty when it can
+    /// run. The daemon (at start and reload) and `remindctl check-config` both give this
+    /// verdict, so they never disagree.
+    public func problems(with templates: TemplateSet) -> [String] {
+        var problems = templates.validate().map { "\(text.templates): \($0)" }
+        do { _ = try appointmentParser() } catch { problems.append("\(file): input: \(error)") }
+        for source in sources {
+            do {
+                if source.kind == .appointment {
+                    _ = try appointmentParser(for: source)
+                } else {
+                    _ = try listParser(for: source)
+                }
+            } catch {
+                problems.append("\(file): source \(source.name): \(error)")
+            }
+            if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
+                problems.append("\(file): source \(source.name): template broadcast.\(variant).mustache is not in \(text.templates)")
+            }
+            if source.kind != .appointment, source.kind != .private, source.template == nil,
+                !templates.has(kind: source.kind.messageKind)
+            {
+                problems.append(
+                    "\(file): source \(source.name): template \(source.kind.messageKind.rawValue).mustache is not in \(text.templates)")
+            }
+        }
+        return problems
+    }
+
+    /// The templates of this configuration, loaded as the daemon loads them.
+    public func loadTemplates() throws(TextError) -> TemplateSet {
+        try TemplateSet(directory: text.templates, settings: textSettings, extraElements: text.extraElements)
+    }
+}
