@@ -121,6 +121,11 @@ public struct Configuration: Sendable, Hashable {
         public var windows: [DeliveryWindow] = (1...5).map { DeliveryWindow(weekday: $0, startMinute: 9 * 60, endMinute: 17 * 60) }
         /// Warn when the backlog would take longer than this to drain.
         public var drainWarning: Duration = .seconds(2 * 86400)
+        /// The holiday file `closed_dates` names (absolute), if any; read with the
+        /// configuration, so at start and on every reload.
+        public var closedDatesFile: String?
+        /// The local dates on which no window opens, as read from `closedDatesFile`.
+        public var closedDates: Set<LocalDate> = []
     }
 
     public enum ProviderSettings: Sendable, Hashable {

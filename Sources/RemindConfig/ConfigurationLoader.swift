@@ -126,7 +126,7 @@ struct Reader {
                 } else { problem("templates.field_limits", "must be a table of element = length") }
             }
         }
-        if let t = section(root, "schedule", known: ["lead", "reminders", "stagger", "windows", "drain_warning"]) {
+        if let t = section(root, "schedule", known: ["lead", "reminders", "stagger", "windows", "drain_warning", "closed_dates"]) {
             if let d = duration(t, "schedule", "lead") { c.schedule.lead = d }
             if let r = t["reminders"] { c.schedule.reminders = reminders(r) }
             if let text = t["stagger"]?.string, let perSlash = text.firstIndex(of: "/") {
@@ -150,6 +150,14 @@ struct Reader {
                     }
                 }
                 c.schedule.windows = windows
+            }
+            if let file = path(t, "schedule", "closed_dates") {
+                c.schedule.closedDatesFile = file
+                do {
+                    c.schedule.closedDates = try ClosedDatesFile.load(path: file)
+                } catch {
+                    problems += Self.problems(error)
+                }
             }
         }
         if let t = section(root, "recipients", known: ["fields", "types", "opt_out_keywords", "daily_limit"]) {

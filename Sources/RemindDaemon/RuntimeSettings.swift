@@ -51,7 +51,7 @@ struct RuntimeSettings: Sendable {
         } catch {
             throw LoadError(lines: ["\(config.file): input: \(error)"])
         }
-        let calendar = DeliveryCalendar(windows: config.schedule.windows, timeZone: config.practice.timeZone)
+        let calendar = config.deliveryCalendar
         let pipeline = IngestPipeline(
             parser: parser, templates: templates, source: config.input.source,
             reminders: config.schedule.effectiveReminders, timeZone: config.practice.timeZone,

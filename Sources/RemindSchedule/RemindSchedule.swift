@@ -2,6 +2,7 @@
 //
 // - `DeliveryCalendar`: weekly delivery windows in the practice's time zone, minus closed
 //   dates, as absolute instants, correct across DST gaps and overlaps.
+// - `ClosedDatesFile`: the holiday file (`YYYY-MM-DD` lines and `..` ranges) → closed dates.
 // - `ReminderRule`: a record's due time and expiry (on arrival, after a delay, N hours or
 //   days before, birthdays, a fixed time); never after the appointment has started.
 // - `ReleaseScheduler`: a pure state machine (no clock inside) over a million queued
@@ -10,8 +11,10 @@
 // - `WallClockSleeper`: sleeps until a wall-clock instant on a dedicated thread (timerfd
 //   with cancel-on-set), so the daemon notices clock steps and sleeps with no polling.
 //
-// What it does not touch: the spool, the files, the provider, the journal. It logs
-// nothing. How it fails: misuse (a negative stagger, two sleeps at once) is a precondition
-// failure; only `WallClockSleeper.init` throws (`ScheduleError`), when the kernel refuses
-// a timerfd, an eventfd or a thread. Everything else is total: a calendar with no windows
-// answers nil / `.idle`, a message that cannot be sent in time ends with `.expire`.
+// What it does not touch: the spool, the provider, the journal; the only file it reads is
+// a holiday file, when asked to. It logs nothing. How it fails: misuse (a negative
+// stagger, two sleeps at once) is a precondition failure; `WallClockSleeper.init` throws
+// (`ScheduleError`) when the kernel refuses a timerfd, an eventfd or a thread, and
+// `ClosedDatesFile` throws (`ClosedDatesError`, with file, line and reason) for a missing
+// or malformed holiday file. Everything else is total: a calendar with no windows answers
+// nil / `.idle`, a message that cannot be sent in time ends with `.expire`.

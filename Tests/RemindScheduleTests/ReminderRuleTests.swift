@@ -34,6 +34,21 @@ import Testing
         #expect(action == .expire(id(1), reason: "the rule's latest time passed before it was due"))
     }
 
+    /// The example: a "2 hours before, not later than 1 hour before" reminder whose
+    /// window only opens 10 minutes before the appointment is dropped, never sent late.
+    @Test func aReminderTheWindowWouldMakeLateIsDropped() throws {
+        let rule = ReminderRule.before(.seconds(7200), latest: .seconds(3600))
+        let schedule = try #require(rule.schedule(arrival: instant("2025-06-01T08:00:00Z"), appointmentStart: start, timeZone: utc))
+        // Wednesday 2025-06-04: the only window opens at 09:50.
+        let calendar = DeliveryCalendar(windows: [window(3, "09:50", "17:00")], timeZone: utc)
+        var s = ReleaseScheduler(calendar: calendar, stagger: .seconds(60), lastRelease: nil)
+        s.insert(schedule.entry(id: id(1), kind: .appointment))
+        do { let a = step(&s, instant("2025-06-04T08:00:00Z")); #expect(a == .sleep(until: instant("2025-06-04T09:00:00Z"))) }
+        do { let a = step(&s, instant("2025-06-04T09:00:00Z")); #expect(a
+            == .expire(id(1), reason: "the rule's latest time passed before a delivery window opened")) }
+        #expect(s.isEmpty)
+    }
+
     @Test func beforeWithoutLatestExpiresAtTheStart() throws {
         let rule = ReminderRule.before(.seconds(2 * 86_400))
         let s = try #require(rule.schedule(arrival: instant("2025-06-01T08:00:00Z"), appointmentStart: start, timeZone: utc))
