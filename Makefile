@@ -53,6 +53,7 @@ install: release
 	install -D -m 0644 docs/man/remindctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/remindctl.1
 	install -D -m 0644 docs/man/remindd.toml.5 $(DESTDIR)$(PREFIX)/share/man/man5/remindd.toml.5
 	install -D -m 0640 spool.example/remindd.toml $(DESTDIR)/etc/remindd/remindd.toml.example
+	[ -e $(DESTDIR)/etc/remindd/closed-dates ] || install -D -m 0644 spool.example/closed-dates $(DESTDIR)/etc/remindd/closed-dates
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 	.build/release/remindctl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/remindctl
 	.build/release/remindctl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_remindctl

@@ -39,6 +39,9 @@ actor Engine {
     /// Current problems by area (`ingest`, `provider`, `backlog`), shown in STATUS=.
     var problems: [String: String] = [:]
     var backlogWarning: Bool { problems["backlog"] != nil }
+    /// A release or expiry happened while the backlog warning stood: look again once the
+    /// loop has nothing to do now, so the warning clears when it no longer holds.
+    private var backlogStale = false
     private var lastStatusLine = ""
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
     private var statusDirty = false
@@ -273,6 +276,15 @@ actor Engine {
         rollDay()
         let mark = scheduler.lastRelease
         let action = scheduler.nextAction(now: Date())
+        switch action {
+        case .release, .expire:
+            if backlogWarning { backlogStale = true }
+        default:
+            if backlogStale {
+                backlogStale = false
+                checkBacklog()
+            }
+        }
         if case .release = action { recipientGate.markBeforeRelease = mark }
         if statusDirty {
             flushStatus()

@@ -19,7 +19,7 @@ final class EngineFixture {
     let provider = RecordingProvider()
     let logs = InMemoryLogHandler()
 
-    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00") async throws {
+    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00", schedule: String = "") async throws {
         root = NSTemporaryDirectory() + "remindd-engine-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/spool/inbox", withIntermediateDirectories: true)
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example/templates").standardizedFileURL.path
@@ -36,6 +36,7 @@ final class EngineFixture {
             [schedule]
             stagger = "\(stagger)"
             windows = ["\(windows)"]
+            \(schedule)
             """.write(toFile: root + "/remindd.toml", atomically: true, encoding: .utf8)
         let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
         let handler = logs
@@ -78,6 +79,29 @@ final class EngineFixture {
 }
 
 @Suite struct EngineTests {
+    /// The drain warning stands while it holds and clears by itself once the backlog has
+    /// drained, without another ingest or reload.
+    @Test func theBacklogWarningClearsOnceTheBacklogDrains() async throws {
+        let f = try await EngineFixture(stagger: "2s", schedule: "drain_warning = \"1s\"")
+        let start = Date().addingTimeInterval(86400 - 3600)  // due an hour ago
+        try f.drop("b.csv", rows: [("B-1", "0412 000 001", start, "Scheduled"), ("B-2", "0412 000 002", start, "Scheduled"),
+                                   ("B-3", "0412 000 003", start, "Scheduled")])
+        await f.engine.ingest(inboxName: "b.csv")
+        let warning = await f.engine.problems["backlog"]
+        #expect(warning?.contains("to drain") == true, "\(warning ?? "no warning")")
+        #expect(f.logged(.backlogWarning).count == 1)
+        var sent = 0
+        for _ in 0..<20 where sent < 3 {
+            await f.drain()
+            sent = f.provider.sent.count
+            if sent < 3 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(sent == 3)
+        await f.drain()
+        let after = await f.engine.problems["backlog"]
+        #expect(after == nil, "the warning outlived the backlog: \(after ?? "")")
+    }
+
     /// An appointment 23 hours away: with the one-day lead it is due now.
     let soon = Date().addingTimeInterval(86400 - 3600)
 
