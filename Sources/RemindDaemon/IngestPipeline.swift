@@ -81,6 +81,9 @@ struct IngestPipeline: Sendable {
                 continue
             }
             guard statuses.contains(a.status) else {
+                // Only appointments in a reminded status are reminded: one that moved out of
+                // that set (arrived, tentative, …) keeps no pending reminder either.
+                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 out.skipped += 1
                 continue
             }

@@ -55,7 +55,10 @@ import Testing
         #expect(m.source == SourcePosition(file: "appointments.csv", line: 2))
         #expect(prepared.rejections.map(\.position.line) == [3, 4])
         #expect(prepared.rejections.allSatisfy { !$0.reason.contains("0412") })
-        #expect(prepared.withdrawals.map(\.key.recordID) == ["A-4"])
+        // Cancelled withdraws; so does a status not reminded (a reminder queued while A-5 was
+        // scheduled must not go out now that it is pending), with the status as the reason.
+        #expect(prepared.withdrawals.map(\.key.recordID) == ["A-4", "A-5"])
+        #expect(prepared.withdrawals.map(\.reason) == ["cancelled", "pending"])
         #expect(prepared.skipped == 2)  // a status not reminded, an appointment already past
     }
 

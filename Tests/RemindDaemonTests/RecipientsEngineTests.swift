@@ -26,7 +26,7 @@ import Testing
         let logs = InMemoryLogHandler()
         let provider = RecordingProvider()
 
-        init(lead: String = "3d", stagger: String = "0", dailyLimit: Int = 1) throws {
+        init(lead: String = "3d", stagger: String = "0", dailyLimit: Int = 1, windows: String = "mon-sun 00:00-24:00") throws {
             root = NSTemporaryDirectory() + "remindd-recipients-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
             try "Hi {{first_name}}, see you on {{date}} at {{time}}. {{practice_name}}"
@@ -43,7 +43,7 @@ import Testing
                 [schedule]
                 lead = "\(lead)"
                 stagger = "\(stagger)"
-                windows = ["mon-sun 00:00-24:00"]
+                windows = ["\(windows)"]
                 [recipients]
                 daily_limit = \(dailyLimit)
                 """, file: root + "/remindd.toml")
@@ -183,9 +183,14 @@ import Testing
     }
 
     @Test func pastItsExpiryTheMessageEndsExpiredWithReasonDailyLimit() async throws {
-        let fx = try Fixture(lead: "1d", dailyLimit: 1)
+        // A window from this hour to midnight every day: open now, and tomorrow's opens ~23 h
+        // on, after appointments in ten minutes, whatever the time of day the test runs.
+        var sydney = Calendar(identifier: .gregorian)
+        sydney.timeZone = TimeZone(identifier: "Australia/Sydney")!
+        let hour = sydney.component(.hour, from: Date())
+        let fx = try Fixture(lead: "1d", dailyLimit: 1, windows: String(format: "mon-sun %02d:00-24:00", hour))
         let engine = try await fx.engine()
-        // Appointments in ten minutes: tomorrow is after their start.
+        // Appointments in ten minutes: tomorrow's first window is after their start.
         try fx.drop("soon.csv", [("A-1", Self.ann), ("A-2", Self.ann)], start: Date().addingTimeInterval(600))
         await engine.ingest(inboxName: "soon.csv")
         await fx.drain(engine)
