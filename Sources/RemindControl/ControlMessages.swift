@@ -26,7 +26,7 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         case release
         /// Withdraws messages (argument `ids`, optional `reason`).
         case cancel
-        /// Queues deferred, held or uncertain messages again, due now (argument `ids`;
+        /// Makes queued, deferred, held or uncertain messages queued and due now (argument `ids`;
         /// `force` set to `true` for uncertain ones).
         case retry
     }

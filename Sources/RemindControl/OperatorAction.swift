@@ -8,7 +8,7 @@ public import RemindCore
 /// | `hold`    | queued, deferred                       | held        | held          |
 /// | `release` | held                                   | queued      | –             |
 /// | `cancel`  | queued, deferred, held, uncertain      | cancelled   | cancelled     |
-/// | `retry`   | deferred, held; uncertain with `force` | queued      | –             |
+/// | `retry`   | queued, deferred, held; uncertain with `force` | queued, due now | – |
 ///
 /// A message in `active/` (being handed over) or in a final state is never moved; an
 /// `uncertain` one may already be on the handset, so only `retry --force` sends it again.
@@ -36,13 +36,12 @@ public enum OperatorAction: String, Sendable, Hashable, CaseIterable, Codable {
         case (.release, .held): return .move(to: .queued)
         case (.cancel, .queued), (.cancel, .deferred), (.cancel, .held), (.cancel, .uncertain): return .move(to: .cancelled)
         case (.cancel, .cancelled): return .unchanged
-        case (.retry, .deferred), (.retry, .held): return .move(to: .queued)
+        case (.retry, .queued), (.retry, .deferred), (.retry, .held): return .move(to: .queued)
         case (.retry, .uncertain):
             return force ? .move(to: .queued)
                 : .refused("is uncertain: the gateway may already have it; retry --force sends it again")
         case (_, .active): return .refused("is being handed to the gateway now")
         case (.release, .queued), (.release, .deferred): return .refused("is \(state.rawValue), not held")
-        case (.retry, .queued): return .refused("is queued: it goes at its due time; retry applies to deferred, held or uncertain messages")
         case (.hold, .uncertain), (.release, .uncertain):
             return .refused("is uncertain: retry --force sends it again, cancel ends it")
         default: return .refused("is \(state.rawValue): nothing to \(rawValue)")

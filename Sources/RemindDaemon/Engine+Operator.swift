@@ -142,7 +142,7 @@ extension Engine {
         for raw in ids {
             guard let id = MessageID(raw) else {
                 changes.append(.init(id: raw, ok: false, changed: false, from: nil, to: nil,
-                                     error: "not a message id (16 hexadecimal digits)", errorCode: .badID))
+                                     error: "is not a message id (16 hexadecimal digits)", errorCode: .badID))
                 continue
             }
             changes.append(await operate(action, id, force: force, note: note))
@@ -190,11 +190,11 @@ extension Engine {
             log(.spoolError, .error, "cannot change a message for remindctl", [
                 LogKey.spoolID: "\(id)", "action": "\(action.rawValue)", LogKey.error: "\(error)",
             ])
-            return .init(id: "\(id)", ok: false, changed: false, from: nil, to: nil, error: "spool error: \(error)", errorCode: .ioError)
+            return .init(id: "\(id)", ok: false, changed: false, from: nil, to: nil, error: "could not be changed: \(error)", errorCode: .ioError)
         }
         switch step {
         case .missing:
-            return .init(id: "\(id)", ok: false, changed: false, from: nil, to: nil, error: "no such message in the spool", errorCode: .badID)
+            return .init(id: "\(id)", ok: false, changed: false, from: nil, to: nil, error: "is not in the spool", errorCode: .badID)
         case .busy(let state):
             if let scheduled { scheduler.insert(scheduled) }
             return .init(id: "\(id)", ok: false, changed: false, from: state, to: state,
@@ -219,7 +219,7 @@ extension Engine {
                 log(.messageCancelled, .notice, "message cancelled by an operator", metadata)
             case .release, .retry:
                 let now = Date()
-                let at = action == .release ? max(now, entry.due) : now
+                let at = action == .release ? max(now, entry.due) : now  // retry: now
                 scheduler.insert(.init(id: id, due: at, expires: entry.expires, kind: entry.kind))
                 due = at
                 metadata[LogKey.due] = "\(Timestamp.format(at))"

@@ -130,9 +130,10 @@ struct Queue: AsyncParsableCommand {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s.padding(toLength: n, withPad: " ", startingAt: 0) }
         var out = pad("ID", 18) + pad("STATE", 10) + pad("KIND", 12) + pad("DUE", 17) + pad("RECIPIENT", 14) + pad("SOURCE/APPOINTMENT", 24) + "REASON\n"
         for i in report.items {
-            out += pad("\(i.id)", 18) + pad(i.state.rawValue, 10) + pad(i.kind.rawValue, 12)
+            let line = pad("\(i.id)", 18) + pad(i.state.rawValue, 10) + pad(i.kind.rawValue, 12)
                 + pad(ControlContext.local(i.due, zone), 17) + pad(i.recipient, 14) + pad(i.source + "/" + i.appointmentID, 24)
-                + (i.reason ?? "") + "\n"
+                + (i.reason ?? "")
+            out += line.trimmingSuffixSpaces + "\n"
         }
         var counts: [MessageState: Int] = [:]
         for i in report.items { counts[i.state, default: 0] += 1 }
@@ -140,6 +141,15 @@ struct Queue: AsyncParsableCommand {
         let shown = report.items.count == report.total ? "\(report.total) message(s)" : "\(report.items.count) of \(report.total) message(s) shown (--limit 0 lists all)"
         out += "-- " + shown + (byState.isEmpty ? "" : ": " + byState) + "; times in \(report.timeZone)\n"
         return out
+    }
+}
+
+extension String {
+    /// Without trailing spaces (a padded last column).
+    var trimmingSuffixSpaces: String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }
 

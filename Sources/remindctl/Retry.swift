@@ -4,7 +4,7 @@ import RemindControl
 /// `remindctl retry ID… [--force]`
 struct Retry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Queue deferred or held messages again, due now (uncertain ones only with --force).",
+        abstract: "Send messages now: queued, deferred or held ones (uncertain ones only with --force) become queued and due now.",
         discussion: """
             An uncertain message was handed to the gateway when remindd stopped and may already be on the \
             handset: --force sends it again. The message still waits for an open delivery window and its \

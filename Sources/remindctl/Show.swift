@@ -76,8 +76,9 @@ struct Show: AsyncParsableCommand {
         out += line("Text", r.text ?? "(not shown: --text shows it)")
         out += "History:\n"
         for e in r.events {
-            out += "  " + ControlContext.local(e.time, zone, seconds: true) + "  " + e.what.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + (e.detail.isEmpty ? "" : " " + e.detail) + "\n"
+            let line = "  " + ControlContext.local(e.time, zone, seconds: true) + "  " + e.what.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + (e.detail.isEmpty ? "" : " " + e.detail)
+            out += line.trimmingSuffixSpaces + "\n"
         }
         return out
     }
