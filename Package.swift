@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
-            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients",
+            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),
