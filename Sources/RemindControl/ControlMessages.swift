@@ -29,6 +29,9 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         /// Makes queued, deferred, held or uncertain messages queued and due now (argument `ids`;
         /// `force` set to `true` for uncertain ones).
         case retry
+        /// Per local day and kind: sent, failed, expired, cancelled, segments (argument
+        /// `days`, default 7); answers a ``StatsReport``.
+        case stats
     }
 
     public var command: Command
@@ -53,10 +56,11 @@ public struct ControlResponse: Codable, Sendable, Hashable {
     public var queue: QueueReport?
     public var message: MessageReport?
     public var changes: OperatorReport?
+    public var stats: StatsReport?
 
     public init(ok: Bool, error: String? = nil, errorCode: ControlErrorCode? = nil, status: StatusReport? = nil,
                 forecast: ForecastReport? = nil, optOut: OptOutReport? = nil, queue: QueueReport? = nil,
-                message: MessageReport? = nil, changes: OperatorReport? = nil) {
+                message: MessageReport? = nil, changes: OperatorReport? = nil, stats: StatsReport? = nil) {
         self.ok = ok
         self.error = error
         self.errorCode = errorCode
@@ -66,6 +70,7 @@ public struct ControlResponse: Codable, Sendable, Hashable {
         self.queue = queue
         self.message = message
         self.changes = changes
+        self.stats = stats
     }
 
     public static func failure(_ message: String, code: ControlErrorCode? = nil) -> ControlResponse {

@@ -29,6 +29,8 @@ struct ControlService: Service {
                 return await engine.queueReport(request.arguments)
             case .show:
                 return await engine.messageReport(request)
+            case .stats:
+                return await engine.statsReport(request.arguments)
             case .hold, .release, .cancel, .retry:
                 return await engine.operate(OperatorAction(rawValue: request.command.rawValue)!, request)
             }

@@ -129,6 +129,37 @@ extension Engine {
         m.events.map { MessageReport.Event(time: $0.time, what: $0.what, detail: $0.detail) }
     }
 
+    // MARK: stats
+
+    /// `remindctl stats`: per local day and kind, the messages that ended in a final
+    /// state within `days` (argument, default 7), and the segments of those sent.
+    func statsReport(_ arguments: [String: String]) async -> ControlResponse {
+        let days = arguments["days"].map { Int($0) ?? 0 } ?? 7
+        guard days > 0 else { return .failure("days: not a positive number", code: .badArgument) }
+        let zone = settings.config.practice.timeZone
+        var tally = StatsReport.Tally(days: days, zone: zone)
+        let since = tally.since
+        do {
+            // Counting needs no file but a sent message's segments: those are read in chunks.
+            let (ended, sent) = try await withSpool { spool -> ([SpoolEntry], [MessageID]) in
+                let ended = spool.allEntries.filter { $0.state.isFinal && $0.since >= since }
+                return (ended, ended.filter { $0.state == .sent || $0.state == .delivered }.map(\.id))
+            }
+            var segments: [MessageID: Int] = [:]
+            var start = 0
+            while start < sent.count {
+                let chunk = Array(sent[start..<min(start + Self.readChunk, sent.count)])
+                start += chunk.count
+                let part = try await withSpool { spool in chunk.map { ($0, (try? spool.message($0).segments) ?? 1) } }
+                for (id, n) in part { segments[id] = n }
+            }
+            for e in ended { tally.add(state: e.state, kind: e.kind, ended: e.since, segments: segments[e.id] ?? 1) }
+        } catch {
+            return .failure("cannot read the spool: \(error)", code: .ioError)
+        }
+        return ControlResponse(ok: true, stats: StatsReport(rows: tally.sortedRows, days: days, timeZone: zone.identifier))
+    }
+
     // MARK: hold, release, cancel, retry
 
     /// `remindctl hold|release|cancel|retry ID…`: applies `action` to each id in turn and

@@ -236,6 +236,25 @@ extension SandboxLane2 {
         #expect(out.status == status, "\(args): \(out.stdout) \(out.stderr)")
     }
 
+    @Test func statsCountTheFinalMessagesOfTheLastDays() throws {
+        let (dir, config) = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // One more sent message, ended a minute ago, two segments.
+        let f = ISO8601DateFormatter()
+        let now = f.string(from: Date().addingTimeInterval(-60)), then = f.string(from: Date().addingTimeInterval(-120))
+        try Self.message("032A9C4E1F200009", key: "exact/R-1/recall", recipient: "+61434567890", due: then,
+                         events: ["\(then) queued", "\(now) active", "\(now) sent provider=outbox"])
+            .replacingOccurrences(of: "Segments: 1", with: "Segments: 2").replacingOccurrences(of: "Kind: appointment", with: "Kind: recall")
+            .write(toFile: dir + "/spool/sent/032A9C4E1F200009", atomically: true, encoding: .utf8)
+        let out = try RemindctlTests.remindctl(["stats", "--days", "2", "--json", "--config", config])
+        #expect(out.status == 0, "\(out.stderr)")
+        let report = try ControlCoding.decoder().decode(StatsReport.self, from: Data(out.stdout.utf8))
+        let today = try #require(report.rows.first { $0.kind == .recall && $0.sent == 1 }, "\(out.stdout)")
+        #expect(today.segments == 2)
+        let text = try RemindctlTests.remindctl(["stats", "--config", config])
+        #expect(text.status == 0 && text.stdout.contains("-- 7 day(s) in Australia/Sydney: sent"))
+    }
+
     @Test func aMissingConfigurationIs78() throws {
         let out = try RemindctlTests.remindctl(["queue", "--config", "/nonexistent/remindd.toml"])
         #expect(out.status == 78)

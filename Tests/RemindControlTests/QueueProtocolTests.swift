@@ -134,6 +134,40 @@ import Testing
         #expect(older.queue == nil && older.message == nil && older.changes == nil)
     }
 
+    @Test func statsCountFinalMessagesPerLocalDayAndKind() throws {
+        let zone = try #require(TimeZone(identifier: "Australia/Sydney"))
+        // 2026-11-23 12:00 UTC is 23:00 in Sydney; an hour later is the 24th there.
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z"))
+        var tally = StatsReport.Tally(days: 2, zone: zone, now: now)
+        #expect(tally.since == ISO8601DateFormatter().date(from: "2026-11-21T13:00:00Z"), "midnight of the day before, in Sydney")
+        tally.add(state: .sent, kind: .recall, ended: now, segments: 2)
+        tally.add(state: .delivered, kind: .recall, ended: now, segments: 1)
+        tally.add(state: .failed, kind: .recall, ended: now, segments: 1)
+        tally.add(state: .cancelled, kind: .appointment, ended: now, segments: 1)
+        tally.add(state: .expired, kind: .appointment, ended: now.addingTimeInterval(3600), segments: 1)
+        tally.add(state: .sent, kind: .appointment, ended: now.addingTimeInterval(-86400), segments: 1)
+        tally.add(state: .sent, kind: .appointment, ended: now.addingTimeInterval(-2 * 86400), segments: 1)  // before the window
+        tally.add(state: .queued, kind: .appointment, ended: now, segments: 1)  // not final
+        let rows = tally.sortedRows
+        #expect(rows.map { "\($0.day) \($0.kind)" } == ["2026-11-22 appointment", "2026-11-23 appointment", "2026-11-23 recall", "2026-11-24 appointment"])
+        #expect(rows.map(\.sent) == [1, 0, 2, 0])
+        #expect(rows.map(\.segments) == [1, 0, 3, 0])
+        #expect(rows.map(\.failed) == [0, 0, 1, 0])
+        #expect(rows.map(\.cancelled) == [0, 1, 0, 0])
+        #expect(rows.map(\.expired) == [0, 0, 0, 1])
+        let response = ControlResponse(ok: true, stats: StatsReport(rows: rows, days: 2, timeZone: zone.identifier))
+        #expect(try ControlCoding.decoder().decode(ControlResponse.self, from: ControlCoding.encoder().encode(response)) == response)
+    }
+
+    @Test(arguments: ["2026-11-23T12:58:30Z", "2026-11-23T12:59:59Z", "2026-11-23T13:00:31Z", "2026-04-04T13:30:00Z", "2026-10-03T16:30:00Z"])
+    func aMessageThatEndedJustBeforeIsCountedWhateverTheHour(nowText: String) throws {
+        let zone = try #require(TimeZone(identifier: "Australia/Sydney"))
+        let now = try #require(ISO8601DateFormatter().date(from: nowText))
+        var tally = StatsReport.Tally(days: 1, zone: zone, now: now)
+        tally.add(state: .sent, kind: .recall, ended: now.addingTimeInterval(-30), segments: 1)
+        #expect(tally.sortedRows.count == 1, "since \(tally.since)")
+    }
+
     @Test(arguments: [
         (ControlRequest.Command.queue, "queue"), (.show, "show"), (.hold, "hold"), (.release, "release"), (.cancel, "cancel"), (.retry, "retry"),
     ])

@@ -211,6 +211,23 @@ import Testing
         #expect(f.logged(.spoolError).isEmpty)
     }
 
+    @Test func statsCountWhatEndedTodayByKind() async throws {
+        let f = try await EngineFixture()
+        f.provider.failNext(DeliveryError(.permanent, "invalid destination"))
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", soon, "Scheduled"), ("A-2", "0423 456 789", soon, "Scheduled"),
+                                   ("A-3", "0434 567 890", later, "Scheduled")])
+        await f.engine.ingest(inboxName: "a.csv")
+        await f.drain()
+        let queued = try #require(try await Self.queue(f).items.first?.id)
+        _ = await Self.ask(f, .cancel, [queued])
+        let stats = try #require(await f.engine.statsReport(["days": "1"]).stats)
+        #expect(stats.rows.count == 1)
+        let row = try #require(stats.rows.first)
+        #expect(row.kind == .appointment && row.sent == 1 && row.failed == 1 && row.cancelled == 1 && row.expired == 0)
+        #expect(row.segments == 1)
+        #expect(await f.engine.statsReport(["days": "0"]).errorCode == .badArgument)
+    }
+
     @Test func showGivesTheHistoryAndTheTextAndNumberOnlyWhenAsked() async throws {
         let f = try await EngineFixture()
         try f.drop("a.csv", rows: [("A-1", "0412 345 678", later, "Scheduled")])
