@@ -125,10 +125,10 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
-        .testTarget(name: "RemindControlTests", dependencies: ["RemindControl"]),
+        .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
-            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients",
+            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),

@@ -14,6 +14,24 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         case optOutRemove = "optout-remove"
         /// The opt-out list, full numbers (the socket is for operators only).
         case optOutList = "optout-list"
+        /// Messages by state, kind, source and due time (arguments of ``QueueQuery``);
+        /// answers a ``QueueReport``.
+        case queue
+        /// One message and its history (argument `ids`, one id; `text` and `full` set to
+        /// `true` to include its text and full number); answers a ``MessageReport``.
+        case show
+        /// Holds messages (argument `ids`); answers an ``OperatorReport``.
+        case hold
+        /// Puts held messages back in the queue (argument `ids`).
+        case release
+        /// Withdraws messages (argument `ids`, optional `reason`).
+        case cancel
+        /// Makes queued, deferred, held or uncertain messages queued and due now (argument `ids`;
+        /// `force` set to `true` for uncertain ones).
+        case retry
+        /// Per local day and kind: sent, failed, expired, cancelled, segments (argument
+        /// `days`, default 7); answers a ``StatsReport``.
+        case stats
     }
 
     public var command: Command
@@ -35,15 +53,24 @@ public struct ControlResponse: Codable, Sendable, Hashable {
     public var status: StatusReport?
     public var forecast: ForecastReport?
     public var optOut: OptOutReport?
+    public var queue: QueueReport?
+    public var message: MessageReport?
+    public var changes: OperatorReport?
+    public var stats: StatsReport?
 
     public init(ok: Bool, error: String? = nil, errorCode: ControlErrorCode? = nil, status: StatusReport? = nil,
-                forecast: ForecastReport? = nil, optOut: OptOutReport? = nil) {
+                forecast: ForecastReport? = nil, optOut: OptOutReport? = nil, queue: QueueReport? = nil,
+                message: MessageReport? = nil, changes: OperatorReport? = nil, stats: StatsReport? = nil) {
         self.ok = ok
         self.error = error
         self.errorCode = errorCode
         self.status = status
         self.forecast = forecast
         self.optOut = optOut
+        self.queue = queue
+        self.message = message
+        self.changes = changes
+        self.stats = stats
     }
 
     public static func failure(_ message: String, code: ControlErrorCode? = nil) -> ControlResponse {

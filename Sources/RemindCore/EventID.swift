@@ -45,6 +45,10 @@ public enum EventID: String, Sendable, CaseIterable {
     case backlogWarning = "4c8b1eb44f1eaccf4372a2a784a67245"
     /// A main loop stopped answering; watchdog pings withheld.
     case watchdogStalled = "ac9130f4547c17d30e3a655f20731ab2"
+    /// An operator held a message (`remindctl hold`): it is not released until `remindctl release`.
+    case messageHeld = "7e207d55d69c4986ab21e72c2ed8ecc9"
+    /// An operator put a message back in the queue (`remindctl release` or `remindctl retry`).
+    case messageRequeued = "fe61b13ec5304a3ca3110b6260f6bd01"
 
     /// The syslog priority the event is logged at by default.
     public var defaultLevel: String {
@@ -70,6 +74,8 @@ public enum EventID: String, Sendable, CaseIterable {
         case .spoolError: "err"
         case .backlogWarning: "warning"
         case .watchdogStalled: "err"
+        case .messageHeld: "notice"
+        case .messageRequeued: "notice"
         }
     }
 }

@@ -25,6 +25,14 @@ struct ControlService: Service {
                 return await engine.optOutRemove(request.arguments["number"] ?? "")
             case .optOutList:
                 return await engine.optOutList()
+            case .queue:
+                return await engine.queueReport(request.arguments)
+            case .show:
+                return await engine.messageReport(request)
+            case .stats:
+                return await engine.statsReport(request.arguments)
+            case .hold, .release, .cancel, .retry:
+                return await engine.operate(OperatorAction(rawValue: request.command.rawValue)!, request)
             }
         }
         try await cancelWhenGracefulShutdown {

@@ -309,6 +309,7 @@ actor Engine {
             // An opted-out number is never texted, however long ago its message was queued;
             // one that had its daily limit waits (Engine+Recipients.swift).
             let prepared = try await withSpool { spool throws -> Result<SpoolMessage, Withheld> in
+                try Engine.checkReleasable(spool, id)  // held or cancelled since it was chosen (Engine+Operator.swift)
                 let queued = try spool.message(id)
                 let recipient = queued.recipient
                 if optOuts.contains(recipient) {
@@ -329,6 +330,9 @@ actor Engine {
                 withhold(id, withheld)
                 return
             }
+        } catch is NotReleasable {
+            scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
+            return
         } catch {
             scheduler.recordRelease(at: now)
             log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])

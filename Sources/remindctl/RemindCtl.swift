@@ -10,8 +10,9 @@ struct RemindCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remindctl",
         abstract: "Inspect and steer remindd, the SMS reminder daemon.",
-        discussion: "See remindctl(1). Exit status: 0 success, 1 failure, 3 daemon not running (status), 65 not a phone number, 74 I/O error, 77 no access to the control socket, 78 bad configuration.",
-        subcommands: [Status.self, Forecast.self, CheckConfig.self, Preview.self, OptOut.self])
+        discussion: "See remindctl(1). Exit status: 0 success, 1 failure or refused, 3 daemon not running (status), 64 usage, 65 not a phone number or not a message id, 69 daemon not running (hold, release, cancel, retry), 74 I/O error, 77 no access to the control socket or the spool, 78 bad configuration.",
+        subcommands: [Status.self, Queue.self, Show.self, Hold.self, Release.self, Cancel.self, Retry.self, Stats.self,
+                      Forecast.self, CheckConfig.self, Preview.self, OptOut.self])
 }
 
 /// Options every subcommand shares.
