@@ -321,7 +321,7 @@ actor Engine {
         if error.code == .temporary, let retryAt = RetryPolicy.standard.nextAttempt(after: attempts, now: Date(), created: message.created),
            message.expires.map({ retryAt < $0 }) ?? true {
             do {
-                try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "retry=\(Timestamp.format(retryAt)) reason=\(error.message)") }
+                try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "reason=\(error.message)", due: retryAt) }
                 scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind))
                 problems["provider"] = "provider \(provider.name) failing"
                 log(.messageDeferred, .warning, "message deferred after a temporary failure", [
