@@ -93,6 +93,9 @@ extension Spool {
         queued.reserveCapacity(messages.count)
         var members: [BatchFile.Member] = []
         try SpoolError.wrap("cannot queue messages") {
+            // No ingest without the reserve that lets delivery go on if the disk fills.
+            try ensureReserve()
+            reserveReleased = false
             var temporary: String?
             do {
                 if let batchID {

@@ -180,6 +180,8 @@ extension Spool {
             }
             index.rebuildKeys()
 
+            // The reserve is made again when there is room; a full disk is the next ingest's error.
+            reserveReleased = (try? ensureReserve()) == nil
             for state in MessageState.allCases { report.countsByState[state] = index.counts[state, default: 0] }
             report.pendingCount = index.counts[.queued, default: 0] + index.counts[.deferred, default: 0]
             report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).filter { !$0.hasPrefix(".") }.sorted().map {

@@ -28,7 +28,7 @@ extension Spool {
         let event = SpoolEvent(time: now, what: what ?? state.rawValue, detail: detail)
         try SpoolError.wrap("cannot move message to \(state.rawValue)/") {
             if index.location(n).batch != nil {
-                try writeOwnFile(n, to: state, event: event, synchronize: true)
+                try withReserve { try writeOwnFile(n, to: state, event: event, synchronize: true) }
                 try FileOperations.synchronizeDirectory(paths.directory(for: state))
                 left(n, to: state, at: now, due: due)
                 CrashPoint.hit("leave.after-own-file")

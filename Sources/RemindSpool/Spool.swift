@@ -20,6 +20,9 @@ public final class Spool: @unchecked Sendable {
     /// Own files of batch members written without a flush (a commit's withdrawals) and not
     /// yet covered by one: no `.left` line may be written for them until a flush succeeds.
     var leavesNeedFlush = false
+    /// Whether the space reserve was given back to let messages leave their batches on a
+    /// full disk (see Spool+Reserve.swift); cleared when it is made again.
+    public internal(set) var reserveReleased = false
     /// Changes to the index since the last checkpoint (what a restart would have to read).
     public internal(set) var changesSinceCheckpoint = 0
 
