@@ -71,8 +71,9 @@ extension Spool {
     /// 2. withdrawn messages are moved to `cancelled/` (a batch member gets its own file,
     ///    written into `tmp/` and renamed; a message with its own file is renamed), each
     ///    with an appended `Event:` line;
-    /// 3. one flush: `fdatasync` of the batch alone, or one `syncfs` when step 2 moved
-    ///    anything; then the withdrawn batch members' ids go into their batches' `.left` logs;
+    /// 3. one flush: `fdatasync` of the batch and of each withdrawn message's file and an
+    ///    fsync of the directories involved, or, for more than ``fewWithdrawals``, one
+    ///    `syncfs`; then the withdrawn batch members' ids go into their batches' `.left` logs;
     /// 4. the batch is renamed into `queued/`, and `queued/` fsync'd: the batch is durable;
     /// 5. the input is renamed into `archive/`, and `incoming/` fsync'd.
     ///
@@ -92,6 +93,8 @@ extension Spool {
         var queued: [SpoolEntry] = []
         queued.reserveCapacity(messages.count)
         var members: [BatchFile.Member] = []
+        // A few withdrawals are flushed file by file; more with one syncfs.
+        let few = plan.cancel.count <= Self.fewWithdrawals
         try SpoolError.wrap("cannot queue messages") {
             // No ingest without the reserve that lets delivery go on if the disk fills.
             try ensureReserve()
@@ -102,12 +105,19 @@ extension Spool {
                     let encoded = BatchFile.encode(id: batchID, input: input?.originalName, messages: messages)
                     members = encoded.members
                     temporary = paths.tmp + "/\(batchID)" + BatchFile.suffix
-                    try FileOperations.createFile(at: temporary!, contents: encoded.bytes, synchronize: plan.cancel.isEmpty)
+                    try FileOperations.createFile(at: temporary!, contents: encoded.bytes, synchronize: few)
                 }
                 CrashPoint.hit("commit.after-batch-write")
                 if !plan.cancel.isEmpty {
-                    for (id, reason) in plan.cancel { try withdraw(id, reason: reason, at: now) }
-                    try FileOperations.synchronizeFileSystem(containing: paths.root)
+                    var directories: Set<String> = [paths.directory(for: .cancelled)]
+                    for (id, reason) in plan.cancel {
+                        directories.insert(try withdraw(id, reason: reason, at: now, synchronize: few))
+                    }
+                    if few {
+                        for directory in directories { try FileOperations.synchronizeDirectory(directory) }
+                    } else {
+                        try FileOperations.synchronizeFileSystem(containing: paths.root)
+                    }
                     leavesNeedFlush = false
                     CrashPoint.hit("commit.after-sync")
                     logPendingLeaves()
@@ -142,17 +152,26 @@ extension Spool {
         return queued
     }
 
-    /// Moves a pending message to `cancelled/` without flushing (the commit flushes once,
-    /// then logs the batch members that left).
-    private func withdraw(_ id: MessageID, reason: String, at now: Date) throws {
+    /// Up to this many withdrawals in one commit are flushed one by one (file and
+    /// directories); more with one `syncfs`, which also waits for every other writer on
+    /// the file system.
+    static let fewWithdrawals = 8
+
+    /// Moves a pending message to `cancelled/`, flushing its file's data only when asked
+    /// (the commit flushes the directories, or everything at once, then logs the batch
+    /// members that left). Returns the directory it left.
+    private func withdraw(_ id: MessageID, reason: String, at now: Date, synchronize: Bool) throws -> String {
         guard let n = index.slotNumber(of: id) else { throw SpoolError(code: .notFound, message: "no such message", path: "\(id)") }
         let event = SpoolEvent(time: now, what: "cancelled", detail: reason)
         if index.location(n).batch != nil {
-            try writeOwnFile(n, to: .cancelled, event: event, synchronize: false)
+            try writeOwnFile(n, to: .cancelled, event: event, synchronize: synchronize)
             leavesNeedFlush = true
             left(n, to: .cancelled, at: now, due: nil)
-        } else {
-            try moveOwnFile(n, to: .cancelled, event: event)
+            return paths.tmp
         }
+        let from = paths.directory(for: index[n].state)
+        try moveOwnFile(n, to: .cancelled, event: event)
+        if synchronize { try FileOperations.synchronizeData(paths.path(of: id, in: .cancelled)) }
+        return from
     }
 }

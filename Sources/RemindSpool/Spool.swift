@@ -60,10 +60,7 @@ public final class Spool: @unchecked Sendable {
     /// directory fsync), so the next start reads one file instead of every message file
     /// and batch.
     public func checkpoint() throws {
-        let bytes = SpoolCheckpoint.encode(index)
-        try SpoolError.wrap("cannot write the index checkpoint") {
-            try FileOperations.replaceFile(at: checkpointPath, contents: bytes)
-        }
+        try SpoolError.wrap("cannot write the index checkpoint") { try SpoolCheckpoint.write(index, to: checkpointPath) }
         changesSinceCheckpoint = 0
     }
 

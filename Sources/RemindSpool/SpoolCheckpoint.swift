@@ -27,15 +27,45 @@ import RemindCore
 enum SpoolCheckpoint {
     static let magic: [UInt8] = Array("RMDIDX02".utf8)
 
-    /// Encodes the index.
-    static func encode(_ index: SpoolIndex) -> [UInt8] {
-        let batches = index.batches.values.map(\.id)
-        return encode(batches: batches, count: index.count, entries: index.liveSlots.lazy.map { (index.entry($0), index.location($0)) })
+    /// Writes the index to `path` atomically (a temporary file beside it, written in 1 MB
+    /// pieces, fsync'd, renamed over `path`, the directory fsync'd): a million entries
+    /// never sit in memory as one 80 MB buffer.
+    static func write(_ index: SpoolIndex, to path: String) throws {
+        let temporary = path + ".tmp"
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileSystemError(errno: errno, operation: "open", path: temporary) }
+        do {
+            let batches = index.batches.values.map(\.id)
+            try encode(batches: batches, count: index.count, entries: index.liveSlots.lazy.map { (index.entry($0), index.location($0)) },
+                       flushEvery: 1 << 20) { bytes in try writeAll(fd, bytes, temporary) }
+            while fsync(fd) != 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(errno: errno, operation: "fsync", path: temporary)
+            }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        try FileOperations.rename(temporary, to: path)
+        try FileOperations.synchronizeDirectory(FileOperations.directoryName(of: path))
     }
 
+    /// Encodes entries in checkpoint form, in one buffer.
     static func encode<S: Sequence>(batches: [MessageID], count: Int, entries: S) -> [UInt8] where S.Element == (SpoolEntry, MessageLocation) {
+        var all: [UInt8] = []
+        encode(batches: batches, count: count, entries: entries, flushEvery: Int.max) { all += $0 }
+        return all
+    }
+
+    /// Encodes entries in checkpoint form, handing `sink` a piece whenever `flushEvery` bytes are ready.
+    static func encode<S: Sequence>(
+        batches: [MessageID], count: Int, entries: S, flushEvery: Int, sink: ([UInt8]) throws -> Void
+    ) rethrows where S.Element == (SpoolEntry, MessageLocation) {
         var out: [UInt8] = []
-        out.reserveCapacity(32 + batches.count * 8 + count * 90)
+        out.reserveCapacity(min(flushEvery, 32 + batches.count * 8 + count * 90) + 1024)
         out += magic
         put(UInt64(batches.count), &out)
         for b in batches { put(b.rawValue, &out) }
@@ -61,10 +91,28 @@ enum SpoolCheckpoint {
                 out += bytes
             }
             written += 1
+            if out.count >= flushEvery {
+                try sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
         precondition(written == count, "checkpoint count does not match the entries")
         out += magic
-        return out
+        try sink(out)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError(errno: errno, operation: "write", path: path)
+                }
+                done += n
+            }
+        }
     }
 
     /// Decodes a checkpoint file entry by entry, reading it in chunks: `batches` gets the

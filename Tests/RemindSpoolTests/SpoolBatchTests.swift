@@ -158,3 +158,27 @@ import Testing
         }
     }
 }
+
+@Suite struct SpoolCheckpointSizeTests {
+    /// A checkpoint of more than one 1 MB piece is written and read back across the
+    /// pieces' boundaries; many withdrawals in one commit take the syncfs path.
+    @Test func aMultiMegabyteCheckpointRoundTrips() throws {
+        let t = try TemporarySpool()
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3 * 86400).rounded(.down))
+        let rows = 15_000
+        try t.spool.commit(t.spool.plan(candidates: (1...rows).map { t.message("A-\($0)-with-a-longer-record-id", start: start) }), input: nil)
+        let moved = (1...20).map { t.message("A-\($0)-with-a-longer-record-id", start: start.addingTimeInterval(600)) }
+        let plan = t.spool.plan(candidates: moved)
+        #expect(plan.cancel.count == 20 && plan.cancel.count > Spool.fewWithdrawals)
+        try t.spool.commit(plan, input: nil)
+        try t.spool.checkpoint()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: t.spool.paths.state + "/index")[.size] as? Int)
+        #expect(size > 1 << 20)
+        let fresh = Spool(paths: t.spool.paths)
+        let report = try fresh.recover()
+        #expect(report.fromCheckpoint == rows + 20 && report.filesRead == 0)
+        #expect(report.pendingCount == rows && report.countsByState[.cancelled] == 20)
+        #expect(fresh.entry(forKey: MessageKey(source: "test", recordID: "A-\(rows)-with-a-longer-record-id", rule: "24h"))?.state == .queued)
+        #expect(fresh.entry(forKey: MessageKey(source: "test", recordID: "A-3-with-a-longer-record-id", rule: "24h"))?.appointmentStart == start.addingTimeInterval(600))
+    }
+}
