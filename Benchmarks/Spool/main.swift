@@ -173,7 +173,12 @@ case "lookup":
         for _ in 0..<n { if scheduler.nextReleaseTime(now: Date()) != nil { found += 1 } }
     }
     var keys: [MessageKey] = []
-    for i in stride(from: 7, to: 1_000_000, by: 100_003) { keys.append(MessageKey(source: "practice", recordID: "A-\(i)", rule: "reminder")) }
+    // Ten keys still queued (an earlier run cancelled some), spread over the batches.
+    for i in stride(from: 7, to: 1_000_000, by: 100_003) {
+        var j = i
+        while let e = spool.entry(forKey: MessageKey(source: "practice", recordID: "A-\(j)", rule: "reminder")), e.state != .queued { j += 1 }
+        keys.append(MessageKey(source: "practice", recordID: "A-\(j)", rule: "reminder"))
+    }
     var cancelled = 0
     var lookups = 0.0
     let cancel = try seconds {

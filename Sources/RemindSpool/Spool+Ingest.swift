@@ -167,7 +167,7 @@ extension Spool {
             try writeOwnFile(n, to: .cancelled, event: event, synchronize: synchronize)
             leavesNeedFlush = true
             left(n, to: .cancelled, at: now, due: nil)
-            return paths.tmp
+            return paths.directory(for: .cancelled)  // out of tmp/: that entry need not be durable (tmp/ is emptied at start-up)
         }
         let from = paths.directory(for: index[n].state)
         try moveOwnFile(n, to: .cancelled, event: event)

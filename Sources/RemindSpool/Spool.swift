@@ -60,7 +60,10 @@ public final class Spool: @unchecked Sendable {
     /// directory fsync), so the next start reads one file instead of every message file
     /// and batch.
     public func checkpoint() throws {
-        try SpoolError.wrap("cannot write the index checkpoint") { try SpoolCheckpoint.write(index, to: checkpointPath) }
+        logPendingLeaves()
+        try SpoolError.wrap("cannot write the index checkpoint") {
+            try SpoolCheckpoint.write(index, unlogged: unloggedLeaves, to: checkpointPath)
+        }
         changesSinceCheckpoint = 0
     }
 

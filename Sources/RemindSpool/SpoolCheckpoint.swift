@@ -30,14 +30,25 @@ enum SpoolCheckpoint {
     /// Writes the index to `path` atomically (a temporary file beside it, written in 1 MB
     /// pieces, fsync'd, renamed over `path`, the directory fsync'd): a million entries
     /// never sit in memory as one 80 MB buffer.
-    static func write(_ index: SpoolIndex, to path: String) throws {
+    ///
+    /// - Parameter unlogged: members that left a batch (id → batch) whose `.left` line is
+    ///   not yet written: recorded as still in their batch, so that recovery, finding
+    ///   their own files, writes the line (a checkpoint must never be the only record that
+    ///   a member left).
+    static func write(_ index: SpoolIndex, unlogged: [MessageID: MessageID], to path: String) throws {
         let temporary = path + ".tmp"
         unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileSystemError(errno: errno, operation: "open", path: temporary) }
         do {
             let batches = index.batches.values.map(\.id)
-            try encode(batches: batches, count: index.count, entries: index.liveSlots.lazy.map { (index.entry($0), index.location($0)) },
+            let entries = index.liveSlots.lazy.map { n -> (SpoolEntry, MessageLocation) in
+                let entry = index.entry(n)
+                var location = index.location(n)
+                if location.batch == nil, let batch = unlogged[entry.id] { location = MessageLocation(batch: batch, offset: 0, length: 0) }
+                return (entry, location)
+            }
+            try encode(batches: batches, count: index.count, entries: entries,
                        flushEvery: 1 << 20) { bytes in try writeAll(fd, bytes, temporary) }
             while fsync(fd) != 0 {
                 if errno == EINTR { continue }

@@ -59,6 +59,31 @@ import Testing
         #expect(again.plan(candidates: [t.message("A-1", start: start)]).add.count == 1, "a pruned key is new again")
     }
 
+    /// A `.left` line that cannot be written (here a directory is in its way, as a full
+    /// disk could be): the message is not pruned meanwhile, a checkpoint still records it
+    /// in its batch, and recovery writes the line; after that nothing brings it back.
+    @Test func anUnwritableLeftLogDelaysPruningAndIsRepairedAtRecovery() throws {
+        let t = try TemporarySpool()
+        let queued = try t.spool.commit(t.spool.plan(candidates: (1...2).map { t.message("A-\($0)", start: start) }), input: nil)
+        let log = t.spool.paths.directory(for: .queued) + "/\(queued[0].id)" + BatchFile.leftSuffix
+        try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: false)
+        try t.spool.transition(queued[0].id, to: .active)
+        try t.spool.transition(queued[0].id, to: .sent)
+        #expect(t.spool.entry(queued[0].id)?.state == .sent)
+        #expect(try t.spool.prune(before: Date().addingTimeInterval(60)).messages == 0, "not pruned before its .left line is written")
+        try t.spool.checkpoint()
+        try FileManager.default.removeItem(atPath: log)
+        let fresh = Spool(paths: t.spool.paths)
+        let report = try fresh.recover()
+        #expect(report.countsByState[.sent] == 1 && report.pendingCount == 1)
+        #expect(try leftLog(t, queued[0].id) == [queued[0].id])
+        #expect(try fresh.prune(before: Date().addingTimeInterval(60)).messages == 1)
+        try FileManager.default.removeItem(atPath: t.spool.paths.state + "/index")
+        let third = Spool(paths: t.spool.paths)
+        let after = try third.recover()
+        #expect(after.pendingCount == 1 && third.entry(queued[0].id) == nil, "a pruned member never comes back")
+    }
+
     @Test(arguments: [false, true])
     func aDeferredMessagesRetryTimeSurvivesARestart(checkpointed: Bool) throws {
         let t = try TemporarySpool()
