@@ -54,8 +54,8 @@ extension Spool {
     /// every re-export), else the same due time. The spool stores times to the second.
     static func sameOccasion(_ existing: IndexSlot, _ candidate: SpoolMessage) -> Bool {
         let candidateStart = candidate.appointmentStart?.timeIntervalSince1970 ?? .nan
-        if !existing.appointment.isNaN || !candidateStart.isNaN {
-            return sameSecond(existing.appointment, candidateStart)
+        if !existing.appointment.isNone || !candidateStart.isNaN {
+            return sameSecond(existing.appointment.seconds, candidateStart)
         }
         return sameSecond(existing.due, candidate.due.timeIntervalSince1970)
     }

@@ -52,6 +52,11 @@ public final class Spool: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with every message in one of `states` (the others are not made into entries).
+    public func forEachEntry(in states: Set<MessageState>, _ body: (SpoolEntry) -> Void) {
+        for n in index.liveSlots where states.contains(index[n].state) { body(index.entry(n)) }
+    }
+
     // MARK: Checkpoint
 
     var checkpointPath: String { paths.state + "/index" }
@@ -82,7 +87,7 @@ public final class Spool: @unchecked Sendable {
             var old: [Int32] = []
             for n in index.liveSlots {
                 let slot = index[n]
-                if slot.state.isFinal, slot.since < limit, slot.batch == SpoolIndex.ownFile, unloggedLeaves[slot.id] == nil {
+                if slot.state.isFinal, slot.since.seconds < limit, slot.batch == SpoolIndex.ownFile, unloggedLeaves[slot.id] == nil {
                     old.append(n)
                 }
             }

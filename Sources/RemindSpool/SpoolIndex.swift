@@ -13,17 +13,18 @@ struct MessageLocation: Hashable, Sendable {
     static let ownFile = MessageLocation(batch: nil, offset: 0, length: 0)
 }
 
-/// What the spool keeps in memory of one message: 80 bytes, with the key's source and
-/// rule interned (a practice has a handful of each) and times as seconds.
+/// What the spool keeps in memory of one message: 64 bytes, with the key's source and
+/// rule interned (a practice has a handful of each), `due` exact and the other times as
+/// whole seconds (the spool's files keep seconds) in 32 bits (see ``Seconds32``).
 struct IndexSlot {
     var id: MessageID
+    /// Seconds since 1970 (exact: a message queued now keeps its sub-second due time).
     var due: Double
-    /// NaN: none.
-    var expires: Double
-    /// NaN: none.
-    var appointment: Double
-    var since: Double
     var recordID: String
+    // (Declaration order is layout order: the 4-byte fields together keep it at 64.)
+    var expires: Seconds32
+    var appointment: Seconds32
+    var since: Seconds32
     var context: UInt32
     /// The batch's number in ``SpoolIndex``, or ``SpoolIndex/ownFile``.
     var batch: UInt32
@@ -94,9 +95,8 @@ struct SpoolIndex {
         let c = contexts[Int(s.context)]
         return SpoolEntry(
             id: s.id, key: MessageKey(source: c.source, recordID: s.recordID, rule: c.rule), kind: s.kind, state: s.state,
-            due: Date(timeIntervalSince1970: s.due), expires: s.expires.isNaN ? nil : Date(timeIntervalSince1970: s.expires),
-            appointmentStart: s.appointment.isNaN ? nil : Date(timeIntervalSince1970: s.appointment),
-            since: Date(timeIntervalSince1970: s.since))
+            due: Date(timeIntervalSince1970: s.due), expires: s.expires.date, appointmentStart: s.appointment.date,
+            since: s.since.date ?? Date(timeIntervalSince1970: 0))
     }
 
     func location(_ slot: Int32) -> MessageLocation {
@@ -133,9 +133,8 @@ struct SpoolIndex {
             batches[batch]!.remaining += 1
         }
         let slot = IndexSlot(
-            id: e.id, due: e.due.timeIntervalSince1970, expires: e.expires?.timeIntervalSince1970 ?? .nan,
-            appointment: e.appointmentStart?.timeIntervalSince1970 ?? .nan, since: e.since.timeIntervalSince1970,
-            recordID: e.key.recordID, context: context, batch: batch, offset: location.offset, length: location.length,
+            id: e.id, due: e.due.timeIntervalSince1970, recordID: e.key.recordID, expires: Seconds32(e.expires),
+            appointment: Seconds32(e.appointmentStart), since: Seconds32(e.since), context: context, batch: batch, offset: location.offset, length: location.length,
             kind: e.kind, state: e.state)
         let n: Int32
         if let reused = free.popLast() {
@@ -182,7 +181,7 @@ struct SpoolIndex {
         counts[old, default: 0] -= 1
         counts[state, default: 0] += 1
         slots[Int(n)].state = state
-        slots[Int(n)].since = since.timeIntervalSince1970
+        slots[Int(n)].since = Seconds32(since)
         if let due { slots[Int(n)].due = due.timeIntervalSince1970 }
         if leftBatch { detachFromBatch(n) }
     }
@@ -221,7 +220,7 @@ struct SpoolIndex {
         counts[slot.state, default: 0] -= 1
         count -= 1
         slots[Int(n)] = IndexSlot(
-            id: MessageID(rawValue: 0), due: 0, expires: .nan, appointment: .nan, since: 0, recordID: "", context: 0,
+            id: MessageID(rawValue: 0), due: 0, recordID: "", expires: .none, appointment: .none, since: .none, context: 0,
             batch: Self.ownFile, offset: 0, length: 0, kind: .appointment, state: .queued)
         free.append(n)
     }
@@ -262,6 +261,27 @@ struct SpoolIndex {
         h.combine(context)
         return h.finalize()
     }
+}
+
+/// A time as whole seconds since 2020-01-01 in 32 bits (1952 to 2088; later or earlier
+/// times are clamped), or none.
+struct Seconds32: Hashable {
+    var raw: Int32
+    static let none = Seconds32(raw: .min)
+    static let epoch: Double = 1_577_836_800
+
+    init(raw: Int32) { self.raw = raw }
+
+    init(_ date: Date?) {
+        guard let date else { self = .none; return }
+        let s = (date.timeIntervalSince1970 - Self.epoch).rounded(.down)
+        raw = Int32(max(Double(Int32.min + 1), min(Double(Int32.max), s)))
+    }
+
+    var isNone: Bool { raw == .min }
+    var date: Date? { isNone ? nil : Date(timeIntervalSince1970: Double(raw) + Self.epoch) }
+    /// Seconds since 1970; NaN for none.
+    var seconds: Double { isNone ? .nan : Double(raw) + Self.epoch }
 }
 
 /// A linear-probing hash table of slot numbers (-1: empty), load at most one half,

@@ -207,3 +207,23 @@ import Testing
         #expect(fresh.entry(forKey: MessageKey(source: "test", recordID: "A-3-with-a-longer-record-id", rule: "24h"))?.appointmentStart == start.addingTimeInterval(600))
     }
 }
+
+@Suite struct IndexSlotTests {
+    /// The 300 MB start-up budget at a million messages counts on 64-byte slots.
+    @Test func aSlotIsSixtyFourBytes() {
+        #expect(MemoryLayout<IndexSlot>.stride == 64)
+    }
+
+    @Test(arguments: [0.0, 1_577_836_800, 1_795_420_805, 4_102_444_799])
+    func secondsRoundTripAndClamp(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let packed = Seconds32(date)
+        if seconds < 1_577_836_800 + Double(Int32.max) && seconds > 1_577_836_800 - Double(Int32.max) {
+            #expect(packed.date == date)
+        } else {
+            #expect(packed.date! < date, "clamped to 2088")
+        }
+        #expect(Seconds32(nil).isNone && Seconds32(nil).date == nil && Seconds32(nil).seconds.isNaN)
+        #expect(Seconds32(Date(timeIntervalSince1970: 1_795_420_805.9)).date == Date(timeIntervalSince1970: 1_795_420_805))
+    }
+}
