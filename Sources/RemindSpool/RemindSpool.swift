@@ -27,7 +27,7 @@
 // batch is deleted once every member has left.
 //
 // Start-up reads the checkpoint in chunks and lists every state directory; only files
-// and batches the checkpoint does not know are read. The index is compact (about 100
+// and batches the checkpoint does not know are read. The index is compact (about 82
 // bytes per message; see SpoolIndex). Debug builds can abort at named steps
 // (CrashPoint) for the crash tests.
 //
