@@ -24,7 +24,7 @@ public enum CrashPoint {
     ]
 
     #if DEBUG
-    nonisolated(unsafe) private static let target: (name: String, count: Int)? = {
+    private static let target: (name: String, count: Int)? = {
         guard let raw = getenv("REMINDD_CRASH_AT") else { return nil }
         let text = String(cString: raw)
         let parts = text.split(separator: ":", maxSplits: 1)
