@@ -1,6 +1,6 @@
 // SpoolBenchmark: the spool's costs on the real disk (release build only).
 //
-//   SpoolBenchmark ingest  <dir> [rows]     group commit of an export vs fsync per message
+//   SpoolBenchmark ingest  <dir> [rows]     group commit of an export (one batch file) vs fsync per message
 //   SpoolBenchmark populate <dir> [count]   fills a spool with queued messages and a checkpoint
 //   SpoolBenchmark startup <dir>            recovery of a populated spool: time and peak RSS
 //   SpoolBenchmark lookup  <dir>            next-due and cancel-by-key at the populated size
@@ -45,11 +45,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-func peakRSSMegabytes() -> Double {
+/// A `/proc/self/status` figure in MB (VmHWM: peak resident; VmRSS: resident now).
+func statusMegabytes(_ field: String) -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
     return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
 }
+
+func peakRSSMegabytes() -> Double { statusMegabytes("VmHWM") }
 
 func freshSpool(_ name: String) throws -> Spool {
     let root = directory + "/" + name
@@ -91,7 +94,8 @@ case "ingest":
     }
 
     // remindd: claim the landed file, read it, plan against the index, group commit
-    // (two syncfs), archive, and insert every message into the release scheduler.
+    // (one batch file: one write, one fdatasync, one directory fsync), archive, and insert
+    // every message into the release scheduler.
     let spool = try freshSpool("groupcommit")
     try csv.write(toFile: spool.paths.inbox + "/appointments.csv", atomically: false, encoding: .utf8)
     let messages = (1...count).map { message($0, start: start, now: now) }
@@ -109,7 +113,7 @@ case "ingest":
     precondition(queued.count == count)
     let groupRate = Double(count) / groupTime
     // A re-export of the same file: nothing written.
-    let again = try seconds { precondition(spool.plan(candidates: messages).add.isEmpty) }
+    let again = seconds { precondition(spool.plan(candidates: messages).add.isEmpty) }
     print("rows: \(count)")
     print("baseline fsync per message (\(baselineRows) rows): \(Int(baselineRate)) msg/s")
     print("no fsync at all: \(Int(Double(count) / looseTime)) msg/s")
@@ -143,13 +147,18 @@ case "startup":
         calendar: openCalendar,
         stagger: .zero, lastRelease: nil)
     var report = RecoveryReport()
+    let before = statusMegabytes("VmRSS")
+    var recovered = 0.0
+    var indexBytes = 0.0
     let t = try seconds {
         try spool.prepare()
-        report = try spool.recover()
+        recovered = try seconds { report = try spool.recover() }
+        indexBytes = (statusMegabytes("VmRSS") - before) * 1_048_576
         spool.forEachPending { scheduler.insert(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind)); pending += 1 }
     }
     print("startup: \(pending) pending, \(report.fromCheckpoint) from the checkpoint, \(report.filesRead) files read")
-    print("recover + schedule: \(String(format: "%.2f", t)) s, peak RSS \(Int(peakRSSMegabytes())) MB")
+    print("recover: \(String(format: "%.2f", recovered)) s, spool index \(Int(indexBytes / Double(max(pending, 1)))) bytes per queued message (resident)")
+    print("recover + schedule: \(String(format: "%.2f", t)) s, peak RSS \(Int(peakRSSMegabytes())) MB, resident now \(Int(statusMegabytes("VmRSS"))) MB")
 
 case "lookup":
     let spool = Spool(paths: SpoolPaths(root: directory + "/million"))
@@ -164,13 +173,19 @@ case "lookup":
         for _ in 0..<n { if scheduler.nextReleaseTime(now: Date()) != nil { found += 1 } }
     }
     var keys: [MessageKey] = []
-    for i in stride(from: 7, to: 1_000_000, by: 100_003) { keys.append(MessageKey(source: "practice", recordID: "A-\(i)", rule: "reminder")) }
+    // Ten keys still queued (an earlier run cancelled some), spread over the batches.
+    for i in stride(from: 7, to: 1_000_000, by: 100_003) {
+        var j = i
+        while let e = spool.entry(forKey: MessageKey(source: "practice", recordID: "A-\(j)", rule: "reminder")), e.state != .queued { j += 1 }
+        keys.append(MessageKey(source: "practice", recordID: "A-\(j)", rule: "reminder"))
+    }
     var cancelled = 0
     var lookups = 0.0
     let cancel = try seconds {
         for key in keys {
             var plan = IngestPlan()
             lookups += seconds { plan = spool.plan(candidates: [], withdraw: [(key, "cancelled")]) }
+            // A durable cancel: the member's own file into cancelled/, syncfs, its id into the batch's .left log.
             guard let id = plan.cancel.first?.id else { continue }
             try spool.commit(plan, input: nil)
             _ = scheduler.remove(id)

@@ -85,26 +85,28 @@ actor Engine {
         let witness = Self.handOverWitness(provider)
         let notifier = self.notifier
         let optOuts = self.optOuts
-        let (report, pending, lastRelease, sent, failed) = try await withSpool { spool in
+        let calendar = settings.calendar
+        let stagger = settings.config.schedule.stagger
+        // The scheduler is filled on the spool's thread and handed over whole: no second
+        // copy of a million pending entries on the way (the 300 MB start-up target).
+        let (report, filled, sent, failed) = try await withSpool { spool in
             try spool.prepare()
             try optOuts.load()
             let report = try spool.recover(interrupted: policy, handedOver: witness) { _ in
                 _ = try? notifier.extendTimeout(.seconds(30))
             }
-            var pending: [ReleaseScheduler.Entry] = []
-            pending.reserveCapacity(report.pendingCount)
-            spool.forEachPending { pending.append(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind)) }
+            var scheduler = ReleaseScheduler(calendar: calendar, stagger: stagger, lastRelease: spool.lastRelease())
+            spool.forEachPending { scheduler.insert(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind)) }
             var sent = 0, failed = 0
-            for entry in spool.allEntries where entry.state == .sent || entry.state == .failed {
+            spool.forEachEntry(in: [.sent, .failed]) { entry in
                 if LocalDate(containing: entry.since, in: tz) == today { if entry.state == .sent { sent += 1 } else { failed += 1 } }
             }
             if spool.changesSinceCheckpoint >= Self.checkpointAfterChanges / 50 { try spool.checkpoint() }
-            return (report, pending, spool.lastRelease(), sent, failed)
+            return (report, scheduler, sent, failed)
         }
         sentToday = sent
         failedToday = failed
-        scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: lastRelease)
-        for entry in pending { scheduler.insert(entry) }
+        scheduler = filled
         try await rebuildDailyCounts()
         for id in report.confirmedSent {
             log(.messageSent, .notice, "message was in flight when remindd stopped; the provider has it, recorded as sent",
@@ -368,7 +370,7 @@ actor Engine {
         if error.code == .temporary, let retryAt = RetryPolicy.standard.nextAttempt(after: attempts, now: Date(), created: message.created),
            message.expires.map({ retryAt < $0 }) ?? true {
             do {
-                try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "retry=\(Timestamp.format(retryAt)) reason=\(error.message)") }
+                try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "reason=\(error.message)", due: retryAt) }
                 scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind))
                 problems["provider"] = "provider \(provider.name) failing"
                 log(.messageDeferred, .warning, "message deferred after a temporary failure", [

@@ -11,19 +11,20 @@ import Glibc
 public enum CrashPoint {
     /// Every named step, in the order a message meets them.
     public static let all = [
-        "claim.after-rename",       // input renamed into incoming/, directories not yet fsync'd
-        "commit.after-tmp-writes",  // message files written into tmp/, not yet durable
-        "commit.after-syncfs",      // tmp/ files durable, none renamed into queued/
-        "commit.mid-renames",       // half of the batch renamed into queued/
-        "commit.before-archive",    // all queued and withdrawn, input still in incoming/
-        "commit.after-archive",     // input archived, final syncfs not yet done
-        "release.after-active",     // message durable in active/, provider not yet called
-        "release.after-handover",   // the provider has it, `sent` not yet recorded
-        "transition.after-rename",  // renamed into the new state, event line not yet appended
+        "claim.after-rename",         // input renamed into incoming/, directories not yet fsync'd
+        "commit.after-batch-write",   // batch written into tmp/, withdrawals not yet made
+        "commit.after-sync",          // batch (and withdrawn messages' own files) durable, batch still in tmp/
+        "commit.after-batch-rename",  // batch renamed into queued/, queued/ not yet fsync'd
+        "commit.before-archive",      // batch durable in queued/, input still in incoming/
+        "commit.after-archive",       // input renamed into archive/, directories not yet fsync'd
+        "release.after-active",       // message durable in active/, provider not yet called
+        "release.after-handover",     // the provider has it, `sent` not yet recorded
+        "leave.after-own-file",       // a batch member's own file durable in its new state, not yet in the batch's .left log
+        "transition.after-rename",    // own file renamed into the new state, event line not yet appended
     ]
 
     #if DEBUG
-    nonisolated(unsafe) private static let target: (name: String, count: Int)? = {
+    private static let target: (name: String, count: Int)? = {
         guard let raw = getenv("REMINDD_CRASH_AT") else { return nil }
         let text = String(cString: raw)
         let parts = text.split(separator: ":", maxSplits: 1)

@@ -8,18 +8,31 @@ import FileSystemKit
 /// `BlockingIO`). All methods that change the disk are durable when they return.
 public final class Spool: @unchecked Sendable {
     public let paths: SpoolPaths
-    private let clock: @Sendable () -> Date
-    /// Latest message per key.
-    private var byKey: [MessageKey: MessageID] = [:]
-    private var entries: [MessageID: SpoolEntry] = [:]
-    private var claimCounter = 0
-    /// How many messages each state holds, kept up to date by every change.
-    public private(set) var stateCounts: [MessageState: Int] = [:]
+    let clock: @Sendable () -> Date
+    /// Every message's entry and location, by id and by key (the newest message of a key).
+    var index = SpoolIndex()
+    var claimCounter = 0
+    /// Batch members whose own file is durable but whose id could not be appended to the
+    /// batch's `.left` log (a full disk): retried before every change, never pruned meanwhile.
+    var unloggedLeaves: [MessageID: MessageID] = [:]
+    /// Batches every member has left, to delete once their members' own files are durable.
+    var emptyBatches: Set<MessageID> = []
+    /// Own files of batch members written without a flush (a commit's withdrawals) and not
+    /// yet covered by one: no `.left` line may be written for them until a flush succeeds.
+    var leavesNeedFlush = false
+    /// Whether the space reserve was given back to let messages leave their batches on a
+    /// full disk (see Spool+Reserve.swift); cleared when it is made again.
+    public internal(set) var reserveReleased = false
+    /// Changes to the index since the last checkpoint (what a restart would have to read).
+    public internal(set) var changesSinceCheckpoint = 0
 
     public init(paths: SpoolPaths, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.paths = paths
         self.clock = clock
     }
+
+    /// How many messages each state holds, kept up to date by every change.
+    public var stateCounts: [MessageState: Int] { index.counts }
 
     // MARK: Start-up
 
@@ -30,131 +43,31 @@ public final class Spool: @unchecked Sendable {
         }
     }
 
-    /// Accounts for every file: removes temporary files, resolves interrupted sends in
-    /// `active/`, rebuilds the index from the checkpoint plus a listing of every state
-    /// directory (reading only the files the checkpoint does not know in that state), and
-    /// lists inputs to ingest again.
-    ///
-    /// - Parameters:
-    ///   - policy: what to do with a message found in `active/` whose hand-over cannot be confirmed.
-    ///   - handedOver: asks the provider whether it already has a message: `true` (it does:
-    ///     recorded as sent), `false` (it certainly does not: queued again), nil (it cannot
-    ///     tell: `policy` decides).
-    ///   - progress: called every 100,000 directory entries (to extend a start-up timeout).
-    public func recover(
-        interrupted policy: InterruptedPolicy = .hold,
-        handedOver: (MessageID) -> Bool? = { _ in nil },
-        progress: (Int) -> Void = { _ in }
-    ) throws -> RecoveryReport {
-        var report = RecoveryReport()
-        byKey.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
-        stateCounts.removeAll()
-        try SpoolError.wrap("cannot recover the spool") {
-            for name in try FileOperations.listDirectory(paths.tmp) where !name.hasPrefix(".") {
-                try FileOperations.removeFile(paths.tmp + "/" + name)
-                report.removedTemporary += 1
-            }
-            let now = clock()
-            for id in try messageIDs(in: .active) {
-                let target: MessageState
-                let detail: String
-                switch handedOver(id) {
-                case true?:
-                    target = .sent; detail = "interrupted after the hand-over; the provider has it"
-                    report.confirmedSent.append(id)
-                case false?:
-                    target = .queued; detail = "interrupted before the hand-over; the provider does not have it"
-                case nil:
-                    target = policy == .hold ? .uncertain : .queued; detail = "interrupted while active"
-                    report.interrupted.append(id)
-                }
-                try FileOperations.rename(paths.path(of: id, in: .active), to: paths.path(of: id, in: target))
-                try FileOperations.append(
-                    to: paths.path(of: id, in: target),
-                    contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: target.rawValue, detail: detail)).utf8),
-                    synchronize: false)
-            }
-            if !report.interrupted.isEmpty || !report.confirmedSent.isEmpty {
-                try FileOperations.synchronizeFileSystem(containing: paths.root)
-            }
-            // The checkpoint goes straight into the index; every listed file then confirms its entry.
-            if let bytes = try? FileOperations.readFile(checkpointPath) {
-                let complete = SpoolCheckpoint.decode(bytes, reserve: {
-                    entries.reserveCapacity($0)
-                    byKey.reserveCapacity($0)
-                }, each: { entries[$0.id] = $0 })
-                if !complete { entries.removeAll() }
-            }
-            var confirmed = Set<MessageID>(minimumCapacity: entries.count)
-            var listed = 0
-            for state in MessageState.allCases {
-                let directory = paths.directory(for: state)
-                for name in try FileOperations.listDirectory(directory) where !name.hasPrefix(".") {
-                    listed += 1
-                    if listed % 100_000 == 0 { progress(listed) }
-                    guard let id = MessageID(name) else {
-                        report.corrupt.append(directory + "/" + name)
-                        try quarantine(directory + "/" + name)
-                        continue
-                    }
-                    if let known = entries[id], known.state == state, !confirmed.contains(id) {
-                        confirmed.insert(id)
-                        report.fromCheckpoint += 1
-                        continue
-                    }
-                    let path = directory + "/" + name
-                    do {
-                        let message = try MessageFile.decode(try FileOperations.readFile(path), path: path)
-                        guard message.id == id, !confirmed.contains(id) else { throw SpoolError(code: .corruptFile, message: "message file in the wrong place", path: path) }
-                        entries[id] = SpoolEntry(message, state: state, since: message.events.last?.time ?? message.created)
-                        confirmed.insert(id)
-                        report.filesRead += 1
-                    } catch is SpoolError {
-                        report.corrupt.append(path)
-                        try quarantine(path)
-                    }
-                }
-            }
-            if confirmed.count != entries.count {
-                entries = entries.filter { confirmed.contains($0.key) }
-            }
-            confirmed = []
-            // The key index: the newest message of each key.
-            for entry in entries.values {
-                stateCounts[entry.state, default: 0] += 1
-                if let old = byKey[entry.key], old > entry.id { continue }
-                byKey[entry.key] = entry.id
-            }
-            for state in MessageState.allCases { report.countsByState[state] = stateCounts[state, default: 0] }
-            report.pendingCount = stateCounts[.queued, default: 0] + stateCounts[.deferred, default: 0]
-            report.unfinishedInputs = try FileOperations.listDirectory(paths.incoming).filter { !$0.hasPrefix(".") }.sorted().map {
-                ClaimedInput(originalName: Self.inboxPath(ofClaimed: $0), path: paths.incoming + "/" + $0)
-            }
+    /// Calls `body` with every message waiting to be scheduled (queued and deferred;
+    /// a deferred message's `due` is its retry time).
+    public func forEachPending(_ body: (SpoolEntry) -> Void) {
+        for n in index.liveSlots {
+            let state = index[n].state
+            if state == .queued || state == .deferred { body(index.entry(n)) }
         }
-        changesSinceCheckpoint = report.filesRead + report.confirmedSent.count + report.interrupted.count
-            + (report.fromCheckpoint == entries.count ? 0 : 1)
-        return report
     }
 
-    /// Calls `body` with every message waiting to be scheduled (queued and deferred).
-    public func forEachPending(_ body: (SpoolEntry) -> Void) {
-        for entry in entries.values where entry.state == .queued || entry.state == .deferred { body(entry) }
+    /// Calls `body` with every message in one of `states` (the others are not made into entries).
+    public func forEachEntry(in states: Set<MessageState>, _ body: (SpoolEntry) -> Void) {
+        for n in index.liveSlots where states.contains(index[n].state) { body(index.entry(n)) }
     }
 
     // MARK: Checkpoint
 
-    private var checkpointPath: String { paths.state + "/index" }
-
-    /// Changes to the index since the last checkpoint (what a restart would have to read).
-    public private(set) var changesSinceCheckpoint = 0
+    var checkpointPath: String { paths.state + "/index" }
 
     /// Writes the whole index to `state/index` atomically (temporary file, fsync, rename,
-    /// directory fsync), so the next start reads one file instead of every message file.
+    /// directory fsync), so the next start reads one file instead of every message file
+    /// and batch.
     public func checkpoint() throws {
-        let bytes = SpoolCheckpoint.encode(entries.values, count: entries.count)
+        logPendingLeaves()
         try SpoolError.wrap("cannot write the index checkpoint") {
-            try FileOperations.replaceFile(at: checkpointPath, contents: bytes)
+            try SpoolCheckpoint.write(index, unlogged: unloggedLeaves, to: checkpointPath)
         }
         changesSinceCheckpoint = 0
     }
@@ -163,27 +76,31 @@ public final class Spool: @unchecked Sendable {
 
     /// Removes final messages (sent, delivered, failed, expired, cancelled) that entered
     /// their state before `cutoff`, and archived and rejected inputs last modified before
-    /// it. Messages in `uncertain/` and pending ones are never pruned.
+    /// it. Messages in `uncertain/` and pending ones are never pruned, nor a message
+    /// whose departure from its batch is not yet logged.
     @discardableResult
     public func prune(before cutoff: Date) throws -> PruneReport {
         var report = PruneReport()
+        logPendingLeaves()
         try SpoolError.wrap("cannot prune the spool") {
-            var removed: [MessageID] = []
-            for entry in entries.values where entry.state.isFinal && entry.since < cutoff {
-                try FileOperations.removeFile(paths.path(of: entry.id, in: entry.state))
-                removed.append(entry.id)
+            let limit = cutoff.timeIntervalSince1970
+            var old: [Int32] = []
+            for n in index.liveSlots {
+                let slot = index[n]
+                if slot.state.isFinal, slot.since.seconds < limit, slot.batch == SpoolIndex.ownFile, unloggedLeaves[slot.id] == nil {
+                    old.append(n)
+                }
             }
-            for id in removed {
-                guard let entry = entries.removeValue(forKey: id) else { continue }
-                stateCounts[entry.state, default: 0] -= 1
-                if byKey[entry.key] == id { byKey[entry.key] = nil }
+            for n in old {
+                try FileOperations.removeFile(paths.path(of: index[n].id, in: index[n].state))
+                index.remove(n)
+                report.messages += 1
             }
-            report.messages = removed.count
-            changesSinceCheckpoint += removed.count
+            changesSinceCheckpoint += report.messages
             for directory in [paths.archive, paths.rejected] {
                 for name in try FileOperations.listDirectory(directory) where !name.hasPrefix(".") {
                     let path = directory + "/" + name
-                    if let status = try FileOperations.fileStatus(path), status.kind == .regular, status.modified < cutoff.timeIntervalSince1970 {
+                    if let status = try FileOperations.fileStatus(path), status.kind == .regular, status.modified < limit {
                         try FileOperations.removeFile(path)
                         report.inputs += 1
                     }
@@ -191,15 +108,6 @@ public final class Spool: @unchecked Sendable {
             }
         }
         return report
-    }
-
-    private func messageIDs(in state: MessageState) throws -> [MessageID] {
-        try FileOperations.listDirectory(paths.directory(for: state)).compactMap { MessageID($0) }
-    }
-
-    private func quarantine(_ path: String) throws {
-        let name = "corrupt-" + path.split(separator: "/").suffix(2).joined(separator: "-")
-        try FileOperations.rename(path, to: paths.rejected + "/" + name)
     }
 
     // MARK: Inputs
@@ -250,182 +158,45 @@ public final class Spool: @unchecked Sendable {
         }
     }
 
-    // MARK: Ingest
+    // MARK: Reading
 
-    /// Compares an export's candidate messages with the index (idempotency by key):
-    /// a new key is added; the same key with the same appointment start is left alone;
-    /// a pending message whose appointment moved is replaced (the old one cancelled,
-    /// reason `rescheduled`); a message in flight or final for the same start is never
-    /// sent again. `withdraw` lists keys whose appointments were cancelled.
-    public func plan(candidates: [SpoolMessage], withdraw: [(key: MessageKey, reason: String)] = []) -> IngestPlan {
-        var plan = IngestPlan()
-        var seen: [MessageKey: Int] = [:]
-        for candidate in candidates {
-            if let i = seen[candidate.key] {
-                plan.add[i] = candidate  // the last row for a key wins within one file
-                continue
-            }
-            guard let id = byKey[candidate.key], let existing = entries[id] else {
-                seen[candidate.key] = plan.add.count
-                plan.add.append(candidate)
-                continue
-            }
-            if Self.sameOccasion(existing, candidate) {
-                if existing.state.isPending { plan.unchanged += 1 } else { plan.alreadyHandled += 1 }
-                continue
-            }
-            switch existing.state {
-            case .queued, .deferred, .held:
-                plan.cancel.append((existing.id, "rescheduled"))
-                seen[candidate.key] = plan.add.count
-                plan.add.append(candidate)
-            case .active, .uncertain:
-                plan.alreadyHandled += 1
-            case .sent, .delivered, .failed, .expired, .cancelled:
-                seen[candidate.key] = plan.add.count
-                plan.add.append(candidate)
-            }
-        }
-        for (key, reason) in withdraw {
-            if let id = byKey[key], let e = entries[id], e.state.isPending, !plan.cancel.contains(where: { $0.id == id }) {
-                plan.cancel.append((id, reason))
-            }
-        }
-        return plan
-    }
-
-    /// Whether a candidate is about the same occasion as the message its key already has:
-    /// the same appointment start when it is about an appointment (its due time is not
-    /// compared: it is clamped to "now" when the lead time has passed, so it differs on
-    /// every re-export), else the same due time.
-    static func sameOccasion(_ existing: SpoolEntry, _ candidate: SpoolMessage) -> Bool {
-        if existing.appointmentStart != nil || candidate.appointmentStart != nil {
-            return sameSecond(existing.appointmentStart, candidate.appointmentStart)
-        }
-        return sameSecond(existing.due, candidate.due)
-    }
-
-    /// The spool stores times to the second; compare at that precision.
-    static func sameSecond(_ a: Date?, _ b: Date?) -> Bool {
-        switch (a, b) {
-        case (nil, nil): true
-        case let (a?, b?): a.timeIntervalSince1970.rounded(.down) == b.timeIntervalSince1970.rounded(.down)
-        default: false
-        }
-    }
-
-    /// Makes a plan durable as one group commit: every new message file written into
-    /// `tmp/`, one `syncfs`, renamed into `queue/`; withdrawn messages moved to
-    /// `cancelled/`; the input renamed into `archive/`; one more `syncfs`. Two `syncfs`
-    /// per export, whatever its size. Returns the entries queued; the index learns of
-    /// them only when everything is durable (a caller that schedules the returned
-    /// entries never sees part of a batch).
-    ///
-    /// A failure before the first `syncfs` (ENOSPC, EIO) removes what it wrote and leaves
-    /// the spool and the input as they were. A crash anywhere leaves the input in
-    /// `incoming/`; recovery ingests it again and the key index skips what is already queued.
-    @discardableResult
-    public func commit(_ plan: IngestPlan, input: ClaimedInput?) throws -> [SpoolEntry] {
-        let now = clock()
-        var queued: [SpoolEntry] = []
-        queued.reserveCapacity(plan.add.count)
-        try SpoolError.wrap("cannot queue messages") {
-            var written: [String] = []
-            do {
-                for var message in plan.add {
-                    if message.events.isEmpty { message.events = [SpoolEvent(time: now, what: "queued")] }
-                    let path = paths.tmp + "/\(message.id)"
-                    try FileOperations.createFile(at: path, contents: MessageFile.encode(message), synchronize: false)
-                    written.append(path)
-                    queued.append(SpoolEntry(message, state: .queued, since: now))
-                }
-                CrashPoint.hit("commit.after-tmp-writes")
-                if !written.isEmpty { try FileOperations.synchronizeFileSystem(containing: paths.root) }
-            } catch {
-                for path in written { try? FileOperations.removeFile(path) }
-                throw error
-            }
-            CrashPoint.hit("commit.after-syncfs")
-            for (i, entry) in queued.enumerated() {
-                if i == queued.count / 2 { CrashPoint.hit("commit.mid-renames") }
-                try FileOperations.rename(paths.tmp + "/\(entry.id)", to: paths.path(of: entry.id, in: .queued))
-            }
-            for (id, reason) in plan.cancel {
-                try moveFile(id, to: .cancelled, what: "cancelled", detail: reason, at: now)
-            }
-            CrashPoint.hit("commit.before-archive")
-            if let input {
-                try FileOperations.rename(input.path, to: paths.archive + "/" + (input.path.split(separator: "/").last.map(String.init) ?? input.originalName))
-            }
-            CrashPoint.hit("commit.after-archive")
-            try FileOperations.synchronizeFileSystem(containing: paths.root)
-        }
-        for entry in queued { index(entry) }
-        changesSinceCheckpoint += queued.count + plan.cancel.count
-        return queued
-    }
-
-    // MARK: Transitions
-
-    /// Moves a message to another state, appending an `Event:` line; durable on return.
-    @discardableResult
-    public func transition(_ id: MessageID, to state: MessageState, what: String? = nil, detail: String = "") throws -> SpoolEntry {
-        let now = clock()
-        let from = entries[id]?.state
-        try SpoolError.wrap("cannot move message to \(state.rawValue)/") {
-            try moveFile(id, to: state, what: what ?? state.rawValue, detail: detail, at: now)
-            // One message: flush its own file and the two directory entries, not the whole
-            // file system (syncfs would wait for every other writer on the disk, and a release
-            // must leave within a second of its slot).
-            try FileOperations.synchronizeData(paths.path(of: id, in: state))
-            try FileOperations.synchronizeDirectory(paths.directory(for: state))
-            if let from, from != state { try FileOperations.synchronizeDirectory(paths.directory(for: from)) }
-        }
-        guard let entry = entries[id] else {
-            throw SpoolError(code: .notFound, message: "no such message", path: "\(id)")
-        }
-        return entry
-    }
-
-    /// Renames a message's file into `state`'s directory, then appends the event line.
-    /// The rename is the transition: once it is done the index follows it, and a failed
-    /// append (a full disk) loses only the history line, not the state.
-    private func moveFile(_ id: MessageID, to state: MessageState, what: String, detail: String, at now: Date) throws {
-        guard var entry = entries[id] else {
-            throw SpoolError(code: .notFound, message: "no such message", path: "\(id)")
-        }
-        let target = paths.path(of: id, in: state)
-        if entry.state != state {
-            try FileOperations.rename(paths.path(of: id, in: entry.state), to: target)
-            CrashPoint.hit("transition.after-rename")
-        }
-        stateCounts[entry.state, default: 0] -= 1
-        stateCounts[state, default: 0] += 1
-        entry.state = state
-        entry.since = now
-        entries[id] = entry
-        changesSinceCheckpoint += 1
-        do {
-            try FileOperations.append(to: target, contents: Array(MessageFile.eventLine(SpoolEvent(time: now, what: what, detail: detail)).utf8), synchronize: false)
-        } catch let error as FileSystemError where error.code == .noSpace {
-            // The state is in the directory; the history line is what a full disk costs.
-        }
-    }
-
-    /// Reads a message's file in its current state.
+    /// Reads a message (its own file, or its record in its batch) in its current state.
     public func message(_ id: MessageID) throws -> SpoolMessage {
-        guard let entry = entries[id] else { throw SpoolError(code: .notFound, message: "no such message", path: "\(id)") }
-        let path = paths.path(of: id, in: entry.state)
+        guard let n = index.slotNumber(of: id) else { throw SpoolError(code: .notFound, message: "no such message", path: "\(id)") }
+        return try message(slot: n)
+    }
+
+    func message(slot n: Int32) throws -> SpoolMessage {
+        let id = index[n].id
+        let location = index.location(n)
+        if let batch = location.batch {
+            let path = batchPath(batch)
+            return try SpoolError.wrap("cannot read message") {
+                let m = try MessageFile.decode(try BatchFile.readRecord(path, offset: location.offset, length: location.length), path: path)
+                guard m.id == id else { throw SpoolError(code: .corruptFile, message: "batch record is not the message indexed there", path: path) }
+                return m
+            }
+        }
+        let path = paths.path(of: id, in: index[n].state)
         return try SpoolError.wrap("cannot read message") { try MessageFile.decode(try FileOperations.readFile(path), path: path) }
     }
 
-    public func entry(_ id: MessageID) -> SpoolEntry? { entries[id] }
+    public func entry(_ id: MessageID) -> SpoolEntry? { index.slotNumber(of: id).map { index.entry($0) } }
 
-    public func entry(forKey key: MessageKey) -> SpoolEntry? { byKey[key].flatMap { entries[$0] } }
+    public func entry(forKey key: MessageKey) -> SpoolEntry? { index.slotNumber(forKey: key).map { index.entry($0) } }
 
-    /// Every message the index holds (in no particular order).
-    public var allEntries: Dictionary<MessageID, SpoolEntry>.Values { entries.values }
+    /// Every message the index holds (in no particular order), made on demand.
+    public var allEntries: some Sequence<SpoolEntry> {
+        let index = self.index
+        return index.liveSlots.lazy.map { index.entry($0) }
+    }
 
+    /// The batch holding a message, or nil when the message has its own file.
+    public func batch(of id: MessageID) -> MessageID? { index.slotNumber(of: id).flatMap { index.location($0).batch } }
+
+    func batchPath(_ id: MessageID) -> String { paths.directory(for: .queued) + "/\(id)" + BatchFile.suffix }
+
+    func leftPath(_ id: MessageID) -> String { paths.directory(for: .queued) + "/\(id)" + BatchFile.leftSuffix }
 
     // MARK: Small state
 
@@ -440,16 +211,5 @@ public final class Spool: @unchecked Sendable {
         try SpoolError.wrap("cannot record the release time") {
             try FileOperations.replaceFile(at: paths.state + "/last-release", contents: Array((Timestamp.format(time) + "\n").utf8))
         }
-    }
-
-    private func index(_ entry: SpoolEntry) {
-        if let previous = entries[entry.id] { stateCounts[previous.state, default: 0] -= 1 }
-        stateCounts[entry.state, default: 0] += 1
-        if let old = byKey[entry.key], let oldEntry = entries[old], oldEntry.id > entry.id {
-            entries[entry.id] = entry  // an older message of the same key: keep the newer as the key's latest
-            return
-        }
-        byKey[entry.key] = entry.id
-        entries[entry.id] = entry
     }
 }

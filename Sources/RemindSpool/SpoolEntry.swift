@@ -64,15 +64,17 @@ public struct RecoveryReport: Sendable {
     public var interrupted: [MessageID] = []
     /// Messages found in `active/` that the provider confirmed it had received, recorded as `sent`.
     public var confirmedSent: [MessageID] = []
-    /// Entries taken from the index checkpoint without opening their files.
+    /// Entries taken from the index checkpoint without opening their files or batches.
     public var fromCheckpoint = 0
-    /// Message files read because the checkpoint did not know them in that state.
+    /// Message files and batch records read because the checkpoint did not know them
+    /// there (deferred files are always read: their retry time may have changed).
     public var filesRead = 0
     /// Temporary files removed.
     public var removedTemporary: Int = 0
     /// Claimed inputs to ingest again (a crash interrupted them), oldest first.
     public var unfinishedInputs: [ClaimedInput] = []
-    /// Message files that could not be decoded, moved aside to `rejected/`.
+    /// Message files and batches that could not be decoded, moved aside to `rejected/`
+    /// (a damaged record inside a readable batch is listed as `<batch path>#<id>`).
     public var corrupt: [String] = []
     public var countsByState: [MessageState: Int] = [:]
 

@@ -42,9 +42,8 @@ struct Status: AsyncParsableCommand {
             }
             let paths = SpoolPaths(root: config.spool.root, inbox: config.spool.inbox)
             var counts: [String: Int] = [:]
-            for state in MessageState.allCases {
-                counts[state.rawValue] = (try? FileManager.default.contentsOfDirectory(atPath: paths.directory(for: state)))?.filter { MessageID($0) != nil }.count ?? 0
-            }
+            let messages = SpoolInventory.messages(in: paths)
+            for state in MessageState.allCases { counts[state.rawValue] = messages[state]?.count ?? 0 }
             let waiting = (try? FileManager.default.contentsOfDirectory(atPath: paths.inbox))?.filter { !$0.hasPrefix(".") }.count ?? 0
             if json {
                 let object: [String: Any] = ["running": false, "counts": counts, "inbox": waiting]

@@ -92,8 +92,11 @@ struct DaemonHarness {
         }.sorted { $0.modified < $1.modified }
     }
 
+    /// The messages in a message state (own files and batch members, see `SpoolListing`),
+    /// or the files of another directory.
     func files(in state: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        if SpoolListing.states.contains(state) { return SpoolListing.messages(root: spool, state: state).map(\.id).sorted() }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     /// A CSV export line's date and time fields for an instant, in the practice's zone.

@@ -114,18 +114,21 @@ struct HostDaemon {
     static func mobile(_ i: Int) -> String { String(format: "0412 %03d %03d", i / 1000, i % 1000) }
     static func e164(_ i: Int) -> String { String(format: "61412%03d%03d", i / 1000, i % 1000) }
 
+    /// The messages in a message state (own files and batch members, see `SpoolListing`),
+    /// or the files of another directory.
     func files(in state: String, root: String? = nil) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: (root ?? spool) + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }
+        if SpoolListing.states.contains(state) { return SpoolListing.messages(root: root ?? spool, state: state).map(\.id) }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: (root ?? spool) + "/" + state)) ?? []).filter { !$0.hasPrefix(".") }
     }
 
-    /// Every message file in every state: its `Key:` record id, per state (a snapshot only
-    /// once the daemon has stopped).
+    /// Every message in every state (own files and batch members): its `Key:` record id,
+    /// per state (a snapshot only once the daemon has stopped).
     func keysByState() throws -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for state in ["queued", "held", "active", "deferred", "sent", "delivered", "failed", "expired", "cancelled", "uncertain"] {
-            for name in files(in: state) {
+        for state in SpoolListing.states {
+            for (name, text) in SpoolListing.messages(root: spool, state: state) {
                 // A running daemon may move the file between the listing and the read.
-                guard let text = try? String(contentsOfFile: spool + "/" + state + "/" + name, encoding: .utf8) else {
+                guard let text else {
                     if FileManager.default.fileExists(atPath: spool + "/" + state + "/" + name) { out["unreadable", default: []].append(name) }
                     continue
                 }

@@ -58,8 +58,12 @@ final class EngineFixture {
         try csv.write(toFile: root + "/spool/inbox/" + name, atomically: false, encoding: .utf8)
     }
 
+    /// The messages in a state (batch members included; see `SpoolInventory`), or the files of another directory.
     func files(_ state: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/" + state)) ?? []).sorted()
+        if let s = MessageState(rawValue: state) {
+            return (SpoolInventory.messages(in: SpoolPaths(root: root + "/spool"))[s] ?? []).map { "\($0)" }.sorted()
+        }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/" + state)) ?? []).sorted()
     }
 
     /// Runs the release loop's actions until it would sleep or idle (at most `limit` steps).

@@ -141,9 +141,23 @@ import Testing
         #expect(prepared.rejections.map(\.position.line) == [7], "A-1006 has no usable number; \(prepared.candidates.count) candidates, \(prepared.skipped) skipped")
         var checked = 0
         for state in MessageState.allCases {
+            // Own files, and in queued/ the members of a batch that have not left it.
+            var messages: [(name: String, message: SpoolMessage)] = []
             for name in try FileManager.default.contentsOfDirectory(atPath: example + "/" + state.rawValue) where !name.hasPrefix(".") {
                 let path = example + "/" + state.rawValue + "/" + name
-                let message = try MessageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                if name.hasSuffix(BatchFile.leftSuffix) { continue }
+                if name.hasSuffix(BatchFile.suffix) {
+                    let left = try BatchFile.readLeft(String(path.dropLast(BatchFile.suffix.count)) + BatchFile.leftSuffix)
+                    for member in try BatchFile.members(of: bytes, path: path) where !left.contains(member.id) {
+                        let record = Array(bytes[Int(member.offset)..<Int(member.offset + member.length)])
+                        messages.append((name, try MessageFile.decode(record, path: path)))
+                    }
+                } else {
+                    messages.append((name, try MessageFile.decode(bytes, path: path)))
+                }
+            }
+            for (name, message) in messages {
                 guard let candidate = prepared.candidates.first(where: { $0.key == message.key }) else { continue }
                 #expect(message.text == candidate.text, "\(state.rawValue)/\(name)")
                 #expect(message.recipient == candidate.recipient)

@@ -77,8 +77,9 @@ import Testing
             while case .release(let id) = await engine.nextAction() { await engine.release(id) }
         }
 
+        /// The messages in a state (batch members included; see `SpoolInventory`).
         func files(in state: MessageState) -> [String] {
-            (try? FileManager.default.contentsOfDirectory(atPath: settings.paths.directory(for: state))) ?? []
+            (SpoolInventory.messages(in: settings.paths)[state] ?? []).map { "\($0)" }
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: root) }

@@ -29,6 +29,11 @@ final class TemporarySpool {
         ((try? FileManager.default.contentsOfDirectory(atPath: spool.paths.directory(for: state))) ?? []).sorted()
     }
 
+    /// The messages in a state, batch members included.
+    func messages(_ state: MessageState) -> [MessageID] {
+        (SpoolInventory.messages(in: spool.paths)[state] ?? []).sorted()
+    }
+
     func dropInput(_ name: String, _ contents: String) throws {
         try contents.write(toFile: spool.paths.inbox + "/" + name, atomically: false, encoding: .utf8)
     }
@@ -91,11 +96,13 @@ final class TemporarySpool {
         #expect(plan.add.count == 2)
         let queued = try t.spool.commit(plan, input: claimed)
         #expect(queued.count == 2)
-        #expect(t.names(.queued).count == 2)
+        // One batch file for the export, holding both messages.
+        #expect(t.names(.queued) == ["\(queued[0].id).batch"])
+        #expect(t.messages(.queued) == queued.map(\.id).sorted())
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.archive).count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.incoming).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.tmp).isEmpty)
-        let file = t.spool.paths.path(of: queued[0].id, in: .queued)
+        let file = t.spool.paths.directory(for: .queued) + "/\(queued[0].id).batch"
         let attrs = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
     }
@@ -115,7 +122,7 @@ final class TemporarySpool {
             withdraw: [])
         #expect(plan.add.count == 1 && plan.cancel.count == 1 && plan.cancel[0].id == old.id && plan.cancel[0].reason == "rescheduled")
         try t.spool.commit(plan, input: nil)
-        #expect(t.names(.queued).count == 2)
+        #expect(t.messages(.queued).count == 2)
         #expect(t.names(.cancelled) == ["\(old.id)"])
         let cancelled = try t.spool.message(old.id)
         #expect(cancelled.events.last?.what == "cancelled" && cancelled.events.last?.detail == "rescheduled")
@@ -190,17 +197,39 @@ final class TemporarySpool {
         .appendingPathComponent("../../spool.example").standardizedFileURL.path
 
     @Test func everyExampleFileIsAValidMessageInItsState() throws {
+        let inventory = SpoolInventory.messages(in: SpoolPaths(root: Self.example))
         for state in MessageState.allCases {
+            #expect(inventory[state]?.count == 1, "spool.example/\(state.rawValue) shows one message")
             let dir = Self.example + "/" + state.rawValue
-            let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }
-            #expect(names.count == 1, "spool.example/\(state.rawValue) shows one message")
-            for name in names {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir) where !name.hasPrefix(".") && !name.contains(".") {
                 let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
                 let message = try MessageFile.decode(bytes, path: dir + "/" + name)
                 #expect("\(message.id)" == name)
                 #expect(MessageFile.encode(message) == bytes, "the example file is in canonical form")
             }
         }
+    }
+
+    /// The example batch is what `commit` writes for the archived export, and its `.left`
+    /// log names exactly the members that have their own files now.
+    @Test func theExampleBatchIsCanonicalAndItsLogMatchesTheOwnFiles() throws {
+        let base = Self.example + "/queued/032A9C4E1F200001"
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: base + BatchFile.suffix)))
+        let members = try BatchFile.members(of: bytes, path: base)
+        let messages = try members.map { try MessageFile.decode(Array(bytes[Int($0.offset)..<Int($0.offset + $0.length)]), path: base) }
+        #expect(messages.map(\.key.recordID) == ["A-1001", "A-1002", "A-1004", "A-1005"])
+        let encoded = BatchFile.encode(id: members[0].id, input: "appointments-2026-11-23.csv", messages: messages)
+        #expect(encoded.bytes == bytes, "the example batch is in canonical form")
+        #expect(encoded.members == members)
+        let left = try BatchFile.readLeft(base + BatchFile.leftSuffix)
+        var own = Set<MessageID>()
+        for state in MessageState.allCases {
+            for name in try FileManager.default.contentsOfDirectory(atPath: Self.example + "/" + state.rawValue) {
+                if let id = MessageID(name) { own.insert(id) }
+            }
+        }
+        #expect(left == Set(members.map(\.id)).intersection(own))
+        #expect(left.count == 3)
     }
 
     @Test func recoveryOfTheExampleAccountsForEveryFile() throws {
@@ -212,8 +241,12 @@ final class TemporarySpool {
         let report = try spool.recover()
         #expect(report.corrupt.isEmpty)
         #expect(report.interrupted.count == 1)  // active/ → uncertain/
-        #expect(report.pendingCount == 2)      // queued + deferred
+        #expect(report.pendingCount == 2)      // queued (in the batch) + deferred
         #expect(report.countsByState[.uncertain] == 2)
         #expect(report.unfinishedInputs.map(\.originalName) == ["appointments-2026-11-24b.csv"])
+        #expect(spool.batch(of: MessageID("032A9C4E1F200001")!) == MessageID("032A9C4E1F200001"))
+        #expect(try spool.message(MessageID("032A9C4E1F200001")!).recipient == "+61412345678")
+        // Eli's retry time, recorded in his `deferred` event, is his due time again.
+        #expect(spool.entry(MessageID("032A9C4E1F200004")!)?.due == Timestamp.parse("2026-11-23T23:01:01Z"))
     }
 }

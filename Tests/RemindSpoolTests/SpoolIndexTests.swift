@@ -1,6 +1,6 @@
 import Foundation
 import RemindCore
-import RemindSpool
+@testable import RemindSpool
 import Testing
 
 /// The index checkpoint, hand-over resolution, retention and re-exports across restarts,
@@ -13,13 +13,27 @@ import Testing
         var entries = (1...3).map { SpoolEntry(t.message("A-\($0)", start: start), state: .queued, since: start) }
         entries[1].state = .sent
         entries[2].expires = nil
-        let bytes = SpoolCheckpoint.encode(entries, count: entries.count)
-        #expect(SpoolCheckpoint.decode(bytes) == entries)
-        #expect(SpoolCheckpoint.decode(Array(bytes.dropLast())) == nil, "a torn checkpoint is not used")
+        let batch = entries[0].id
+        let locations = [MessageLocation(batch: batch, offset: 40, length: 300), .ownFile, MessageLocation(batch: batch, offset: 341, length: 299)]
+        let bytes = SpoolCheckpoint.encode(batches: [batch], count: 3, entries: Array(zip(entries, locations)))
+        let path = t.spool.paths.state + "/index"
+        func decode(_ bytes: [UInt8]) throws -> (batches: [MessageID], entries: [SpoolEntry], locations: [MessageLocation])? {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            var out: (batches: [MessageID], entries: [SpoolEntry], locations: [MessageLocation]) = ([], [], [])
+            let ok = SpoolCheckpoint.decode(path: path, batches: { out.batches = $0 }, reserve: { _ in },
+                                            each: { out.entries.append($0); out.locations.append($1) })
+            return ok ? out : nil
+        }
+        let decoded = try #require(try decode(bytes))
+        #expect(decoded.batches == [batch])
+        #expect(decoded.entries == entries)
+        #expect(decoded.locations == locations)
+        #expect(try decode(Array(bytes.dropLast())) == nil, "a torn checkpoint is not used")
         var flipped = bytes
         flipped[20] ^= 0xFF
         flipped.removeLast(9)
-        #expect(SpoolCheckpoint.decode(flipped) == nil)
+        #expect(try decode(flipped) == nil)
+        #expect(try decode(bytes + [0]) == nil, "bytes after the end record")
     }
 
     @Test func restartFromCheckpointOpensNoMessageFile() throws {
@@ -38,16 +52,19 @@ import Testing
     @Test func filesChangedAfterTheCheckpointWin() throws {
         let t = try TemporarySpool()
         let queued = try t.spool.commit(t.spool.plan(candidates: (1...5).map { t.message("A-\($0)", start: start) }), input: nil)
+        try t.spool.transition(queued[1].id, to: .active)
+        try t.spool.transition(queued[1].id, to: .sent)
         try t.spool.checkpoint()
-        // After the checkpoint: one sent, one removed behind the spool's back, two new ones.
+        // After the checkpoint: one more sent (it leaves the batch), one sent file removed
+        // behind the spool's back, and a new batch of two.
         try t.spool.transition(queued[0].id, to: .active)
         try t.spool.transition(queued[0].id, to: .sent)
-        try FileManager.default.removeItem(atPath: t.spool.paths.path(of: queued[1].id, in: .queued))
+        try FileManager.default.removeItem(atPath: t.spool.paths.path(of: queued[1].id, in: .sent))
         try t.spool.commit(t.spool.plan(candidates: [t.message("B-1", start: start), t.message("B-2", start: start)]), input: nil)
         let fresh = Spool(paths: t.spool.paths)
         let report = try fresh.recover()
-        #expect(report.fromCheckpoint == 3)
-        #expect(report.filesRead == 3)  // the sent one and the two new ones
+        #expect(report.fromCheckpoint == 3)  // still in the known batch
+        #expect(report.filesRead == 3)  // the sent one and the new batch's two records
         #expect(report.pendingCount == 5)
         #expect(fresh.entry(queued[1].id) == nil)
         #expect(fresh.entry(queued[0].id)?.state == .sent)
@@ -95,7 +112,7 @@ import Testing
         let report = try t.spool.prune(before: Date().addingTimeInterval(60))
         #expect(report.messages == 2 && report.inputs == 2)
         #expect(t.names(.sent).isEmpty && t.names(.cancelled).isEmpty)
-        #expect(t.names(.uncertain).count == 1 && t.names(.queued).count == 1)
+        #expect(t.names(.uncertain).count == 1 && t.messages(.queued).count == 1)
         #expect(t.spool.stateCounts[.sent] == 0 && t.spool.stateCounts[.queued] == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.rejected).isEmpty)
     }

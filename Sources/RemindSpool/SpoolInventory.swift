@@ -1,0 +1,37 @@
+public import RemindCore
+import FileSystemKit
+
+/// A read-only census of a spool on disk, for `remindctl status` when the daemon is
+/// down and for tests: which messages are in which state, from the directories, the
+/// batches and their `.left` logs, without recovering or changing anything.
+public enum SpoolInventory {
+    /// The ids of the messages in each state. A batch member counts as queued unless its
+    /// id is in the batch's `.left` log or it has its own file in some state (then it
+    /// counts there only). Unreadable batches and stray names are skipped.
+    public static func messages(in paths: SpoolPaths) -> [MessageState: [MessageID]] {
+        var out: [MessageState: [MessageID]] = [:]
+        var own = Set<MessageID>()
+        var batches: [MessageID] = []
+        for state in MessageState.allCases {
+            let names = (try? FileOperations.listDirectory(paths.directory(for: state))) ?? []
+            for name in names where !name.hasPrefix(".") {
+                if let id = MessageID(name) {
+                    out[state, default: []].append(id)
+                    own.insert(id)
+                } else if state == .queued, name.hasSuffix(BatchFile.suffix), let id = MessageID(name.dropLast(BatchFile.suffix.count)) {
+                    batches.append(id)
+                }
+            }
+        }
+        for batch in batches {
+            let base = paths.directory(for: .queued) + "/\(batch)"
+            guard let bytes = try? FileOperations.readFile(base + BatchFile.suffix),
+                  let members = try? BatchFile.members(of: bytes, path: base + BatchFile.suffix) else { continue }
+            let left = (try? BatchFile.readLeft(base + BatchFile.leftSuffix)) ?? []
+            for member in members where !left.contains(member.id) && !own.contains(member.id) {
+                out[.queued, default: []].append(member.id)
+            }
+        }
+        return out
+    }
+}
