@@ -34,4 +34,31 @@ public enum SpoolInventory {
         }
         return out
     }
+
+    /// The messages in `state`, decoded (own files, and for `queued` the batch members
+    /// that have not left), in no particular order. Read-only, like ``messages(in:)``.
+    /// - Throws: ``SpoolError`` when a message file or a batch record cannot be decoded.
+    public static func decoded(in paths: SpoolPaths, state: MessageState) throws -> [SpoolMessage] {
+        let census = messages(in: paths)[state] ?? []
+        var out: [SpoolMessage] = []
+        out.reserveCapacity(census.count)
+        var wanted = Set(census)
+        let directory = paths.directory(for: state)
+        for id in census {
+            let path = directory + "/\(id)"
+            guard let bytes = try? FileOperations.readFile(path) else { continue }
+            out.append(try MessageFile.decode(bytes, path: path))
+            wanted.remove(id)
+        }
+        guard state == .queued, !wanted.isEmpty else { return out }
+        for name in (try? FileOperations.listDirectory(directory)) ?? [] where name.hasSuffix(BatchFile.suffix) {
+            let path = directory + "/" + name
+            guard let bytes = try? FileOperations.readFile(path) else { continue }
+            for member in try BatchFile.members(of: bytes, path: path) where wanted.contains(member.id) {
+                let record = Array(bytes[Int(member.offset)..<Int(member.offset + member.length)])
+                out.append(try MessageFile.decode(record, path: path + "#\(member.id)"))
+            }
+        }
+        return out
+    }
 }

@@ -82,8 +82,9 @@ import Testing
             }
         }
 
+        /// The messages in a state, batch members included.
         func files(in state: MessageState) -> [String] {
-            (try? FileManager.default.contentsOfDirectory(atPath: settings.paths.directory(for: state))) ?? []
+            (SpoolInventory.messages(in: settings.paths)[state] ?? []).map { "\($0)" }.sorted()
         }
 
         func logged(_ event: EventID) -> [InMemoryLogHandler.Entry] {
