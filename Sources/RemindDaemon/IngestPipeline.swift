@@ -74,55 +74,95 @@ struct IngestPipeline: Sendable {
         }
         // HL7 events apply in file order: the last one per appointment id is the net effect.
         let records = parsed.records.contains { $0.event != nil } ? SIUReconciliation.reconcile(parsed.records) : parsed.records
-        for record in records {
+        let chunks = Self.chunkCount(rows: records.count)
+        if chunks == 1 {
+            prepareRows(records[...], into: &out, now: now, optOuts: optOuts)
+        } else {
+            // Numbers and texts are independent row by row: a large export is prepared in
+            // `chunks` slices at once (libphonenumber and rendering are most of ingest's CPU
+            // time), then merged back in file order.
+            var parts = [PreparedInput](repeating: PreparedInput(), count: chunks)
+            parts.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let buffer = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let slice = records[(records.count * c / chunks)..<(records.count * (c + 1) / chunks)]
+                    var part = PreparedInput()
+                    prepareRows(slice, into: &part, now: now, optOuts: optOuts)
+                    buffer[c] = part
+                }
+            }
+            for part in parts {
+                out.candidates += part.candidates
+                out.withdrawals += part.withdrawals
+                out.rejections += part.rejections
+                out.skipped += part.skipped
+            }
+        }
+        // Ids in file order, whatever the chunks: the scheduler breaks ties by id.
+        for i in out.candidates.indices { out.candidates[i].id = ids.next() }
+        return .success(out)
+    }
+
+    /// Rows from this many records up are prepared in parallel slices, one per core (at most 4).
+    static let parallelThreshold = 4096
+    static let placeholderID = MessageID(rawValue: 0)
+
+    static func chunkCount(rows: Int) -> Int {
+        guard rows >= parallelThreshold else { return 1 }
+        return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount, rows / (parallelThreshold / 2)))
+    }
+
+    /// Filters, normalises and renders `rows`, appending to `part` (candidates carry
+    /// ``placeholderID``; ``prepare(_:file:now:optOuts:)`` numbers them in file order).
+    private func prepareRows(_ rows: ArraySlice<ParsedAppointment>, into part: inout PreparedInput, now: Date, optOuts: OptOutList) {
+        for record in rows {
             let a = record.appointment
             if withdrawStatuses.contains(a.status) || record.event?.withdraws == true {
-                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
+                for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 continue
             }
             guard statuses.contains(a.status) else {
                 // Only appointments in a reminded status are reminded: one that moved out of
                 // that set (arrived, tentative, …) keeps no pending reminder either.
-                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
-                out.skipped += 1
+                for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
+                part.skipped += 1
                 continue
             }
             guard a.start > now else {
-                out.skipped += 1
+                part.skipped += 1
                 continue
             }
             let recipient: String
             switch phones.normalize(candidates: phoneFields.candidates(in: a)) {
             case .success(let r): recipient = r.e164
             case .failure(let refusal):
-                out.rejections.append(RowRejection(position: record.position, reason: refusal.description))
+                part.rejections.append(RowRejection(position: record.position, reason: refusal.description))
                 continue
             }
             if optOuts.contains(recipient) {
-                out.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))
-                for r in reminders { out.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), Self.optedOutReason)) }
+                part.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))
+                for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), Self.optedOutReason)) }
                 continue
             }
             let rendered: RenderedText
             do {
                 rendered = try templates.render(kind: .appointment, fields: fields.make(a), variant: nil)
             } catch {
-                out.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
+                part.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
                 continue
             }
             for r in reminders {
                 // A reminder that cannot go out in time is still queued: the scheduler ends it
                 // `expired`, with its reason in the journal, instead of it vanishing silently.
                 guard let schedule = r.rule.schedule(arrival: now, appointmentStart: a.start, timeZone: timeZone) else { continue }
-                out.candidates.append(SpoolMessage(
-                    id: ids.next(), key: MessageKey(source: source, recordID: a.id, rule: r.name), kind: .appointment,
+                part.candidates.append(SpoolMessage(
+                    id: Self.placeholderID, key: MessageKey(source: source, recordID: a.id, rule: r.name), kind: .appointment,
                     recipient: recipient, text: rendered.text,
                     due: Date(timeIntervalSince1970: max(schedule.due, now).timeIntervalSince1970.rounded(.down)),
                     expires: schedule.expires ?? a.start, appointmentStart: a.start, source: record.position,
                     created: now, encoding: rendered.encoding.rawValue, segments: rendered.segments))
             }
         }
-        return .success(out)
     }
 
     /// The range a snapshot file covers and the ids it lists; nil when it reveals no range

@@ -62,6 +62,38 @@ import Testing
         #expect(prepared.skipped == 2)  // a status not reminded, an appointment already past
     }
 
+    /// A large export is prepared in parallel slices; what comes out is in file order
+    /// all the same: candidates, rejections (with their lines) and withdrawals, and ids
+    /// increasing along the file (the scheduler breaks ties by id).
+    @Test func aLargeExportPreparedInSlicesKeepsFileOrder() throws {
+        let rows = 10_000
+        #expect(IngestPipeline.chunkCount(rows: rows) == min(4, ProcessInfo.processInfo.activeProcessorCount))
+        var csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\n"
+        var bad: [Int] = [], cancelled: [String] = [], good: [String] = []
+        for i in 0..<rows {
+            let line = i + 2
+            if i % 997 == 5 {
+                csv += "L-\(i),Ann,Lee,02 9999 \(String(format: "%04d", i)),2026-11-25,10:30,Dr Patel,3,Scheduled\n"  // a landline
+                bad.append(line)
+            } else if i % 1009 == 7 {
+                csv += "L-\(i),Ann,Lee,0412 \(String(format: "%06d", i)),2026-11-25,10:30,Dr Patel,3,Cancelled\n"
+                cancelled.append("L-\(i)")
+            } else {
+                csv += "L-\(i),Ann,Lee,0412 \(String(format: "%06d", i)),2026-11-25,10:30,Dr Patel,3,Scheduled\n"
+                good.append("L-\(i)")
+            }
+        }
+        let prepared = try pipeline().prepare(Array(csv.utf8), file: "big.csv", now: now, optOuts: noOptOuts).get()
+        #expect(prepared.candidates.map(\.key.recordID) == good)
+        #expect(prepared.rejections.map(\.position.line) == bad)
+        #expect(prepared.withdrawals.map(\.key.recordID) == cancelled)
+        let ids = prepared.candidates.map(\.id.rawValue)
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "ids do not increase along the file")
+        #expect(!ids.contains(IngestPipeline.placeholderID.rawValue))
+        #expect(prepared.candidates.first?.recipient == "+61412000000")
+        #expect(prepared.candidates.last?.text == "Hi Ann, see Dr Patel on Wed 25 Nov at 10:30 am.")
+    }
+
     @Test func aReminderInsideTheLeadTimeIsDueNow() throws {
         let csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\nA-1,Ann,Lee,0412345678,2026-11-23,15:00,Dr P,3,Scheduled\n"
         let m = try #require(try pipeline().prepare(Array(csv.utf8), file: "a.csv", now: now, optOuts: noOptOuts).get().candidates.first)
