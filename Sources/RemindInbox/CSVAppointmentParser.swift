@@ -15,14 +15,7 @@ public struct CSVAppointmentParser: InputParser {
     }
 
     public func parse(_ bytes: [UInt8], file: String) throws(InputError) -> ParsedInput {
-        let text: [UInt8]
-        switch format.encoding.decodeToUTF8(bytes) {
-        case .success(let decoded): text = decoded
-        case .failure(let failure):
-            throw InputError(
-                code: .undecodable, message: "the file \(failure.reason) (encoding \(format.encoding))", file: file,
-                line: failure.line)
-        }
+        let text = try format.encoding.utf8Text(of: bytes, file: file)
         var reader = CSVReader(utf8: text, delimiter: format.delimiter ?? CSVDelimiter.sniff(text))
         let header: [String]
         let headerLine: Int

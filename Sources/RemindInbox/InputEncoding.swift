@@ -136,3 +136,17 @@ public enum InputEncoding: String, Hashable, Sendable, CaseIterable, CustomStrin
         return .success(out)
     }
 }
+
+extension InputEncoding {
+    /// The file's text as UTF-8, for a parser.
+    /// - Throws: ``InputError`` (`undecodable`) naming the file and the line that cannot be decoded.
+    func utf8Text(of bytes: [UInt8], file: String) throws(InputError) -> [UInt8] {
+        switch decodeToUTF8(bytes) {
+        case .success(let decoded):
+            return decoded
+        case .failure(let failure):
+            throw InputError(
+                code: .undecodable, message: "the file \(failure.reason) (encoding \(self))", file: file, line: failure.line)
+        }
+    }
+}

@@ -53,14 +53,7 @@ public struct ListParser: Sendable {
     }
 
     private func parseCSV(_ bytes: [UInt8], file: String) throws(InputError) -> ParsedList {
-        let text: [UInt8]
-        switch format.encoding.decodeToUTF8(bytes) {
-        case .success(let decoded): text = decoded
-        case .failure(let failure):
-            throw InputError(
-                code: .undecodable, message: "the file \(failure.reason) (encoding \(format.encoding))", file: file,
-                line: failure.line)
-        }
+        let text = try format.encoding.utf8Text(of: bytes, file: file)
         var reader = CSVReader(utf8: text, delimiter: format.delimiter ?? CSVDelimiter.sniff(text))
         guard let header = reader.next() else {
             throw InputError(code: .noHeader, message: "the file has no header line (it is empty)", file: file)
