@@ -104,8 +104,8 @@ public struct ReleaseScheduler: Sendable {
     }
 
     private var slots: [MessageID: Slot] = [:]
-    private var waiting = Heap<WaitingItem>()  // not yet found due: (due, priority, id)
-    private var ready = Heap<ReadyItem>()  // found due: (rank, priority, id)
+    private var waiting = Heap<QueueItem>()  // not yet found due: (due, priority, id)
+    private var ready = Heap<QueueItem>()  // found due: (rank, priority, id)
     private var expiries = Heap<ExpiryItem>()  // entries with an expiry: (expires, id)
     private var nextSeq: UInt32 = 0
     private var openCache: DateInterval?
@@ -160,7 +160,7 @@ public struct ReleaseScheduler: Sendable {
             expires: e.expires?.timeIntervalSinceReferenceDate ?? .infinity,
             seq: nextSeq, kind: e.kind, cause: e.expiryCause)
         let replaced = slots.updateValue(slot, forKey: e.id) != nil
-        waiting.insert(WaitingItem(due: slot.due, id: e.id.rawValue, seq: slot.seq, priority: UInt8(e.kind.priority)))
+        waiting.insert(QueueItem(key: slot.due, id: e.id.rawValue, seq: slot.seq, priority: UInt8(e.kind.priority)))
         if slot.expires.isFinite {
             expiries.insert(ExpiryItem(expires: slot.expires, id: e.id.rawValue, seq: slot.seq))
         }
@@ -201,9 +201,9 @@ public struct ReleaseScheduler: Sendable {
             precondition(step >= .zero, "priorityStep is not negative")
             self.priorityStep = step
             self.stepSeconds = step.timeInterval
-            let items = ready.unordered.compactMap { item -> ReadyItem? in
+            let items = ready.unordered.compactMap { item -> QueueItem? in
                 guard let slot = slots[MessageID(rawValue: item.id)], slot.seq == item.seq else { return nil }
-                return ReadyItem(rank: rank(slot), id: item.id, seq: item.seq, priority: item.priority)
+                return QueueItem(key: rank(slot), id: item.id, seq: item.seq, priority: item.priority)
             }
             ready = Heap(items)
         }
@@ -226,10 +226,10 @@ public struct ReleaseScheduler: Sendable {
         }
 
         // 2. Entries that have come due join the contest.
-        while let top = waiting.min, top.due <= t {
+        while let top = waiting.min, top.key <= t {
             waiting.removeMin()
             guard let slot = slots[MessageID(rawValue: top.id)], slot.seq == top.seq else { continue }
-            ready.insert(ReadyItem(rank: rank(slot), id: top.id, seq: top.seq, priority: top.priority))
+            ready.insert(QueueItem(key: rank(slot), id: top.id, seq: top.seq, priority: top.priority))
         }
 
         // 3. Release the best-ranked due entry if the slot is open.
@@ -239,7 +239,7 @@ public struct ReleaseScheduler: Sendable {
                 let id = MessageID(rawValue: top.id)
                 guard let slot = slots[id], slot.seq == top.seq else { continue }
                 if slot.due > t {  // the clock went back since it was found due
-                    waiting.insert(WaitingItem(due: slot.due, id: top.id, seq: top.seq, priority: top.priority))
+                    waiting.insert(QueueItem(key: slot.due, id: top.id, seq: top.seq, priority: top.priority))
                     continue
                 }
                 slots.removeValue(forKey: id)
@@ -265,7 +265,7 @@ public struct ReleaseScheduler: Sendable {
         guard !slots.isEmpty else { return nil }
         var earliest = now
         if ready.isEmpty, let top = waiting.min {
-            earliest = max(earliest, Date(timeIntervalSinceReferenceDate: top.due))
+            earliest = max(earliest, Date(timeIntervalSinceReferenceDate: top.key))
         }
         if let last = lastRelease {  // a mark after `now` (the clock went back) counts as `now`
             earliest = max(earliest, min(last, now).addingTimeInterval(staggerSeconds))
@@ -317,28 +317,16 @@ public struct ReleaseScheduler: Sendable {
     }
 }
 
-struct WaitingItem: Comparable, Sendable {
-    var due: Double
+/// A message in the `waiting` heap (keyed by its due time) or the `ready` heap (keyed by
+/// its rank): earliest key first, then the kind's priority, then the id.
+struct QueueItem: Comparable, Sendable {
+    var key: Double
     var id: UInt64
     var seq: UInt32
     var priority: UInt8
 
     static func < (a: Self, b: Self) -> Bool {
-        if a.due != b.due { return a.due < b.due }
-        if a.priority != b.priority { return a.priority < b.priority }
-        return a.id < b.id
-    }
-    static func == (a: Self, b: Self) -> Bool { a.id == b.id && a.seq == b.seq }
-}
-
-struct ReadyItem: Comparable, Sendable {
-    var rank: Double
-    var id: UInt64
-    var seq: UInt32
-    var priority: UInt8
-
-    static func < (a: Self, b: Self) -> Bool {
-        if a.rank != b.rank { return a.rank < b.rank }
+        if a.key != b.key { return a.key < b.key }
         if a.priority != b.priority { return a.priority < b.priority }
         return a.id < b.id
     }
