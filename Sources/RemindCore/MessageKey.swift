@@ -17,7 +17,10 @@ public struct MessageKey: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// `source/recordID/rule`, with `/` and `%` in the parts percent-escaped.
     public var description: String {
-        [source, recordID, rule].map(Self.escape).joined(separator: "/")
+        if !Self.needsEscape(source) && !Self.needsEscape(recordID) && !Self.needsEscape(rule) {
+            return "\(source)/\(recordID)/\(rule)"
+        }
+        return [source, recordID, rule].map(Self.escape).joined(separator: "/")
     }
 
     public init?(_ text: String) {
@@ -26,7 +29,13 @@ public struct MessageKey: Hashable, Sendable, Codable, CustomStringConvertible {
         self.init(source: Self.unescape(parts[0]), recordID: Self.unescape(parts[1]), rule: Self.unescape(parts[2]))
     }
 
-    static func escape(_ part: String) -> String {
+    /// Whether ``escape(_:)`` would change `part`.
+    public static func needsEscape(_ part: String) -> Bool {
+        part.utf8.contains { $0 == 37 || $0 == 47 || $0 == 10 || $0 == 13 }
+    }
+
+    /// One part of ``description``: `%`, `/`, CR and LF percent-escaped.
+    public static func escape(_ part: String) -> String {
         var out = ""
         for ch in part {
             switch ch {

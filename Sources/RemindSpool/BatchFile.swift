@@ -48,20 +48,49 @@ public enum BatchFile {
     /// member's record range.
     public static func encode(id: MessageID, input: String?, messages: [SpoolMessage]) -> (bytes: [UInt8], members: [Member]) {
         var out: [UInt8] = []
-        out.reserveCapacity(messages.count * (400 + (messages.first?.text.utf8.count ?? 0)) + 128)
-        out += Array("Batch: \(id)\n".utf8)
-        if let input { out += Array("Input: \(MessageFile.escape(input))\n".utf8) }
-        out += Array("Count: \(messages.count)\n\n".utf8)
+        out.append(contentsOf: "Batch: \(id)\n".utf8)
+        if let input { out.append(contentsOf: "Input: \(MessageFile.escape(input))\n".utf8) }
+        out.append(contentsOf: "Count: \(messages.count)\n\n".utf8)
+        // Records are independent: a large batch is encoded in slices at once, each into its
+        // own buffer, then the slices are joined and their offsets moved along.
+        let slices = messages.count < parallelThreshold ? 1 : min(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        var parts = [(bytes: [UInt8], members: [Member])](repeating: ([], []), count: slices)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: slices) { s in
+                let range = (messages.count * s / slices)..<(messages.count * (s + 1) / slices)
+                buffer[s] = encodeRecords(messages[range])
+            }
+        }
+        out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.bytes.count } + 32)
+        var members: [Member] = []
+        members.reserveCapacity(messages.count)
+        for part in parts {
+            precondition(out.count + part.bytes.count < Int(UInt32.max), "a batch larger than 4 GB")
+            let base = UInt32(out.count)
+            for member in part.members { members.append(Member(id: member.id, offset: base + member.offset, length: member.length)) }
+            out.append(contentsOf: part.bytes)
+        }
+        out.append(contentsOf: "End: \(messages.count)\n".utf8)
+        return (out, members)
+    }
+
+    /// From this many messages up, a batch is encoded in parallel slices.
+    static let parallelThreshold = 4096
+
+    /// Each message's record and blank line, with offsets from the start of the returned bytes.
+    private static func encodeRecords(_ messages: ArraySlice<SpoolMessage>) -> (bytes: [UInt8], members: [Member]) {
+        var out: [UInt8] = []
+        out.reserveCapacity(messages.count * (360 + (messages.first?.text.utf8.count ?? 0)))
         var members: [Member] = []
         members.reserveCapacity(messages.count)
         for m in messages {
-            let record = MessageFile.encode(m)
-            precondition(out.count + record.count < Int(UInt32.max), "a batch larger than 4 GB")
-            members.append(Member(id: m.id, offset: UInt32(out.count), length: UInt32(record.count)))
-            out += record
+            let start = out.count
+            MessageFile.encode(m, into: &out)
+            precondition(out.count < Int(UInt32.max), "a batch larger than 4 GB")
+            members.append(Member(id: m.id, offset: UInt32(start), length: UInt32(out.count - start)))
             out.append(10)
         }
-        out += Array("End: \(messages.count)\n".utf8)
         return (out, members)
     }
 

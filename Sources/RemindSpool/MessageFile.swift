@@ -23,22 +23,46 @@ import RemindCore
 /// ```
 public enum MessageFile {
     public static func encode(_ m: SpoolMessage) -> [UInt8] {
-        var s = ""
-        s.reserveCapacity(320 + m.text.utf8.count)
-        s += "Id: \(m.id)\n"
-        s += "Key: \(m.key)\n"
-        s += "Kind: \(m.kind.rawValue)\n"
-        s += "Recipient: \(m.recipient)\n"
-        s += "Due: \(Timestamp.format(m.due))\n"
-        if let e = m.expires { s += "Expires: \(Timestamp.format(e))\n" }
-        if let a = m.appointmentStart { s += "Appointment: \(Timestamp.format(a))\n" }
-        if let src = m.source { s += "Source: \(escape(src.file)):\(src.line)\n" }
-        s += "Created: \(Timestamp.format(m.created))\n"
-        s += "Encoding: \(m.encoding)\n"
-        s += "Segments: \(m.segments)\n"
-        s += "Text: \(escape(m.text))\n"
-        for e in m.events { s += eventLine(e) }
-        return Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(320 + m.text.utf8.count)
+        encode(m, into: &out)
+        return out
+    }
+
+    /// Appends the file's bytes to `out`: written byte by byte, as ingest encodes every
+    /// message of an export this way.
+    public static func encode(_ m: SpoolMessage, into out: inout [UInt8]) {
+        func line(_ name: StaticString, _ body: (inout [UInt8]) -> Void) {
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            body(&out)
+            out.append(10)
+        }
+        line("Id: ") { appendHex(m.id.rawValue, to: &$0) }
+        line("Key: ") { out in
+            appendKeyPart(m.key.source, to: &out); out.append(47)
+            appendKeyPart(m.key.recordID, to: &out); out.append(47)
+            appendKeyPart(m.key.rule, to: &out)
+        }
+        line("Kind: ") { $0.append(contentsOf: m.kind.rawValue.utf8) }
+        line("Recipient: ") { $0.append(contentsOf: m.recipient.utf8) }
+        line("Due: ") { Timestamp.append(m.due, to: &$0) }
+        if let e = m.expires { line("Expires: ") { Timestamp.append(e, to: &$0) } }
+        if let a = m.appointmentStart { line("Appointment: ") { Timestamp.append(a, to: &$0) } }
+        if let src = m.source {
+            line("Source: ") { out in
+                appendEscaped(src.file, to: &out); out.append(58); appendDecimal(src.line, to: &out)
+            }
+        }
+        line("Created: ") { Timestamp.append(m.created, to: &$0) }
+        line("Encoding: ") { $0.append(contentsOf: m.encoding.utf8) }
+        line("Segments: ") { appendDecimal(m.segments, to: &$0) }
+        line("Text: ") { appendEscaped(m.text, to: &$0) }
+        for e in m.events {
+            line("Event: ") { out in
+                Timestamp.append(e.time, to: &out); out.append(32); out.append(contentsOf: e.what.utf8)
+                if !e.detail.isEmpty { out.append(32); appendEscaped(e.detail, to: &out) }
+            }
+        }
     }
 
     /// One `Event:` line, newline-terminated, for appending.
@@ -46,6 +70,47 @@ public enum MessageFile {
         var line = "Event: \(Timestamp.format(e.time)) \(e.what)"
         if !e.detail.isEmpty { line += " " + escape(e.detail) }
         return line + "\n"
+    }
+
+    static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
+        var shift = 60
+        while shift >= 0 {
+            let nibble = UInt8((value >> UInt64(shift)) & 0xF)
+            out.append(nibble < 10 ? 48 + nibble : 55 + nibble)
+            shift -= 4
+        }
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 0 && value < 1_000_000_000 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var divisor = 1
+        while divisor * 10 <= value { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            out.append(UInt8(48 + v / divisor))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
+    static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+        if s.utf8.contains(where: { $0 == 92 || $0 == 10 || $0 == 13 }) {
+            out.append(contentsOf: escape(s).utf8)
+        } else {
+            out.append(contentsOf: s.utf8)
+        }
+    }
+
+    /// A part of `Key:`, percent-escaped like ``MessageKey/description`` when it must be.
+    static func appendKeyPart(_ part: String, to out: inout [UInt8]) {
+        if MessageKey.needsEscape(part) {
+            out.append(contentsOf: MessageKey.escape(part).utf8)
+        } else {
+            out.append(contentsOf: part.utf8)
+        }
     }
 
     /// Decodes a message file. A trailing partial line (a torn append) is ignored; a

@@ -5,19 +5,37 @@ import RemindCore
 /// parsed by hand (it is on the recovery path of a million files).
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(20)
+        append(date, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the 20 bytes of `format(date)` (ingest writes a few per message).
+    public static func append(_ date: Date, to out: inout [UInt8]) {
         let (days, secondOfDay) = CivilCalendar.split(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
         let (year, month, day) = CivilCalendar.date(daysSince1970: days)
-        var out = ""
-        out.reserveCapacity(20)
-        func pad(_ v: Int, _ width: Int) {
-            let s = String(v)
-            if s.count < width { out += String(repeating: "0", count: width - s.count) }
-            out += s
+        if (0...9999).contains(year) {
+            digits(year, 4, &out)
+        } else {
+            out.append(contentsOf: String(year).utf8)
         }
-        pad(year, 4); out += "-"; pad(month, 2); out += "-"; pad(day, 2); out += "T"
-        pad(secondOfDay / 3600, 2); out += ":"; pad(secondOfDay / 60 % 60, 2); out += ":"; pad(secondOfDay % 60, 2)
-        out += "Z"
-        return out
+        out.append(45); digits(month, 2, &out); out.append(45); digits(day, 2, &out); out.append(84)
+        digits(secondOfDay / 3600, 2, &out); out.append(58); digits(secondOfDay / 60 % 60, 2, &out); out.append(58)
+        digits(secondOfDay % 60, 2, &out); out.append(90)
+    }
+
+    /// `value` (0 ≤ value < 10^width) as exactly `width` decimal digits.
+    @inline(__always)
+    static func digits(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            out.append(UInt8(48 + v / divisor))
+            v %= divisor
+            divisor /= 10
+        }
     }
 
     public static func parse(_ text: some StringProtocol) -> Date? {

@@ -66,6 +66,36 @@ final class TemporarySpool {
         }
     }
 
+    /// The bytes, literally: the format is what operators `cat` and `grep`, and what
+    /// other tools read, so it is pinned here rather than only round-tripped.
+    @Test func encodesTheDocumentedLinesExactly() {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
+        let m = SpoolMessage(
+            id: MessageID(rawValue: 0x032A_9C4E_1F30_000A), key: MessageKey(source: "prac/soft", recordID: "A-1%", rule: "24h"),
+            kind: .recall, recipient: "+61412345678", text: "Hi Ann\nback\\slash\r ✓", due: start.addingTimeInterval(-86_399),
+            expires: start, appointmentStart: nil, source: SourcePosition(file: "a\nb.csv", line: 1_234_567), created: start,
+            encoding: "ucs2", segments: 12,
+            events: [SpoolEvent(time: start, what: "queued"), SpoolEvent(time: start.addingTimeInterval(59), what: "deferred", detail: "retry=x\ny")])
+        let expected = """
+            Id: 032A9C4E1F30000A
+            Key: prac%2Fsoft/A-1%25/24h
+            Kind: recall
+            Recipient: +61412345678
+            Due: 2026-11-17T11:06:41Z
+            Expires: 2026-11-18T11:06:40Z
+            Source: a\\nb.csv:1234567
+            Created: 2026-11-18T11:06:40Z
+            Encoding: ucs2
+            Segments: 12
+            Text: Hi Ann\\nback\\\\slash\\r ✓
+            Event: 2026-11-18T11:06:40Z queued
+            Event: 2026-11-18T11:07:39Z deferred retry=x\\ny
+
+            """
+        #expect(String(decoding: MessageFile.encode(m), as: UTF8.self) == expected)
+        #expect(MessageFile.eventLine(m.events[1]) == "Event: 2026-11-18T11:07:39Z deferred retry=x\\ny\n")
+    }
+
     @Test(arguments: [0.0, 1_795_000_000, 951_782_400 /* 2000-02-29 */, 4_102_444_799])
     func timestampsRoundTrip(seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)

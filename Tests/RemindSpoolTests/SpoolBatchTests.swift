@@ -157,6 +157,26 @@ import Testing
         }
         #expect(throws: SpoolError.self) { try BatchFile.members(of: Array(bytes.dropLast(3)), path: "x") }
     }
+
+    /// A batch large enough to be encoded in parallel slices is byte for byte the records
+    /// one after another, each member's range is its own record, in message order.
+    @Test func aLargeBatchIsTheRecordsInOrder() throws {
+        let t = try TemporarySpool()
+        let count = BatchFile.parallelThreshold * 2 + 3
+        var messages = (0..<count).map { t.message("A-\($0)", start: start, text: $0 % 7 == 0 ? "Line\none \($0)" : "Hi \($0)") }
+        for i in messages.indices { messages[i].events = [SpoolEvent(time: start, what: "queued")] }
+        let (bytes, members) = BatchFile.encode(id: messages[0].id, input: "big.csv", messages: messages)
+        var expected = Array("Batch: \(messages[0].id)\nInput: big.csv\nCount: \(count)\n\n".utf8)
+        for m in messages { expected += MessageFile.encode(m) + [10] }
+        expected += Array("End: \(count)\n".utf8)
+        #expect(bytes == expected)
+        #expect(members.map(\.id) == messages.map(\.id))
+        #expect(try BatchFile.members(of: bytes, path: "x") == members)
+        for i in [0, 1, count / 2, count - 1] {
+            let member = members[i]
+            #expect(try MessageFile.decode(Array(bytes[Int(member.offset)..<Int(member.offset + member.length)]), path: "x") == messages[i])
+        }
+    }
 }
 
 @Suite struct SlotTableTests {
