@@ -1,6 +1,7 @@
 // SpoolBenchmark: the spool's costs on the real disk (release build only).
 //
 //   SpoolBenchmark ingest  <dir> [rows]     group commit of an export (one batch file) vs fsync per message
+//   SpoolBenchmark baseline <dir> [rows]    the baseline alone: a file, its fsync and its directory's per message
 //   SpoolBenchmark populate <dir> [count]   fills a spool with queued messages and a checkpoint
 //   SpoolBenchmark startup <dir>            recovery of a populated spool: time and peak RSS
 //   SpoolBenchmark lookup  <dir>            next-due and cancel-by-key at the populated size
@@ -17,7 +18,7 @@ import RemindSpool
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: SpoolBenchmark ingest|populate|startup|lookup <dir> [count]")
+    print("usage: SpoolBenchmark ingest|baseline|populate|startup|lookup <dir> [count]")
     exit(64)
 }
 let mode = arguments[1]
@@ -63,16 +64,11 @@ func freshSpool(_ name: String) throws -> Spool {
     return spool
 }
 
-switch mode {
-case "ingest":
-    let now = Date()
-    let start = now.addingTimeInterval(3 * 86400)
-    let csv = "id\n" + (1...count).map { "A-\($0)\n" }.joined()
-
-    // Baseline: one message file written, fsync'd, renamed, and its directory fsync'd, per message.
-    let baselineRows = min(count, 5_000)
+/// The baseline, in messages/s: one message file written, fsync'd, renamed, and its
+/// directory fsync'd, per message.
+func baselineRate(rows: Int, start: Date, now: Date) throws -> Double {
     let baseline = try freshSpool("baseline")
-    let baselineMessages = (1...baselineRows).map { message($0, start: start, now: now) }
+    let baselineMessages = (1...rows).map { message($0, start: start, now: now) }
     let baselineTime = try seconds {
         for m in baselineMessages {
             let tmp = baseline.paths.tmp + "/\(m.id)"
@@ -81,7 +77,22 @@ case "ingest":
             try FileOperations.synchronizeDirectory(baseline.paths.directory(for: .queued))
         }
     }
-    let baselineRate = Double(baselineRows) / baselineTime
+    try? FileManager.default.removeItem(atPath: directory + "/baseline")
+    return Double(rows) / baselineTime
+}
+
+switch mode {
+case "baseline":
+    let now = Date()
+    print("baseline fsync per message (\(count) rows): \(Int(try baselineRate(rows: count, start: now.addingTimeInterval(3 * 86400), now: now))) msg/s")
+
+case "ingest":
+    let now = Date()
+    let start = now.addingTimeInterval(3 * 86400)
+    let csv = "id\n" + (1...count).map { "A-\($0)\n" }.joined()
+
+    let baselineRows = min(count, 5_000)
+    let baselineRate = try baselineRate(rows: baselineRows, start: start, now: now)
 
     // No fsync at all: the ceiling of writing a file per message.
     let loose = try freshSpool("nofsync")
