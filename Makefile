@@ -10,7 +10,7 @@ PREFIX    ?= /usr
 DESTDIR   ?=
 BUILD     ?= debug
 RUN_DIR   ?= $(CURDIR)/.run
-APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev
+APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev libicu-dev
 
 .PHONY: all deps build release run test install clean-run
 

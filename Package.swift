@@ -30,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(name: "CLinux"),
         // C interface over Debian's libphonenumber-dev (C++; its headers need C++14 for abseil).
-        .target(name: "CPhoneNumber", linkerSettings: [.linkedLibrary("phonenumber")]),
+        .target(name: "CPhoneNumber", linkerSettings: [
+            .linkedLibrary("phonenumber"), .linkedLibrary("protobuf"), .linkedLibrary("icui18n"), .linkedLibrary("icuuc"),
+        ]),
 
         // MARK: Kits (no remindd knowledge)
         .target(name: "SystemdKit", dependencies: [
@@ -119,7 +121,7 @@ let package = Package(
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RemindTextTests", dependencies: ["RemindText", "RemindCore"]),
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
-        .testTarget(name: "RemindRecipientsTests", dependencies: ["RemindRecipients", "RemindCore", "FileSystemKit"]),
+        .testTarget(name: "RemindRecipientsTests", dependencies: ["RemindRecipients", "RemindCore", "FileSystemKit", "CPhoneNumber"]),
         .testTarget(name: "RemindScheduleTests", dependencies: [
             "RemindSchedule",
             .product(name: "PropertyBased", package: "swift-property-based"),

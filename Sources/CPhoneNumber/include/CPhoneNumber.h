@@ -6,7 +6,8 @@
 // one-time set-up (a C++11 function-local static), they only call PhoneNumberUtil's
 // const methods on its process-wide singleton, which guards its regular-expression
 // cache with a mutex (Debian builds it with POSIX locks; checked with nm, and by a
-// concurrent test in RemindRecipientsTests).
+// concurrent test in RemindRecipientsTests), or match numbers against its metadata
+// with matchers of the calling thread (see CPhoneNumber.cpp).
 // Nothing here allocates memory the caller must free, logs, or throws a C++ exception
 // across the boundary (a failure inside libphonenumber is reported as RN_INTERNAL).
 #ifndef CPHONENUMBER_H
@@ -63,6 +64,19 @@ typedef enum {
 /// status the outputs are left unspecified.
 rn_status rn_parse(const char *number, const char *region,
                    char *e164_out, size_t cap, rn_type *type_out);
+
+/// rn_parse with the number's type from PhoneNumberUtil::GetNumberType itself instead of
+/// this shim's lock-free copy of it: the reference the tests compare rn_parse with.
+rn_status rn_parse_reference(const char *number, const char *region,
+                             char *e164_out, size_t cap, rn_type *type_out);
+
+/// 1 when rn_parse works out types itself (libphonenumber's compiled-in metadata loaded),
+/// 0 when it falls back to GetNumberType.
+int rn_uses_own_type_matching(void);
+
+/// Writes libphonenumber's example number (E.164) of `type` in `region`; 0 on success,
+/// -1 when the region has none of that type or `cap` is too small.
+int rn_example_number(const char *region, rn_type type, char *e164_out, size_t cap);
 
 /// 1 if libphonenumber has metadata for `region` (ISO 3166 alpha-2, upper case), else 0.
 int rn_is_supported_region(const char *region);
