@@ -140,7 +140,11 @@ extension Spool {
                             confirm(index.insert(Self.entry(message, state: .queued),
                                                  location: MessageLocation(batch: batch, offset: member.offset, length: member.length), keyed: false))
                         } catch is SpoolError {
+                            // Its bytes go to rejected/ and it leaves the batch, so deleting the
+                            // batch once the others have left cannot take them with it.
                             report.corrupt.append(path + "#\(member.id)")
+                            try quarantineRecord(record, of: member.id, in: batch)
+                            missing.append(member.id)
                         }
                         report.filesRead += 1
                         if report.filesRead % 100_000 == 0 { progress(listed + report.filesRead) }
@@ -233,6 +237,13 @@ extension Spool {
     static func retryTime(_ events: [SpoolEvent]) -> Date? {
         guard let event = events.last(where: { $0.what == "deferred" }), event.detail.hasPrefix("retry=") else { return nil }
         return Timestamp.parse(event.detail.dropFirst(6).prefix(20))
+    }
+
+    /// Writes a batch member's damaged record, byte for byte, to
+    /// `rejected/corrupt-<batch>.batch-<id>`, durably.
+    func quarantineRecord(_ record: [UInt8], of id: MessageID, in batch: MessageID) throws {
+        try FileOperations.createFile(at: paths.rejected + "/corrupt-\(batch)\(BatchFile.suffix)-\(id)", contents: record, synchronize: true)
+        try FileOperations.synchronizeDirectory(paths.rejected)
     }
 
     func quarantine(_ path: String) throws {

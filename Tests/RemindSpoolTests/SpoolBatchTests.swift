@@ -1,3 +1,4 @@
+import FileSystemKit
 import Foundation
 import RemindCore
 @testable import RemindSpool
@@ -136,6 +137,39 @@ import Testing
         #expect(report.corrupt == [path])
         #expect(report.pendingCount == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.spool.paths.rejected).contains { $0.hasSuffix(".batch") })
+    }
+
+    /// A readable batch with one damaged record: the record's bytes go to rejected/, it
+    /// is logged as left, the others stay queued, and when they leave and the batch is
+    /// deleted the damaged record's bytes are still there.
+    @Test func aDamagedRecordIsMovedAsideAndOutlivesItsBatch() throws {
+        let t = try TemporarySpool()
+        let queued = try t.spool.commit(t.spool.plan(candidates: (1...3).map { t.message("A-\($0)", start: start) }), input: nil)
+        let batch = queued[0].id
+        let path = t.spool.paths.directory(for: .queued) + "/\(batch)" + BatchFile.suffix
+        var bytes = try FileOperations.readFile(path)
+        let member = try BatchFile.members(of: bytes, path: path)[1]
+        let record = Array(bytes[Int(member.offset)..<Int(member.offset + member.length)])
+        let needle = Array("Kind: appointment".utf8)
+        let at = Int(member.offset) + (try #require((0...(record.count - needle.count)).first { Array(record[$0..<($0 + needle.count)]) == needle }))
+        bytes[at + 6] = UInt8(ascii: "X")  // "Kind: Xppointment": the batch still splits, the record does not decode
+        try FileOperations.replaceFile(at: path, contents: bytes)
+        let damaged = Array(bytes[Int(member.offset)..<Int(member.offset + member.length)])
+
+        let spool = Spool(paths: t.spool.paths)
+        let report = try spool.recover()
+        #expect(report.corrupt == [path + "#\(member.id)"])
+        #expect(report.pendingCount == 2)
+        let aside = t.spool.paths.rejected + "/corrupt-\(batch)\(BatchFile.suffix)-\(member.id)"
+        #expect(try FileOperations.readFile(aside) == damaged)
+        #expect(try leftLog(t, batch) == [member.id])
+
+        for entry in queued where entry.id != member.id { try spool.transition(entry.id, to: .cancelled) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try FileOperations.readFile(aside) == damaged)
+        // A second recovery finds nothing damaged and nothing pending.
+        let again = try Spool(paths: t.spool.paths).recover()
+        #expect(again.corrupt.isEmpty && again.pendingCount == 0)
     }
 
     @Test func theLeftLogSkipsATornLine() throws {
