@@ -72,22 +72,15 @@ class ThreadMatchers {
     }
 
 public:
-    /// The whole of `input` matches `pattern` (libphonenumber's FullMatch).
-    bool matches(const std::string &pattern, const icu::UnicodeString &input) {
+    /// Whether `pattern` matches the whole of `input` (libphonenumber's FullMatch), or
+    /// with `whole` false a prefix of it (its Consume, anchored at the start).
+    bool matches(const std::string &pattern, const icu::UnicodeString &input, bool whole = true) {
         icu::RegexMatcher *m = matcher(pattern);
         if (m == nullptr) return false;
         UErrorCode status = U_ZERO_ERROR;
         m->reset(input);
-        return m->matches(status) && U_SUCCESS(status);
-    }
-
-    /// A prefix of `input` matches `pattern` (libphonenumber's Consume, anchored).
-    bool looksAt(const std::string &pattern, const icu::UnicodeString &input) {
-        icu::RegexMatcher *m = matcher(pattern);
-        if (m == nullptr) return false;
-        UErrorCode status = U_ZERO_ERROR;
-        m->reset(input);
-        return m->lookingAt(status) && U_SUCCESS(status);
+        const bool matched = whole ? m->matches(status) : m->lookingAt(status);
+        return matched && U_SUCCESS(status);
     }
 };
 
@@ -177,7 +170,7 @@ public:
             // GetRegionCodeForNumberFromRegionList
             for (const PhoneMetadata *m : candidates) {
                 if (m->has_leading_digits()) {
-                    if (thread_matchers.looksAt(m->leading_digits(), input)) { metadata = m; break; }
+                    if (thread_matchers.matches(m->leading_digits(), input, false)) { metadata = m; break; }
                 } else if (helper(national, input, *m) != PhoneNumberUtil::UNKNOWN) {
                     metadata = m;
                     break;
