@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // MARK: C shims
@@ -41,6 +42,11 @@ let package = Package(
         ]),
         .target(name: "FileSystemKit", dependencies: [
             "CLinux",
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // Runs a command with no shell, a minimal environment, stdin bytes and a timeout (command provider, remindctl test-provider).
+        .target(name: "ProcessKit", dependencies: [
+            .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
 
@@ -68,7 +74,7 @@ let package = Package(
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(name: "RemindDelivery", dependencies: [
-            "RemindCore", "FileSystemKit",
+            "RemindCore", "FileSystemKit", "ProcessKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RemindControl", dependencies: [
@@ -100,6 +106,7 @@ let package = Package(
         ]),
         .executableTarget(name: "remindctl", dependencies: [
             "RemindCore", "RemindConfig", "RemindControl", "RemindInbox", "RemindRecipients", "RemindSpool", "RemindText",
+            "ProcessKit", "FileSystemKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -116,6 +123,7 @@ let package = Package(
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
         .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindSchedule", "RemindInbox"]),
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
@@ -126,7 +134,7 @@ let package = Package(
             "RemindSchedule",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery"]),
+        .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",

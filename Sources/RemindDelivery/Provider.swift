@@ -8,12 +8,15 @@ public struct OutgoingMessage: Sendable, Hashable {
     public var text: String
     /// `gsm7` or `ucs2`.
     public var encoding: String
+    /// How many SMS segments the text takes in its encoding.
+    public var segments: Int
 
-    public init(id: MessageID, recipient: String, text: String, encoding: String) {
+    public init(id: MessageID, recipient: String, text: String, encoding: String, segments: Int = 1) {
         self.id = id
         self.recipient = recipient
         self.text = text
         self.encoding = encoding
+        self.segments = segments
     }
 }
 
@@ -25,15 +28,19 @@ public struct DeliveryResult: Sendable, Hashable {
     public init(reference: String) { self.reference = reference }
 }
 
-/// A failed hand-over: temporary (retry later) or permanent (never retry).
+/// A failed hand-over: temporary (retry later), permanent (never retry), or uncertain
+/// (the gateway may have it: never retried by itself, an operator decides).
 public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        enum Value: Hashable, Sendable { case temporary, permanent }
+        enum Value: Hashable, Sendable { case temporary, permanent, uncertain }
         let value: Value
         /// Retrying later may succeed (gateway down, throttled, disk full).
         public static let temporary = Code(value: .temporary)
         /// Retrying will not help (invalid number, rejected content).
         public static let permanent = Code(value: .permanent)
+        /// The hand-over may or may not have happened (the command was killed, timed out or
+        /// vanished mid-run): retrying could text the patient twice, so only an operator does.
+        public static let uncertain = Code(value: .uncertain)
         public var description: String { "\(value)" }
     }
 
@@ -54,6 +61,7 @@ public protocol Provider: Sendable {
     var name: String { get }
 
     /// Hands one message over. Returns when the gateway has accepted it (durably, for
-    /// the outbox); throws a ``DeliveryError`` saying whether a retry can help.
+    /// the outbox); throws a ``DeliveryError`` saying whether a retry can help, or that
+    /// the hand-over's fate is unknown.
     func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult
 }

@@ -2,7 +2,9 @@
 //
 // `Provider` is the boundary; each provider turns a message into a gateway's
 // request and the gateway's answer into a `DeliveryResult` or a `DeliveryError`
-// that says whether a retry can help (temporary) or not (permanent). This module
-// holds the providers with no heavy dependencies: the smstools3 outbox (the
-// embedded default, so remindd runs with no gateway at all). SMPP and HTTP
-// gateways live in their own targets. Nothing here logs or touches the spool.
+// that says whether a retry can help (temporary), not (permanent), or whether the
+// hand-over may have happened (uncertain). This module holds the providers with no
+// heavy dependencies: the smstools3 outbox (the embedded default, so remindd runs
+// with no gateway at all) and a command (argv, text on stdin, exit codes mapped to
+// results, no shell; run through ProcessKit). SMPP and HTTP gateways live in their
+// own targets. Nothing here logs or touches the spool.
