@@ -5,11 +5,12 @@ import RemindInbox
 extension Configuration {
     /// Everything that keeps this configuration from running, beyond what loading it already
     /// checked: template problems, an input that cannot be parsed with the given options, a
-    /// source whose template is missing. One line each, naming the file; empty when it can
+    /// source whose template is missing, a provider command that cannot be run. One line each, naming the file; empty when it can
     /// run. The daemon (at start and reload) and `remindctl check-config` both give this
     /// verdict, so they never disagree.
     public func problems(with templates: TemplateSet) -> [String] {
         var problems = templates.validate().map { "\(text.templates): \($0)" }
+        problems += providerProblems()
         do { _ = try appointmentParser() } catch { problems.append("\(file): input: \(error)") }
         for source in sources {
             do {

@@ -128,9 +128,39 @@ public struct Configuration: Sendable, Hashable {
         public var closedDates: Set<LocalDate> = []
     }
 
+    /// `[provider]`: where released messages go (`type`, default `outbox`).
     public enum ProviderSettings: Sendable, Hashable {
         /// smstools3 outgoing files in `directory`.
         case outbox(directory: String)
+        /// A command run per message: the text on stdin, exit codes mapped to results.
+        case command(CommandSettings)
+
+        /// The provider's name in logs and history (`outbox`, `command`).
+        public var name: String {
+            switch self {
+            case .outbox: "outbox"
+            case .command: "command"
+            }
+        }
+    }
+
+    /// `[provider] type = "command"`: the command and how its answers are read.
+    public struct CommandSettings: Sendable, Hashable {
+        /// The command: an absolute path, then its arguments (no shell, no placeholders).
+        public var argv: [String]
+        /// Over this the command is killed (SIGTERM, SIGKILL 5 s later) and the message is uncertain.
+        public var timeout: Duration = .seconds(30)
+        /// Exit codes that mean "try again later" (default 75, EX_TEMPFAIL); others but 0 are permanent.
+        public var temporaryExitCodes: [Int] = [75]
+        /// What `remindctl test-provider` runs to check the gateway, if anything.
+        public var testArgv: [String]?
+
+        public init(argv: [String], timeout: Duration = .seconds(30), temporaryExitCodes: [Int] = [75], testArgv: [String]? = nil) {
+            self.argv = argv
+            self.timeout = timeout
+            self.temporaryExitCodes = temporaryExitCodes
+            self.testArgv = testArgv
+        }
     }
 
     /// Who messages go to: which columns hold numbers, which kinds of number are texted,

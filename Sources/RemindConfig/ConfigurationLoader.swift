@@ -184,16 +184,7 @@ struct Reader {
         }
         readInbox(root, into: &c)
         readSources(root, into: &c)
-        c.provider = .outbox(directory: c.spool.root + "/outbox")
-        if let t = section(root, "provider", known: ["type", "directory"]) {
-            let type = string(t, "provider", "type") ?? "outbox"
-            switch type {
-            case "outbox":
-                c.provider = .outbox(directory: path(t, "provider", "directory") ?? c.spool.root + "/outbox")
-            default:
-                problem("provider.type", "'\(type)' is not a provider this build has (outbox)")
-            }
-        }
+        readProvider(root, into: &c)
         if let t = section(root, "control", known: ["socket"]) {
             c.control.socket = path(t, "control", "socket") ?? c.control.socket
         }

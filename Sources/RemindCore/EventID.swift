@@ -35,7 +35,8 @@ public enum EventID: String, Sendable, CaseIterable {
     case messageExpired = "68e58909ccb2b416525a56c9a30f4300"
     /// A message was withdrawn.
     case messageCancelled = "ff53a46f5ead703a84c4b877678537a3"
-    /// A message was in flight when remindd stopped.
+    /// A message may or may not have been sent: in flight when remindd stopped, or its
+    /// provider command killed, timed out or vanished mid-run.
     case messageUncertain = "e179f773a6e0f3c09514b7dde2ad0478"
     /// The delivery provider reported an error.
     case providerError = "0c28cec1b94722af64b936976b4b76b0"

@@ -47,6 +47,10 @@ public enum Daemon {
                 return DaemonExit.ioError
             }
             provider = DebugSwitches.current.wrap(outbox)
+        case .command(let command):
+            // The command's existence was checked with the configuration (problems(with:)).
+            provider = DebugSwitches.current.wrap(CommandProvider(
+                argv: command.argv, timeout: command.timeout, temporaryExitCodes: Set(command.temporaryExitCodes.map { Int32($0) })))
         }
 
         let sleeper: WallClockSleeper

@@ -344,7 +344,7 @@ actor Engine {
         if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }
         CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
-        let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding)
+        let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding, segments: message.segments)
         do {
             let result = try await provider.send(outgoing)
             CrashPoint.hit("release.after-handover")
@@ -355,6 +355,8 @@ actor Engine {
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
                 LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
             ])
+        } catch let error as DeliveryError where error.code == .uncertain {
+            await handleUncertain(id, message: message, error: error)  // it may have reached the number: the daily count stands
         } catch let error as DeliveryError {
             if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(message.recipient, at: now) }  // it did not reach the number
             await handleFailure(id, message: message, error: error)
@@ -363,6 +365,23 @@ actor Engine {
                 [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
         }
         statusChanged()
+    }
+
+    /// The provider cannot say whether the gateway has the message (a command killed or
+    /// timed out): it goes to `uncertain/` as after a crash mid-hand-over, and only an
+    /// operator sends it again (`remindctl retry --force`) or ends it (`remindctl cancel`).
+    private func handleUncertain(_ id: MessageID, message: SpoolMessage, error: DeliveryError) async {
+        do {
+            try await withSpool { _ = try $0.transition(id, to: .uncertain, what: "uncertain", detail: "reason=\(error.message)") }
+            problems["provider"] = "provider \(provider.name) failing"
+            log(.messageUncertain, .warning, "the provider could not say whether it sent the message; moved aside for an operator", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "uncertain",
+                LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.reason: "\(error.message)",
+            ])
+        } catch {
+            log(.spoolError, .error, "cannot record uncertain message; it stays in active/ and becomes uncertain at restart",
+                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
     }
 
     private func handleFailure(_ id: MessageID, message: SpoolMessage, error: DeliveryError) async {

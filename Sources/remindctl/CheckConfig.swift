@@ -37,6 +37,10 @@ struct CheckConfig: ParsableCommand {
             let snapshot = source.snapshot == nil ? "" : ", snapshot"
             print("  source     \(source.name): \(source.kind.rawValue) \(source.format.rawValue) from \(files)\(snapshot)")
         }
-        if case .outbox(let dir) = config.provider { print("  provider   outbox \(dir)") }
+        switch config.provider {
+        case .outbox(let dir): print("  provider   outbox \(dir)")
+        case .command(let command):
+            print("  provider   command \(command.argv[0]) (\(command.argv.count - 1) arguments), timeout \(DurationText.format(command.timeout))")
+        }
     }
 }

@@ -19,7 +19,8 @@ final class EngineFixture {
     let provider = RecordingProvider()
     let logs = InMemoryLogHandler()
 
-    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00", schedule: String = "") async throws {
+    /// - Parameter gateway: a real provider to use instead of ``provider`` (which then sees nothing).
+    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00", schedule: String = "", gateway: (any Provider)? = nil) async throws {
         root = NSTemporaryDirectory() + "remindd-engine-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/spool/inbox", withIntermediateDirectories: true)
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example/templates").standardizedFileURL.path
@@ -41,7 +42,7 @@ final class EngineFixture {
         let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
         let handler = logs
         engine = Engine(
-            settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
+            settings: settings, provider: gateway ?? provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
             logger: Logger(label: "test", factory: { _ in handler }))
         try await engine.recover()
     }

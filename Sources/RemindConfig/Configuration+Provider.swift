@@ -1,0 +1,25 @@
+import Foundation
+
+extension Configuration {
+    /// What keeps the provider from working, read from the disk: the command of
+    /// `type = "command"` (and its `test_argv`) must exist and be executable by this user.
+    /// One line each, `FILE: KEY: REASON`; part of ``problems(with:)``.
+    public func providerProblems() -> [String] {
+        guard case .command(let settings) = provider else { return [] }
+        var problems: [String] = []
+        for (key, argv) in [("argv", settings.argv), ("test_argv", settings.testArgv)] {
+            guard let path = argv?.first else { continue }
+            if let reason = Self.executableProblem(path) { problems.append("\(file): provider.\(key)[0]: \(reason)") }
+        }
+        return problems
+    }
+
+    /// Why `path` cannot be run by this user, or nil.
+    static func executableProblem(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "\(path) does not exist" }
+        if isDirectory.boolValue { return "\(path) is a directory, not a command" }
+        guard FileManager.default.isExecutableFile(atPath: path) else { return "\(path) is not executable by this user" }
+        return nil
+    }
+}
