@@ -101,41 +101,7 @@ public struct CommandProvider: Provider {
         return clip(masked(last))
     }
 
-    /// `text` with every run that looks like a phone number (at least eight digits, with
-    /// an optional leading `+` and single spaces or dashes between them) replaced by
-    /// ``PhoneMask/mask(_:)`` of it; control characters become spaces.
-    static func masked(_ text: String) -> String {
-        var out = ""
-        var run = ""  // a candidate: digits with single separators, maybe a leading +
-        var digits = 0
-        func flush() {
-            // A separator at the end of a run is not part of the number.
-            var trailing = ""
-            while let last = run.last, last == " " || last == "-" {
-                trailing.insert(last, at: trailing.startIndex)
-                run.removeLast()
-            }
-            out += digits >= 8 ? PhoneMask.mask(run) : run
-            out += trailing
-            run = ""
-            digits = 0
-        }
-        for ch in text {
-            if ch.isASCII, ch.isNumber {
-                run.append(ch)
-                digits += 1
-            } else if ch == "+", run.isEmpty {
-                run.append(ch)
-            } else if (ch == " " || ch == "-"), let last = run.last, last.isNumber {
-                run.append(ch)
-            } else {
-                flush()
-                out.append(ch.unicodeScalars.allSatisfy({ $0.value < 0x20 || $0.value == 0x7F }) ? " " : ch)
-            }
-        }
-        flush()
-        return out
-    }
+    static func masked(_ text: String) -> String { PhoneMask.maskNumbers(in: text) }
 
     private static func trim(_ s: String) -> String {
         let blank: (Character) -> Bool = { $0.isWhitespace || $0.unicodeScalars.allSatisfy { $0.value < 0x20 } }

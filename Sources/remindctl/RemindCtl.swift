@@ -1,6 +1,7 @@
 // remindctl: the sysadmin's control CLI for remindd. It talks to the daemon over
 // its control socket and, when the daemon is down, reads the spool directly. It
-// links no delivery code: it can inspect and steer, never send.
+// links no delivery code: it can inspect and steer, never send (test-provider runs
+// the configured test command through ProcessKit, never a send).
 import ArgumentParser
 import Foundation
 import RemindConfig
@@ -10,9 +11,9 @@ struct RemindCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remindctl",
         abstract: "Inspect and steer remindd, the SMS reminder daemon.",
-        discussion: "See remindctl(1). Exit status: 0 success, 1 failure or refused, 3 daemon not running (status), 64 usage, 65 not a phone number or not a message id, 69 daemon not running (hold, release, cancel, retry), 74 I/O error, 77 no access to the control socket or the spool, 78 bad configuration.",
+        discussion: "See remindctl(1). Exit status: 0 success, 1 failure or refused, 3 daemon not running (status), 64 usage, 65 not a phone number or not a message id, 69 daemon not running (hold, release, cancel, retry) or provider check failed (test-provider), 74 I/O error, 77 no access to the control socket or the spool, 78 bad configuration.",
         subcommands: [Status.self, Queue.self, Show.self, Hold.self, Release.self, Cancel.self, Retry.self, Stats.self,
-                      Forecast.self, CheckConfig.self, Preview.self, OptOut.self])
+                      Forecast.self, CheckConfig.self, Preview.self, OptOut.self, TestProvider.self])
 }
 
 /// Options every subcommand shares.
