@@ -15,14 +15,30 @@ struct Gateways {
     /// Writes an executable script `name` with `body` after the `#!/bin/sh` line; `@DIR@` is `dir`.
     func script(_ name: String, _ body: String) throws -> String {
         let path = dir + "/" + name
-        try ("#!/bin/sh\n" + body.replacingOccurrences(of: "@DIR@", with: dir) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try writeExecutable("#!/bin/sh\n" + body.replacingOccurrences(of: "@DIR@", with: dir) + "\n", to: path)
         return path
     }
 
     func read(_ name: String) throws -> String { try String(contentsOfFile: dir + "/" + name, encoding: .utf8) }
 
     func remove() { try? FileManager.default.removeItem(atPath: dir) }
+}
+
+/// Writes an executable file through a child process (`/bin/sh -c 'cat > FILE'`), so this
+/// process never holds it open for writing: a test spawning a command at that moment in
+/// another thread would otherwise carry the descriptor into its child until its exec,
+/// and running the file then fails with ETXTBSY ("Text file busy").
+func writeExecutable(_ contents: String, to path: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh", path]
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    input.fileHandleForWriting.write(Data(contents.utf8))
+    try input.fileHandleForWriting.close()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
 }
 
 @Suite struct CommandProviderTests {
