@@ -26,6 +26,7 @@ t1=$(date +%s.%N)
 c1=$(awk '{print $14+$15}' /proc/$pid/stat)
 grep "inbox file ingested" "$work/daemon.log" | head -1
 python3 -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); r=int(sys.argv[3]); c=(int(sys.argv[5])-int(sys.argv[4]))/100; print(f'ingest of {r} rows, landed -> durable and scheduled: {t:.2f} s, {r/t:,.0f} msg/s; daemon CPU {c:.2f} s ({c/t:.2f} cores)')" "$t0" "$t1" "$rows" "$c0" "$c1"
+echo "daemon peak resident: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
 kill -TERM $pid; wait $pid || true
 # The issue's baseline, in the same run on the same disk: a file, its fsync and its
 # directory's fsync per message (5,000 messages).

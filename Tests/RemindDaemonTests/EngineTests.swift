@@ -13,7 +13,7 @@ import Testing
 
 /// The engine in-process, on a real spool in a temporary directory, with a recording
 /// provider in place of a gateway.
-final class EngineFixture {
+final class EngineFixture: EngineScratch {
     let root: String
     let engine: Engine
     let provider = RecordingProvider()
@@ -21,66 +21,24 @@ final class EngineFixture {
 
     /// - Parameter gateway: a real provider to use instead of ``provider`` (which then sees nothing).
     init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00", schedule: String = "", gateway: (any Provider)? = nil) async throws {
-        root = NSTemporaryDirectory() + "remindd-engine-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root + "/spool/inbox", withIntermediateDirectories: true)
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example/templates").standardizedFileURL.path
-        try FileManager.default.copyItem(atPath: examples, toPath: root + "/templates")
-        try """
-            [practice]
-            name = "Harbour Dental"
-            phone = "02 9999 0000"
-            time_zone = "Australia/Sydney"
-            [spool]
-            root = "\(root)/spool"
-            [templates]
-            directory = "\(root)/templates"
+        root = try Self.makeScratch("engine", config: """
             [schedule]
             stagger = "\(stagger)"
             windows = ["\(windows)"]
             \(schedule)
-            """.write(toFile: root + "/remindd.toml", atomically: true, encoding: .utf8)
-        let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
-        let handler = logs
-        engine = Engine(
-            settings: settings, provider: gateway ?? provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
-            logger: Logger(label: "test", factory: { _ in handler }))
+            """)
+        engine = try Self.makeEngine(root: root, provider: gateway ?? provider, logs: logs)
         try await engine.recover()
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+    deinit { removeScratch() }
 
     func drop(_ name: String, rows: [(id: String, phone: String, start: Date, status: String)]) throws {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "Australia/Sydney")
-        f.dateFormat = "yyyy-MM-dd,HH:mm"
-        var csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\n"
-        for r in rows { csv += "\(r.id),Ann,Lee,\(r.phone),\(f.string(from: r.start)),Dr Patel,3,\(r.status)\n" }
-        try csv.write(toFile: root + "/spool/inbox/" + name, atomically: false, encoding: .utf8)
-    }
-
-    /// The messages in a state (batch members included; see `SpoolInventory`), or the files of another directory.
-    func files(_ state: String) -> [String] {
-        if let s = MessageState(rawValue: state) {
-            return (SpoolInventory.messages(in: SpoolPaths(root: root + "/spool"))[s] ?? []).map { "\($0)" }.sorted()
-        }
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/" + state)) ?? []).sorted()
+        try dropAppointments(name, rows)
     }
 
     /// Runs the release loop's actions until it would sleep or idle (at most `limit` steps).
-    func drain(limit: Int = 50) async {
-        for _ in 0..<limit {
-            switch await engine.nextAction() {
-            case .release(let id): await engine.release(id)
-            case .expire(let id, let reason): await engine.expire(id, reason: reason)
-            case .sleep, .idle: return
-            }
-        }
-    }
-
-    func logged(_ event: EventID) -> [InMemoryLogHandler.Entry] {
-        logs.entries.filter { $0.metadata[LogKey.messageID] == .string(event.rawValue) }
-    }
+    func drain(limit: Int = 50) async { await drain(engine, limit: limit) }
 }
 
 @Suite struct EngineTests {

@@ -13,7 +13,7 @@ import Testing
 
 /// The engine with `[[source]]` tables for every kind, on a real spool in a temporary
 /// directory, with the example templates and a recording provider.
-final class KindsFixture {
+final class KindsFixture: EngineScratch {
     let root: String
     let engine: Engine
     let provider = RecordingProvider()
@@ -21,22 +21,7 @@ final class KindsFixture {
     static let zone = TimeZone(identifier: "Australia/Sydney")!
 
     init(inbox: String = "max_size = 4000") async throws {
-        root = NSTemporaryDirectory() + "remindd-kinds-\(UUID().uuidString)"
-        for dir in ["spool/inbox/recalls", "spool/inbox/book"] {
-            try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
-        }
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../spool.example/templates").standardizedFileURL.path
-        try FileManager.default.copyItem(atPath: examples, toPath: root + "/templates")
-        try """
-            [practice]
-            name = "Harbour Dental"
-            phone = "02 9999 0000"
-            time_zone = "Australia/Sydney"
-            [spool]
-            root = "\(root)/spool"
-            [templates]
-            directory = "\(root)/templates"
+        root = try Self.makeScratch("kinds", directories: ["spool/inbox/recalls", "spool/inbox/book"], config: """
             [schedule]
             stagger = "0"
             windows = ["mon-sun 00:00-24:00"]
@@ -74,51 +59,25 @@ final class KindsFixture {
             format = "hl7"
             pattern = "*.hl7"
             ack = true
-            """.write(toFile: root + "/remindd.toml", atomically: true, encoding: .utf8)
-        let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
-        let handler = logs
-        engine = Engine(
-            settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
-            logger: Logger(label: "test", factory: { _ in handler }))
+            """)
+        engine = try Self.makeEngine(root: root, provider: provider, logs: logs)
         try await engine.recover()
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    var inbox: String { root + "/spool/inbox" }
+    deinit { removeScratch() }
 
     func write(_ path: String, _ text: String) throws {
         try text.write(toFile: inbox + "/" + path, atomically: false, encoding: .utf8)
     }
 
-    /// The messages in a message state (batch members included), or the files of another directory.
-    func files(_ state: String) -> [String] {
-        if let s = MessageState(rawValue: state) {
-            return (SpoolInventory.messages(in: SpoolPaths(root: root + "/spool"))[s] ?? []).map { "\($0)" }.sorted()
-        }
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/" + state)) ?? []).sorted()
-    }
-
     /// The messages in a state, decoded (batch members included), in id order.
     func messages(_ state: String) throws -> [SpoolMessage] {
         let s = try #require(MessageState(rawValue: state))
-        return try SpoolInventory.decoded(in: SpoolPaths(root: root + "/spool"), state: s).sorted { "\($0.id)" < "\($1.id)" }
+        return try SpoolInventory.decoded(in: spoolPaths, state: s).sorted { "\($0.id)" < "\($1.id)" }
     }
 
     /// Runs the release loop's actions until it would sleep or idle.
-    func drain(limit: Int = 50) async {
-        for _ in 0..<limit {
-            switch await engine.nextAction() {
-            case .release(let id): await engine.release(id)
-            case .expire(let id, let reason): await engine.expire(id, reason: reason)
-            case .sleep, .idle: return
-            }
-        }
-    }
-
-    func logged(_ event: EventID) -> [InMemoryLogHandler.Entry] {
-        logs.entries.filter { $0.metadata[LogKey.messageID] == .string(event.rawValue) }
-    }
+    func drain(limit: Int = 50) async { await drain(engine, limit: limit) }
 
     static func day(_ date: Date, _ format: String = "yyyy-MM-dd") -> String {
         let f = DateFormatter()
@@ -400,10 +359,7 @@ final class KindsFixture {
 extension KindsFixture {
     /// A second engine over the same spool and configuration, recovered (a restart).
     static func restart(_ f: KindsFixture) async throws -> Engine {
-        let settings = try RuntimeSettings.load(configPath: f.root + "/remindd.toml")
-        let engine = Engine(
-            settings: settings, provider: f.provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
-            logger: Logger(label: "test", factory: { _ in InMemoryLogHandler() }))
+        let engine = try makeEngine(root: f.root, provider: f.provider, logs: InMemoryLogHandler())
         try await engine.recover()
         return engine
     }

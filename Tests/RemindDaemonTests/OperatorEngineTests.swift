@@ -169,10 +169,8 @@ import Testing
         // remindd "dies" after moving it to active/: the next start finds it uncertain.
         guard case .release(let id) = await f.engine.nextAction() else { Issue.record("nothing to release"); return }
         _ = try await f.engine.withSpool { try $0.transition(id, to: .active) }
-        let settings = try RuntimeSettings.load(configPath: f.root + "/remindd.toml")
         let provider = RecordingProvider()
-        let restarted = Engine(settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(),
-                               logger: Logger(label: "test", factory: { _ in f.logs }))
+        let restarted = try f.makeEngine(provider: provider)
         try await restarted.recover()
         #expect(f.files("uncertain") == ["\(id)"])
 

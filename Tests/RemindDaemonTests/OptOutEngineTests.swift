@@ -26,50 +26,28 @@ import Testing
         }
     }
 
-    struct Fixture {
+    struct Fixture: EngineScratch {
         let root: String
         let settings: RuntimeSettings
         let logs = InMemoryLogHandler()
         let provider = RecordingProvider()
 
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("remindd-optout-\(UInt64.random(in: 0...UInt64.max))").path
-            try FileManager.default.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
-            try "Hi {{first_name}}, see you on {{date}} at {{time}}. {{practice_name}}"
-                .write(toFile: root + "/templates/appointment.mustache", atomically: true, encoding: .utf8)
-            let config = try Configuration.parse("""
-                [practice]
-                name = "Harbour Dental"
-                time_zone = "Australia/Sydney"
-                region = "AU"
-                [spool]
-                root = "\(root)/spool"
-                [templates]
-                directory = "\(root)/templates"
+            root = try Self.makeScratch("optout", templates: .oneLine, config: """
                 [schedule]
                 lead = "1d"
                 stagger = "0"
                 windows = ["mon-sun 00:00-24:00"]
-                """, file: root + "/remindd.toml")
-            settings = try RuntimeSettings.build(config)
+                """)
+            settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
         }
 
-        func engine() throws -> Engine {
-            var logger = Logger(label: "test") { _ in logs }
-            logger.logLevel = .debug
-            return Engine(settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(), logger: logger)
-        }
+        func engine() throws -> Engine { try makeEngine(provider: provider, debug: true) }
 
         /// Appointments two hours from now, so their reminders are due at once.
         func drop(_ name: String, _ rows: [(id: String, phone: String)]) throws {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "Australia/Sydney")
-            f.dateFormat = "yyyy-MM-dd,HH:mm"
-            let when = f.string(from: Date().addingTimeInterval(7200))
-            var csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\n"
-            for row in rows { csv += "\(row.id),Ann,Lee,\(row.phone),\(when),Dr Patel,3,Scheduled\n" }
-            try csv.write(toFile: settings.paths.inbox + "/" + name, atomically: false, encoding: .utf8)
+            let start = Date().addingTimeInterval(7200)
+            try dropAppointments(name, rows.map { ($0.id, $0.phone, start, "Scheduled") })
         }
 
         /// Releases everything due now.
@@ -77,12 +55,7 @@ import Testing
             while case .release(let id) = await engine.nextAction() { await engine.release(id) }
         }
 
-        /// The messages in a state (batch members included; see `SpoolInventory`).
-        func files(in state: MessageState) -> [String] {
-            (SpoolInventory.messages(in: settings.paths)[state] ?? []).map { "\($0)" }
-        }
-
-        func remove() { try? FileManager.default.removeItem(atPath: root) }
+        func remove() { removeScratch() }
     }
 
     @Test func aNumberOptedOutAfterQueueingIsCancelledAtReleaseNotTexted() async throws {

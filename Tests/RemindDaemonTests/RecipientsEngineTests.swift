@@ -20,75 +20,35 @@ import Testing
     static let ann = "0412 345 678", annE164 = "+61412345678"
     static let bob = "0423 456 789", bobE164 = "+61423456789"
 
-    final class Fixture {
+    final class Fixture: EngineScratch {
         let root: String
         let settings: RuntimeSettings
         let logs = InMemoryLogHandler()
         let provider = RecordingProvider()
 
         init(lead: String = "3d", stagger: String = "0", dailyLimit: Int = 1, windows: String = "mon-sun 00:00-24:00") throws {
-            root = NSTemporaryDirectory() + "remindd-recipients-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
-            try "Hi {{first_name}}, see you on {{date}} at {{time}}. {{practice_name}}"
-                .write(toFile: root + "/templates/appointment.mustache", atomically: true, encoding: .utf8)
-            let config = try Configuration.parse("""
-                [practice]
-                name = "Harbour Dental"
-                time_zone = "Australia/Sydney"
-                region = "AU"
-                [spool]
-                root = "\(root)/spool"
-                [templates]
-                directory = "\(root)/templates"
+            root = try Self.makeScratch("recipients", templates: .oneLine, config: """
                 [schedule]
                 lead = "\(lead)"
                 stagger = "\(stagger)"
                 windows = ["\(windows)"]
                 [recipients]
                 daily_limit = \(dailyLimit)
-                """, file: root + "/remindd.toml")
-            settings = try RuntimeSettings.build(config)
+                """)
+            settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
         }
 
-        deinit { try? FileManager.default.removeItem(atPath: root) }
+        deinit { removeScratch() }
 
         func engine() async throws -> Engine {
-            var logger = Logger(label: "test") { _ in logs }
-            logger.logLevel = .debug
-            let engine = Engine(settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(), logger: logger)
+            let engine = try makeEngine(provider: provider, debug: true)
             try await engine.recover()
             return engine
         }
 
         /// Appointments at `start` (default: in two days, so a one-day deferral is before it).
         func drop(_ name: String, _ rows: [(id: String, phone: String)], start: Date = Date().addingTimeInterval(2 * 86400)) throws {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = RecipientsEngineTests.sydney
-            f.dateFormat = "yyyy-MM-dd,HH:mm"
-            var csv = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\n"
-            for row in rows { csv += "\(row.id),Ann,Lee,\(row.phone),\(f.string(from: start)),Dr Patel,3,Scheduled\n" }
-            try csv.write(toFile: settings.paths.inbox + "/" + name, atomically: false, encoding: .utf8)
-        }
-
-        /// Runs the release loop's actions until it would sleep or idle.
-        func drain(_ engine: Engine, limit: Int = 50) async {
-            for _ in 0..<limit {
-                switch await engine.nextAction() {
-                case .release(let id): await engine.release(id)
-                case .expire(let id, let reason): await engine.expire(id, reason: reason)
-                case .sleep, .idle: return
-                }
-            }
-        }
-
-        /// The messages in a state, batch members included.
-        func files(in state: MessageState) -> [String] {
-            (SpoolInventory.messages(in: settings.paths)[state] ?? []).map { "\($0)" }.sorted()
-        }
-
-        func logged(_ event: EventID) -> [InMemoryLogHandler.Entry] {
-            logs.entries.filter { $0.metadata[LogKey.messageID] == .string(event.rawValue) }
+            try dropAppointments(name, rows.map { ($0.id, $0.phone, start, "Scheduled") })
         }
 
         /// Fails the test if any log line holds one of the numbers in full.
