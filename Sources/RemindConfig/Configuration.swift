@@ -149,13 +149,13 @@ public struct Configuration: Sendable, Hashable {
         /// The command: an absolute path, then its arguments (no shell, no placeholders).
         public var argv: [String]
         /// Over this the command is killed (SIGTERM, SIGKILL 5 s later) and the message is uncertain.
-        public var timeout: Duration = .seconds(30)
+        public var timeout: Duration = .seconds(20)
         /// Exit codes that mean "try again later" (default 75, EX_TEMPFAIL); others but 0 are permanent.
         public var temporaryExitCodes: [Int] = [75]
         /// What `remindctl test-provider` runs to check the gateway, if anything.
         public var testArgv: [String]?
 
-        public init(argv: [String], timeout: Duration = .seconds(30), temporaryExitCodes: [Int] = [75], testArgv: [String]? = nil) {
+        public init(argv: [String], timeout: Duration = .seconds(20), temporaryExitCodes: [Int] = [75], testArgv: [String]? = nil) {
             self.argv = argv
             self.timeout = timeout
             self.temporaryExitCodes = temporaryExitCodes

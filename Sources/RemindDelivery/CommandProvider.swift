@@ -38,7 +38,7 @@ public struct CommandProvider: Provider {
 
     /// - Precondition: `argv[0]` is an absolute path and `timeout` is positive (the
     ///   configuration checks both).
-    public init(argv: [String], timeout: Duration = .seconds(30), temporaryExitCodes: Set<Int32> = [75], killGrace: Duration = .seconds(5)) {
+    public init(argv: [String], timeout: Duration = .seconds(20), temporaryExitCodes: Set<Int32> = [75], killGrace: Duration = .seconds(5)) {
         precondition(argv.first?.hasPrefix("/") == true, "the command is an absolute path")
         precondition(timeout > .zero, "the command's timeout is positive")
         self.argv = argv

@@ -27,7 +27,7 @@ import Testing
             type = "command"
             argv = ["/usr/local/bin/send-sms", "--gateway", "main"]
             """)
-        #expect(c.provider == .command(.init(argv: ["/usr/local/bin/send-sms", "--gateway", "main"], timeout: .seconds(30), temporaryExitCodes: [75])))
+        #expect(c.provider == .command(.init(argv: ["/usr/local/bin/send-sms", "--gateway", "main"], timeout: .seconds(20), temporaryExitCodes: [75])))
         #expect(c.provider.name == "command")
     }
 
