@@ -13,9 +13,15 @@ public enum FileOperations {
     ///
     /// The corresponding C functions are `open(O_CREAT|O_EXCL)`, `write`, `fsync`, `close`.
     public static func createFile(at path: String, contents bytes: [UInt8], mode: UInt32 = 0o600, synchronize: Bool) throws {
+        try createFile(at: path, parts: [bytes], mode: mode, synchronize: synchronize)
+    }
+
+    /// ``createFile(at:contents:mode:synchronize:)`` with the contents in pieces, written
+    /// one after another (a large file need not be joined into one buffer first).
+    public static func createFile(at path: String, parts: [[UInt8]], mode: UInt32 = 0o600, synchronize: Bool) throws {
         let fd = try retrying("open", path) { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
         do {
-            try writeAll(fd: fd, bytes: bytes, path: path)
+            for bytes in parts { try writeAll(fd: fd, bytes: bytes, path: path) }
             if synchronize { try retrying("fsync", path) { fsync(fd) } }
         } catch {
             close(fd)

@@ -192,7 +192,7 @@ actor Engine {
             let (plan, queued) = try await withSpool { spool throws -> (IngestPlan, [SpoolEntry]) in
                 // Broadcasts at once and private messages are known by their key alone.
                 var keyedOnlyKnown = 0
-                let fresh = candidates.filter {
+                let fresh = !candidates.contains(where: ListPipeline.isKeyedOnly) ? candidates : candidates.filter {
                     guard ListPipeline.isKeyedOnly($0), spool.entry(forKey: $0.key) != nil else { return true }
                     keyedOnlyKnown += 1
                     return false

@@ -91,11 +91,12 @@ struct IngestPipeline: Sendable {
                     buffer[c] = part
                 }
             }
-            for part in parts {
-                out.candidates += part.candidates
-                out.withdrawals += part.withdrawals
-                out.rejections += part.rejections
-                out.skipped += part.skipped
+            for c in parts.indices {
+                out.candidates += parts[c].candidates
+                out.withdrawals += parts[c].withdrawals
+                out.rejections += parts[c].rejections
+                out.skipped += parts[c].skipped
+                parts[c] = PreparedInput()  // each slice freed as soon as it is merged
             }
         }
         // Ids in file order, whatever the chunks: the scheduler breaks ties by id.

@@ -47,46 +47,58 @@ public enum BatchFile {
     /// Encodes messages (each with its events) as a batch; returns the bytes and each
     /// member's record range.
     public static func encode(id: MessageID, input: String?, messages: [SpoolMessage]) -> (bytes: [UInt8], members: [Member]) {
-        var out: [UInt8] = []
-        out.append(contentsOf: "Batch: \(id)\n".utf8)
-        if let input { out.append(contentsOf: "Input: \(MessageFile.escape(input))\n".utf8) }
-        out.append(contentsOf: "Count: \(messages.count)\n\n".utf8)
+        let (parts, members) = encodeParts(id: id, input: input, messages: messages)
+        return (Array(parts.joined()), members)
+    }
+
+    /// ``encode(id:input:messages:)``'s bytes in pieces, in order (the header, slices of
+    /// records, the end record), so a large batch is written without one buffer holding
+    /// all of it. A message without events is encoded with `eventIfNone` (ingest's
+    /// `queued`), without copying the messages to add it.
+    public static func encodeParts(
+        id: MessageID, input: String?, messages: [SpoolMessage], eventIfNone: SpoolEvent? = nil
+    ) -> (parts: [[UInt8]], members: [Member]) {
+        var header: [UInt8] = []
+        header.append(contentsOf: "Batch: \(id)\n".utf8)
+        if let input { header.append(contentsOf: "Input: \(MessageFile.escape(input))\n".utf8) }
+        header.append(contentsOf: "Count: \(messages.count)\n\n".utf8)
         // Records are independent: a large batch is encoded in slices at once, each into its
-        // own buffer, then the slices are joined and their offsets moved along.
+        // own buffer, and the slices' offsets are moved along.
         let slices = messages.count < parallelThreshold ? 1 : min(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
-        var parts = [(bytes: [UInt8], members: [Member])](repeating: ([], []), count: slices)
-        parts.withUnsafeMutableBufferPointer { buffer in
+        var encoded = [(bytes: [UInt8], members: [Member])](repeating: ([], []), count: slices)
+        encoded.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
             DispatchQueue.concurrentPerform(iterations: slices) { s in
                 let range = (messages.count * s / slices)..<(messages.count * (s + 1) / slices)
-                buffer[s] = encodeRecords(messages[range])
+                buffer[s] = encodeRecords(messages[range], eventIfNone: eventIfNone)
             }
         }
-        out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.bytes.count } + 32)
+        var parts = [header]
         var members: [Member] = []
         members.reserveCapacity(messages.count)
-        for part in parts {
-            precondition(out.count + part.bytes.count < Int(UInt32.max), "a batch larger than 4 GB")
-            let base = UInt32(out.count)
-            for member in part.members { members.append(Member(id: member.id, offset: base + member.offset, length: member.length)) }
-            out.append(contentsOf: part.bytes)
+        var offset = header.count
+        for slice in encoded {
+            precondition(offset + slice.bytes.count < Int(UInt32.max), "a batch larger than 4 GB")
+            for member in slice.members { members.append(Member(id: member.id, offset: UInt32(offset) + member.offset, length: member.length)) }
+            offset += slice.bytes.count
+            parts.append(slice.bytes)
         }
-        out.append(contentsOf: "End: \(messages.count)\n".utf8)
-        return (out, members)
+        parts.append(Array("End: \(messages.count)\n".utf8))
+        return (parts, members)
     }
 
     /// From this many messages up, a batch is encoded in parallel slices.
     static let parallelThreshold = 4096
 
     /// Each message's record and blank line, with offsets from the start of the returned bytes.
-    private static func encodeRecords(_ messages: ArraySlice<SpoolMessage>) -> (bytes: [UInt8], members: [Member]) {
+    private static func encodeRecords(_ messages: ArraySlice<SpoolMessage>, eventIfNone: SpoolEvent?) -> (bytes: [UInt8], members: [Member]) {
         var out: [UInt8] = []
         out.reserveCapacity(messages.count * (360 + (messages.first?.text.utf8.count ?? 0)))
         var members: [Member] = []
         members.reserveCapacity(messages.count)
         for m in messages {
             let start = out.count
-            MessageFile.encode(m, into: &out)
+            MessageFile.encode(m, into: &out, eventIfNone: eventIfNone)
             precondition(out.count < Int(UInt32.max), "a batch larger than 4 GB")
             members.append(Member(id: m.id, offset: UInt32(start), length: UInt32(out.count - start)))
             out.append(10)

@@ -30,8 +30,8 @@ public enum MessageFile {
     }
 
     /// Appends the file's bytes to `out`: written byte by byte, as ingest encodes every
-    /// message of an export this way.
-    public static func encode(_ m: SpoolMessage, into out: inout [UInt8]) {
+    /// message of an export this way. A message without events gets `eventIfNone`'s line.
+    public static func encode(_ m: SpoolMessage, into out: inout [UInt8], eventIfNone: SpoolEvent? = nil) {
         func line(_ name: StaticString, _ body: (inout [UInt8]) -> Void) {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             body(&out)
@@ -57,7 +57,7 @@ public enum MessageFile {
         line("Encoding: ") { $0.append(contentsOf: m.encoding.utf8) }
         line("Segments: ") { appendDecimal(m.segments, to: &$0) }
         line("Text: ") { appendEscaped(m.text, to: &$0) }
-        for e in m.events {
+        for e in m.events.isEmpty ? eventIfNone.map { [$0] } ?? [] : m.events {
             line("Event: ") { out in
                 Timestamp.append(e.time, to: &out); out.append(32); out.append(contentsOf: e.what.utf8)
                 if !e.detail.isEmpty { out.append(32); appendEscaped(e.detail, to: &out) }

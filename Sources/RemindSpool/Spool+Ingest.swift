@@ -87,8 +87,9 @@ extension Spool {
     public func commit(_ plan: IngestPlan, input: ClaimedInput?) throws -> [SpoolEntry] {
         let now = clock()
         logPendingLeaves()
-        var messages = plan.add
-        for i in messages.indices where messages[i].events.isEmpty { messages[i].events = [SpoolEvent(time: now, what: "queued")] }
+        // A new message's history starts with `queued` (added as it is encoded: the
+        // messages are not copied to add it).
+        let messages = plan.add
         let batchID = messages.first?.id
         var queued: [SpoolEntry] = []
         queued.reserveCapacity(messages.count)
@@ -102,10 +103,11 @@ extension Spool {
             var temporary: String?
             do {
                 if let batchID {
-                    let encoded = BatchFile.encode(id: batchID, input: input?.originalName, messages: messages)
+                    let encoded = BatchFile.encodeParts(
+                        id: batchID, input: input?.originalName, messages: messages, eventIfNone: SpoolEvent(time: now, what: "queued"))
                     members = encoded.members
                     temporary = paths.tmp + "/\(batchID)" + BatchFile.suffix
-                    try FileOperations.createFile(at: temporary!, contents: encoded.bytes, synchronize: few)
+                    try FileOperations.createFile(at: temporary!, parts: encoded.parts, synchronize: few)
                 }
                 CrashPoint.hit("commit.after-batch-write")
                 if !plan.cancel.isEmpty {

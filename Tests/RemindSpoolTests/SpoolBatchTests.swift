@@ -205,6 +205,12 @@ import Testing
         expected += Array("End: \(count)\n".utf8)
         #expect(bytes == expected)
         #expect(members.map(\.id) == messages.map(\.id))
+        // In pieces, with the `queued` event added as the messages are encoded: the same bytes.
+        let bare = messages.map { var m = $0; m.events = []; return m }
+        let parts = BatchFile.encodeParts(id: messages[0].id, input: "big.csv", messages: bare, eventIfNone: SpoolEvent(time: start, what: "queued"))
+        #expect(parts.parts.count > 3)
+        #expect(Array(parts.parts.joined()) == expected)
+        #expect(parts.members == members)
         #expect(try BatchFile.members(of: bytes, path: "x") == members)
         for i in [0, 1, count / 2, count - 1] {
             let member = members[i]
