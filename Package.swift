@@ -134,7 +134,7 @@ let package = Package(
             "RemindSchedule",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore"]),
+        .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",

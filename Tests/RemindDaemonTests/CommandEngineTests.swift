@@ -6,6 +6,7 @@ import RemindCore
 import RemindDelivery
 import RemindSchedule
 import RemindSpool
+import RemindTesting
 import Testing
 
 /// The engine handing messages to a real command (a `#!/bin/sh` gateway that counts its
@@ -16,25 +17,8 @@ import Testing
     /// A gateway script in `dir` that appends a line to `dir/calls` and then runs `body`.
     func gateway(_ dir: String, _ body: String) throws -> String {
         let path = dir + "/gateway"
-        try Self.writeExecutable("#!/bin/sh\ncat > /dev/null\necho \"$REMINDD_MESSAGE_ID\" >> \(dir)/calls\n\(body)\n", to: path)
+        try writeExecutable("#!/bin/sh\ncat > /dev/null\necho \"$REMINDD_MESSAGE_ID\" >> \(dir)/calls\n\(body)\n", to: path)
         return path
-    }
-
-    /// Writes an executable file through a child process (`/bin/sh -c 'cat > FILE'`), so this
-    /// process never holds it open for writing: a test spawning a command at that moment in
-    /// another thread would otherwise carry the descriptor into its child until its exec,
-    /// and running the file then fails with ETXTBSY ("Text file busy").
-    static func writeExecutable(_ contents: String, to path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh", path]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(contents.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 
     func calls(_ dir: String) -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import RemindCore
 import RemindDelivery
+import RemindTesting
 import Testing
 
 /// A scratch directory with `#!/bin/sh` gateways in it: real fork/exec, pipes and signals.
@@ -22,23 +23,6 @@ struct Gateways {
     func read(_ name: String) throws -> String { try String(contentsOfFile: dir + "/" + name, encoding: .utf8) }
 
     func remove() { try? FileManager.default.removeItem(atPath: dir) }
-}
-
-/// Writes an executable file through a child process (`/bin/sh -c 'cat > FILE'`), so this
-/// process never holds it open for writing: a test spawning a command at that moment in
-/// another thread would otherwise carry the descriptor into its child until its exec,
-/// and running the file then fails with ETXTBSY ("Text file busy").
-func writeExecutable(_ contents: String, to path: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh", path]
-    let input = Pipe()
-    process.standardInput = input
-    try process.run()
-    input.fileHandleForWriting.write(Data(contents.utf8))
-    try input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
 }
 
 @Suite struct CommandProviderTests {
