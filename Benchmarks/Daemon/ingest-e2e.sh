@@ -14,7 +14,7 @@ write_export "$rows" $(( $(date +%s) + 2 * 86400 )) "$work/export.csv"
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q "remindd started" "$work/daemon.log" && break; sleep 0.1; done
 # The wait for the log line is one blocked grep on `tail -F` (inotify), not a polling
-# loop: a grep process every few milliseconds costs a 2-core machine a fifth of a core.
+# loop: a new grep process every few milliseconds competes with the daemon for 2 cores.
 tail -n +1 -F "$work/daemon.log" 2>/dev/null | grep -m1 -q "inbox file ingested" & waiter=$!
 sleep 0.2
 c0=$(awk '{print $14+$15}' /proc/$pid/stat)
