@@ -57,19 +57,24 @@ public enum MessageFile {
         line("Encoding: ") { $0.append(contentsOf: m.encoding.utf8) }
         line("Segments: ") { appendDecimal(m.segments, to: &$0) }
         line("Text: ") { appendEscaped(m.text, to: &$0) }
-        for e in m.events.isEmpty ? eventIfNone.map { [$0] } ?? [] : m.events {
-            line("Event: ") { out in
-                Timestamp.append(e.time, to: &out); out.append(32); out.append(contentsOf: e.what.utf8)
-                if !e.detail.isEmpty { out.append(32); appendEscaped(e.detail, to: &out) }
-            }
-        }
+        if m.events.isEmpty, let e = eventIfNone { appendEventLine(e, to: &out) }
+        for e in m.events { appendEventLine(e, to: &out) }
     }
 
     /// One `Event:` line, newline-terminated, for appending.
     public static func eventLine(_ e: SpoolEvent) -> String {
-        var line = "Event: \(Timestamp.format(e.time)) \(e.what)"
-        if !e.detail.isEmpty { line += " " + escape(e.detail) }
-        return line + "\n"
+        var out: [UInt8] = []
+        appendEventLine(e, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendEventLine(_ e: SpoolEvent, to out: inout [UInt8]) {
+        out.append(contentsOf: "Event: ".utf8)
+        Timestamp.append(e.time, to: &out)
+        out.append(32)
+        out.append(contentsOf: e.what.utf8)
+        if !e.detail.isEmpty { out.append(32); appendEscaped(e.detail, to: &out) }
+        out.append(10)
     }
 
     static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
