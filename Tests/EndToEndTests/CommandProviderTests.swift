@@ -50,16 +50,8 @@ extension SandboxLane2 {
                 try await h.waitForFiles(1, in: "sent", timeout: .seconds(90))
                 let id = try #require(h.files(in: "sent").first)
 
-                let f = DateFormatter()
-                f.locale = Locale(identifier: "en_AU")
-                f.timeZone = DaemonHarness.timeZone
-                f.dateFormat = "EEE d MMM"
-                let date = f.string(from: start)
-                f.dateFormat = "h:mm a"
-                let hour = f.string(from: start)
                 let text = try Data(contentsOf: URL(fileURLWithPath: h.root + "/received/\(id).text"))
-                #expect(String(decoding: text, as: UTF8.self)
-                    == "Hi Ann, this is a reminder of your appointment with Dr Patel on \(date) at \(hour). Call 02 9999 0000 to change it. Harbour Dental")
+                #expect(String(decoding: text, as: UTF8.self) == DaemonHarness.exampleText(first: "Ann", at: start))
                 #expect(try String(contentsOfFile: h.root + "/received/\(id).to", encoding: .utf8) == "+61412345678")
                 let environment = try String(contentsOfFile: h.root + "/received/\(id).env", encoding: .utf8)
                 #expect(environment.contains("REMINDD_MESSAGE_ID=\(id)\n"))

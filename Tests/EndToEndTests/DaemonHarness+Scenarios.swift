@@ -29,6 +29,19 @@ extension DaemonHarness {
         return text
     }
 
+    /// The text the example appointment template renders for a row of ``csv(_:)``
+    /// (Dr Patel, Harbour Dental, in the harness's time zone).
+    static func exampleText(first: String, at start: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_AU")
+        f.timeZone = timeZone
+        f.dateFormat = "EEE d MMM"
+        let date = f.string(from: start)
+        f.dateFormat = "h:mm a"
+        let hour = f.string(from: start)
+        return "Hi \(first), this is a reminder of your appointment with Dr Patel on \(date) at \(hour). Call 02 9999 0000 to change it. Harbour Dental"
+    }
+
     /// The E.164 digits the outbox writes for a national mobile number.
     static func e164(_ mobile: String) -> String { "61" + mobile.filter(\.isNumber).dropFirst() }
 

@@ -47,14 +47,7 @@ extension SandboxLane2 {
                 for (a, b) in zip(files, files.dropFirst()) {
                     #expect(b.modified - a.modified >= 1.9, "releases \(b.modified - a.modified) s apart")
                 }
-                let f = DateFormatter()
-                f.locale = Locale(identifier: "en_AU")
-                f.timeZone = DaemonHarness.timeZone
-                f.dateFormat = "EEE d MMM"
-                let date = f.string(from: start)
-                f.dateFormat = "h:mm a"
-                let hour = f.string(from: start)
-                #expect(files[0].text.hasSuffix("\n\nHi Ann, this is a reminder of your appointment with Dr Patel on \(date) at \(hour). Call 02 9999 0000 to change it. Harbour Dental"))
+                #expect(files[0].text.hasSuffix("\n\n" + DaemonHarness.exampleText(first: "Ann", at: start)))
                 try await sandbox.waitUntil("all three recorded as sent", timeout: .seconds(10)) { h.files(in: "sent").count == 3 }
 
                 // A second export far ahead stays queued across the stop.
