@@ -28,7 +28,7 @@ actor Engine {
     /// Thread-safe; add and remove do blocking I/O (call them on `io`).
     nonisolated let optOuts: OptOutList
     /// Reads, parses and renders inputs on its own thread (Ingestor.swift).
-    let ingestor = Ingestor()
+    let ingestor = Ingestor(pieceSize: DebugSwitches.current.ingestPiece ?? Ingestor.defaultPieceSize)
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
     var scheduler: ReleaseScheduler

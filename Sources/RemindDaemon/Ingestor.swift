@@ -30,9 +30,26 @@ actor Ingestor {
     nonisolated let executor = QueueExecutor(label: "remindd.ingest")
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    /// How much of a file is read, prepared and committed at a time (1 MiB: about 15,000
-    /// CSV rows, a few tens of MB of working memory, a group commit every few tenths of a second).
-    static let pieceSize = 1 << 20
+    /// How much of a file is read, prepared and committed at a time by default (1 MiB:
+    /// about 15,000 CSV rows, a few tens of MB of working memory, a group commit every few
+    /// tenths of a second).
+    static let defaultPieceSize = 1 << 20
+
+    /// How much of a file is read at a time (``defaultPieceSize``; smaller in tests).
+    private(set) var pieceSize: Int
+
+    init(pieceSize: Int = Ingestor.defaultPieceSize) {
+        self.pieceSize = pieceSize
+    }
+
+    /// Sets the piece size (tests: a small export in many pieces).
+    func setPieceSize(_ size: Int) { pieceSize = max(16, size) }
+
+    /// Tests: called after each committed piece but the last (with its 1-based number),
+    /// before the next is read, so a test can look at the daemon in the middle of an ingest.
+    private(set) var afterPiece: (@Sendable (Int) async -> Void)?
+
+    func setAfterPiece(_ hook: (@Sendable (Int) async -> Void)?) { afterPiece = hook }
 
     /// What became of an input.
     enum Outcome: Sendable {
@@ -114,11 +131,11 @@ actor Ingestor {
             if summary.pieces > 0, Task.isCancelled || Task.isShuttingDownGracefully { return .interrupted(summary) }
             let bytes: [UInt8]
             do {
-                bytes = try reader.read(upTo: Self.pieceSize)
+                bytes = try reader.read(upTo: pieceSize)
             } catch {
                 return .failed(error, summary)
             }
-            final = bytes.count < Self.pieceSize
+            final = bytes.count < pieceSize
             let parsed: ParsedInput
             do {
                 parsed = try stream.feed(bytes, final: final)
@@ -135,7 +152,10 @@ actor Ingestor {
             } catch {
                 return .failed(error, summary)
             }
-            if !final { CrashPoint.hit("ingest.after-piece") }
+            if !final {
+                CrashPoint.hit("ingest.after-piece")
+                if let afterPiece { await afterPiece(summary.pieces) }
+            }
         }
         return .done(summary)
     }
