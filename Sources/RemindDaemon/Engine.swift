@@ -18,8 +18,8 @@ import SystemdKit
 /// ``Ingestor``'s own thread, and reach this actor one prepared piece at a time
 /// (``commit(_:source:input:archive:ack:)``), so a large export never holds it for long.
 actor Engine {
-    let io = BlockingIO(label: "remindd.spool")
-    let spool: Spool
+    /// The spool's owner; every spool call runs on its I/O thread (``withSpool(_:)``).
+    let store: SpoolStore
     let provider: any Provider
     let notifier: Notifier
     let logger: Logger
@@ -50,6 +50,8 @@ actor Engine {
     private var statusDirty = false
     /// Messages per state, as the spool last reported.
     private var counts: [MessageState: Int] = [:]
+    /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
+    private(set) var changesSinceCheckpoint = 0
     /// Set while a loop does work (not while it waits); the watchdog checks these.
     private var busySince: [String: ContinuousClock.Instant] = [:]
     /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
@@ -66,7 +68,7 @@ actor Engine {
 
     init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
         self.settings = settings
-        self.spool = Spool(paths: settings.paths)
+        self.store = SpoolStore(paths: settings.paths)
         self.provider = provider
         self.notifier = notifier
         self.logger = logger
@@ -499,9 +501,9 @@ actor Engine {
 
     /// Runs `body` with the spool on its I/O thread, and refreshes the state counts.
     func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
-        let spool = self.spool
-        let (value, counts) = try await io.run { (try body(spool), spool.stateCounts) }
+        let (value, counts, changes) = try await store.run { spool in (try body(spool), spool.stateCounts, spool.changesSinceCheckpoint) }
         self.counts = counts
+        changesSinceCheckpoint = changes
         return value
     }
 
