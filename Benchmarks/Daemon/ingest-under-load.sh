@@ -53,7 +53,9 @@ late = sorted(b - a - 1.0 for a, b in during)
 q = lambda xs, p: xs[min(len(xs) - 1, int(p * len(xs)))]
 print(f"ingest: {t1 - t0:.1f} s, {rows / (t1 - t0):,.0f} rows/s (drop to 'ingested', status polling included)")
 if late:
-    print(f"releases during the ingest: {len(during)}  lateness s: p50 {q(late, .5):.3f}  p99 {q(late, .99):.3f}  max {late[-1]:.3f}")
+    worst = max(during, key=lambda g: g[1] - g[0])
+    print(f"releases during the ingest: {len(during)}  lateness s: p50 {q(late, .5):.3f}  p99 {q(late, .99):.3f}  max {late[-1]:.3f}"
+          f" (the slot {worst[1] - t0:.1f} s after the drop)")
 else:
     print("releases during the ingest: none")
 lines = open(status).read().split()
