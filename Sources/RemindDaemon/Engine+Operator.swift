@@ -251,7 +251,7 @@ extension Engine {
             case .release, .retry:
                 let now = Date()
                 let at = action == .release ? max(now, entry.due) : now  // retry: now
-                scheduler.insert(.init(id: id, due: at, expires: entry.expires, kind: entry.kind))
+                scheduler.insert(.init(id: id, due: at, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
                 due = at
                 metadata[LogKey.due] = "\(Timestamp.format(at))"
                 log(.messageRequeued, .notice, "message queued again by an operator", metadata)

@@ -29,7 +29,7 @@ enum Withheld: Error, Sendable {
     /// Its number is on the opt-out list: it ended `cancelled`.
     case optedOut(recipient: String)
     /// Its number had its daily limit: it waits (state `deferred`) until `until`.
-    case overDailyLimit(recipient: String, until: Date, expires: Date?, kind: MessageKind)
+    case overDailyLimit(recipient: String, until: Date, expires: Date?, kind: MessageKind, cause: ExpiryCause)
     /// Its number had its daily limit and its expiry comes before a day with room: it ended `expired`.
     case expiredByDailyLimit(recipient: String)
 }
@@ -68,7 +68,7 @@ extension Engine {
         if let opening = calendar.nextOpening(atOrAfter: max(day, message.due)), message.expires.map({ opening < $0 }) ?? true {
             try spool.transition(message.id, to: .deferred, what: "deferred",
                                  detail: "retry=\(Timestamp.format(opening)) reason=\(dailyLimitReason)")
-            return .overDailyLimit(recipient: message.recipient, until: opening, expires: message.expires, kind: message.kind)
+            return .overDailyLimit(recipient: message.recipient, until: opening, expires: message.expires, kind: message.kind, cause: message.cause)
         }
         try spool.transition(message.id, to: .expired, what: "expired", detail: "reason=\(dailyLimitReason)")
         return .expiredByDailyLimit(recipient: message.recipient)
@@ -84,8 +84,8 @@ extension Engine {
                 LogKey.spoolID: "\(id)", LogKey.state: "cancelled", LogKey.reason: "\(IngestPipeline.optedOutReason)",
                 LogKey.recipient: "\(PhoneMask.mask(recipient))",
             ])
-        case .overDailyLimit(let recipient, let until, let expires, let kind):
-            scheduler.insert(.init(id: id, due: until, expires: expires, kind: kind))
+        case .overDailyLimit(let recipient, let until, let expires, let kind, let cause):
+            scheduler.insert(.init(id: id, due: until, expires: expires, kind: kind, expiryCause: cause))
             log(.messageDeferred, .warning, "message deferred: its number had its daily limit of messages", [
                 LogKey.spoolID: "\(id)", LogKey.state: "deferred", LogKey.reason: "\(Self.dailyLimitReason)",
                 LogKey.recipient: "\(PhoneMask.mask(recipient))", LogKey.due: "\(Timestamp.format(until))",

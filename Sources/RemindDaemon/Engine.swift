@@ -101,7 +101,7 @@ actor Engine {
                 _ = try? notifier.extendTimeout(.seconds(30))
             }
             var scheduler = ReleaseScheduler(calendar: calendar, stagger: stagger, lastRelease: spool.lastRelease())
-            spool.forEachPending { scheduler.insert(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind)) }
+            spool.forEachPending { scheduler.insert(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind, expiryCause: $0.expiryCause)) }
             var sent = 0, failed = 0
             spool.forEachEntry(in: [.sent, .failed]) { entry in
                 if LocalDate(containing: entry.since, in: tz) == today { if entry.state == .sent { sent += 1 } else { failed += 1 } }
@@ -256,7 +256,7 @@ actor Engine {
             log(.messageCancelled, .notice, "message withdrawn", [LogKey.spoolID: "\(id)", LogKey.reason: "\(reason)", LogKey.state: "cancelled"])
         }
         for entry in queued {
-            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
+            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
             if logger.logLevel <= .debug {
                 log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
             }
@@ -428,7 +428,7 @@ actor Engine {
            message.expires.map({ retryAt < $0 }) ?? true {
             do {
                 try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "reason=\(error.message)", due: retryAt) }
-                scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind))
+                scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind, expiryCause: message.cause))
                 problems["provider"] = "provider \(provider.name) failing"
                 log(.messageDeferred, .warning, "message deferred after a temporary failure", [
                     LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "deferred",

@@ -28,7 +28,7 @@ extension ListPipeline {
             let year = LocalDate(containing: endOfDay.addingTimeInterval(-1), in: timeZone).year
             return Plan(
                 key: MessageKey(source: source, recordID: "\(record.id)@\(year)", rule: rule.name), due: schedule.due,
-                expires: endOfDay, occasion: endOfDay, fieldsDate: endOfDay.addingTimeInterval(-1))
+                expires: endOfDay, occasion: endOfDay, fieldsDate: endOfDay.addingTimeInterval(-1), cause: schedule.expiryCause)
         case (.broadcast, .reminder(let reminder)):
             // One broadcast per file (its name) and recipient; at a set time (the occasion)
             // or at once.
@@ -39,7 +39,7 @@ extension ListPipeline {
             if case .at(let date, let time) = reminder.timing { occasion = date.instant(at: time, in: timeZone) }
             return Plan(
                 key: MessageKey(source: source, recordID: "\(campaign)/\(who)", rule: rule.name), due: schedule.due,
-                expires: schedule.expires, occasion: occasion, fieldsDate: occasion)
+                expires: schedule.expires, occasion: occasion, fieldsDate: occasion, cause: schedule.expiryCause)
         case (.private, .reminder(let reminder)):
             // One recipient, a literal text: the id column when there is one, else the
             // number and a fingerprint of the text.
@@ -47,7 +47,7 @@ extension ListPipeline {
             let id = record.id.isEmpty ? "\(recipient)#\(Self.fingerprint(record.text))" : record.id
             return Plan(
                 key: MessageKey(source: source, recordID: id, rule: rule.name), due: schedule.due,
-                expires: schedule.expires, occasion: nil, fieldsDate: nil)
+                expires: schedule.expires, occasion: nil, fieldsDate: nil, cause: schedule.expiryCause)
         default:
             return nil
         }

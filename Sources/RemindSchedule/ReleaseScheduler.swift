@@ -50,26 +50,8 @@ public struct ReleaseScheduler: Sendable {
         }
     }
 
-    /// What an entry's expiry time stands for.
-    public enum ExpiryCause: UInt8, Sendable, Hashable, Codable, CaseIterable {
-        /// The appointment's start: a reminder never goes after it.
-        case appointmentStart
-        /// A rule's latest time ("not later than 1 hour before").
-        case latestTime
-        /// The end of the local day the message belongs to (a birthday greeting).
-        case endOfDay
-        /// Any other deadline.
-        case deadline
-
-        var phrase: String {
-            switch self {
-            case .appointmentStart: "the appointment started"
-            case .latestTime: "the rule's latest time passed"
-            case .endOfDay: "its day ended"
-            case .deadline: "its expiry time passed"
-            }
-        }
-    }
+    /// What an entry's expiry time stands for (``RemindCore/ExpiryCause``).
+    public typealias ExpiryCause = RemindCore.ExpiryCause
 
     /// What the caller should do now.
     public enum Action: Sendable, Hashable {
@@ -300,7 +282,6 @@ public struct ReleaseScheduler: Sendable {
         return true
     }
 
-    /// Pops stale items (removed or replaced entries) off each heap's head, so each head is live.
     /// Entries that share a due time and an expiry, for the forecast.
     struct GroupKey: Hashable {
         var due: Double
@@ -312,6 +293,7 @@ public struct ReleaseScheduler: Sendable {
         if let n = groups[key], n > 1 { groups[key] = n - 1 } else { groups[key] = nil }
     }
 
+    /// Pops stale items (removed or replaced entries) off each heap's head, so each head is live.
     private mutating func cleanHeads() {
         while let top = waiting.min, slots[MessageID(rawValue: top.id)]?.seq != top.seq { waiting.removeMin() }
         while let top = ready.min, slots[MessageID(rawValue: top.id)]?.seq != top.seq { ready.removeMin() }

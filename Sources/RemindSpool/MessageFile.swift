@@ -13,6 +13,7 @@ import RemindCore
 /// Recipient: +61412345678
 /// Due: 2026-11-24T09:00:00Z
 /// Expires: 2026-11-24T23:30:00Z
+/// Expiry-Cause: appointment-start
 /// Appointment: 2026-11-24T23:30:00Z
 /// Source: appointments.csv:2
 /// Created: 2026-11-23T09:00:00Z
@@ -47,6 +48,7 @@ public enum MessageFile {
         line("Recipient: ") { $0.append(contentsOf: m.recipient.utf8) }
         line("Due: ") { Timestamp.append(m.due, to: &$0) }
         if let e = m.expires { line("Expires: ") { Timestamp.append(e, to: &$0) } }
+        if let c = m.expiryCause { line("Expiry-Cause: ") { $0.append(contentsOf: c.name.utf8) } }
         if let a = m.appointmentStart { line("Appointment: ") { Timestamp.append(a, to: &$0) } }
         if let src = m.source {
             line("Source: ") { out in
@@ -181,7 +183,8 @@ public enum MessageFile {
             created: try date("Created"),
             encoding: String(fields["Encoding"] ?? "gsm7"),
             segments: Int(fields["Segments"] ?? "1") ?? 1,
-            events: events
+            events: events,
+            expiryCause: fields["Expiry-Cause"].flatMap { ExpiryCause(name: $0) }
         )
     }
 

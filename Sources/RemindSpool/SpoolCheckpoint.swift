@@ -19,7 +19,8 @@ import RemindCore
 ///
 /// Layout (little-endian): the magic `RMDIDX02`; the batch count (u64) and each batch's
 /// id (u64); the entry count (u64); per entry: id (u64), state (u8), kind (u8), flags
-/// (u8: 1 = expires, 2 = appointment, 4 = in a batch), due, expires, appointment, since
+/// (u8: 1 = expires, 2 = appointment, 4 = in a batch, bits 3-5 the expiry cause + 1,
+/// 0 in a checkpoint written before causes were kept, when it is inferred), due, expires, appointment, since
 /// (i64 seconds each), when in a batch its id (u64), record offset and length (u32
 /// each), and the key's three parts, each a u16 length and UTF-8 bytes. The file ends
 /// with the magic again (an explicit end record). It is read in 1 MB chunks, never
@@ -86,7 +87,8 @@ enum SpoolCheckpoint {
             put(e.id.rawValue, &out)
             out.append(UInt8(MessageState.allCases.firstIndex(of: e.state)!))
             out.append(UInt8(MessageKind.allCases.firstIndex(of: e.kind)!))
-            out.append((e.expires == nil ? 0 : 1) | (e.appointmentStart == nil ? 0 : 2) | (location.batch == nil ? 0 : 4))
+            out.append((e.expires == nil ? 0 : 1) | (e.appointmentStart == nil ? 0 : 2) | (location.batch == nil ? 0 : 4)
+                | (e.expiryCause.rawValue + 1) << 3)
             put(seconds(e.due), &out)
             put(seconds(e.expires ?? Date(timeIntervalSince1970: 0)), &out)
             put(seconds(e.appointmentStart ?? Date(timeIntervalSince1970: 0)), &out)
@@ -159,7 +161,7 @@ enum SpoolCheckpoint {
                 id: MessageID(rawValue: id), key: MessageKey(source: source, recordID: record, rule: rule),
                 kind: kinds[Int(k)], state: states[Int(s)], due: due,
                 expires: flags & 1 != 0 ? expires : nil, appointmentStart: flags & 2 != 0 ? appointment : nil,
-                since: since), location)
+                since: since, expiryCause: (flags >> 3) & 7 == 0 ? nil : ExpiryCause(rawValue: (flags >> 3) & 7 - 1)), location)
         }
         return r.bytes(8) == magic && r.atEnd
     }

@@ -13,8 +13,11 @@ public struct SpoolEntry: Sendable, Hashable {
     public var appointmentStart: Date?
     /// When it entered its current state.
     public var since: Date
+    /// What `expires` stands for.
+    public var expiryCause: ExpiryCause
 
     public init(_ m: SpoolMessage, state: MessageState, since: Date) {
+        expiryCause = m.cause
         id = m.id
         key = m.key
         kind = m.kind
@@ -27,8 +30,10 @@ public struct SpoolEntry: Sendable, Hashable {
 
     public init(
         id: MessageID, key: MessageKey, kind: MessageKind, state: MessageState, due: Date,
-        expires: Date?, appointmentStart: Date?, since: Date
+        expires: Date?, appointmentStart: Date?, since: Date, expiryCause: ExpiryCause? = nil
     ) {
+        self.expiryCause = expiryCause
+            ?? .inferred(kind: kind, expires: expires?.timeIntervalSince1970, appointmentStart: appointmentStart?.timeIntervalSince1970)
         self.id = id
         self.key = key
         self.kind = kind

@@ -32,6 +32,7 @@ struct IndexSlot {
     var length: UInt32
     var kind: MessageKind
     var state: MessageState
+    var cause: ExpiryCause
 }
 
 /// The spool's index: every message's ``IndexSlot`` in one array, found by id and by
@@ -96,7 +97,7 @@ struct SpoolIndex {
         return SpoolEntry(
             id: s.id, key: MessageKey(source: c.source, recordID: s.recordID, rule: c.rule), kind: s.kind, state: s.state,
             due: Date(timeIntervalSince1970: s.due), expires: s.expires.date, appointmentStart: s.appointment.date,
-            since: s.since.date ?? Date(timeIntervalSince1970: 0))
+            since: s.since.date ?? Date(timeIntervalSince1970: 0), expiryCause: s.cause)
     }
 
     func location(_ slot: Int32) -> MessageLocation {
@@ -135,7 +136,7 @@ struct SpoolIndex {
         let slot = IndexSlot(
             id: e.id, due: e.due.timeIntervalSince1970, recordID: e.key.recordID, expires: Seconds32(e.expires),
             appointment: Seconds32(e.appointmentStart), since: Seconds32(e.since), context: context, batch: batch, offset: location.offset, length: location.length,
-            kind: e.kind, state: e.state)
+            kind: e.kind, state: e.state, cause: e.expiryCause)
         let n: Int32
         if let reused = free.popLast() {
             n = reused
@@ -221,7 +222,7 @@ struct SpoolIndex {
         count -= 1
         slots[Int(n)] = IndexSlot(
             id: MessageID(rawValue: 0), due: 0, recordID: "", expires: .none, appointment: .none, since: .none, context: 0,
-            batch: Self.ownFile, offset: 0, length: 0, kind: .appointment, state: .queued)
+            batch: Self.ownFile, offset: 0, length: 0, kind: .appointment, state: .queued, cause: .deadline)
         free.append(n)
     }
 

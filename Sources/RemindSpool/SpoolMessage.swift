@@ -35,12 +35,20 @@ public struct SpoolMessage: Sendable, Hashable {
     public var segments: Int
     /// Append-only history, oldest first.
     public var events: [SpoolEvent]
+    /// What `expires` stands for (nil: written before the cause was kept; see ``cause``).
+    public var expiryCause: ExpiryCause?
+
+    /// What `expires` stands for, inferred for a message that does not say.
+    public var cause: ExpiryCause {
+        expiryCause ?? .inferred(kind: kind, expires: expires?.timeIntervalSince1970, appointmentStart: appointmentStart?.timeIntervalSince1970)
+    }
 
     public init(
         id: MessageID, key: MessageKey, kind: MessageKind, recipient: String, text: String, due: Date,
         expires: Date?, appointmentStart: Date?, source: SourcePosition?, created: Date,
-        encoding: String, segments: Int, events: [SpoolEvent] = []
+        encoding: String, segments: Int, events: [SpoolEvent] = [], expiryCause: ExpiryCause? = nil
     ) {
+        self.expiryCause = expiryCause
         self.id = id
         self.key = key
         self.kind = kind
