@@ -14,8 +14,13 @@ import Dispatch
 public final class QueueExecutor: SerialExecutor {
     private let queue: DispatchQueue
 
-    public init(label: String) {
-        queue = DispatchQueue(label: label)
+    /// - Parameters:
+    ///   - label: the queue's (and its thread's) name.
+    ///   - background: run below the process's other threads (QoS `utility`: libdispatch
+    ///     gives its threads a higher nice value, where the system allows it), for bulk
+    ///     work such as an ingest that must not slow a release or an answer to remindctl.
+    public init(label: String, background: Bool = false) {
+        queue = DispatchQueue(label: label, qos: background ? .utility : .unspecified)
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

@@ -56,9 +56,21 @@ extension Engine {
             nextPruneAt = now.addingTimeInterval(86400)
             await prune(now: now)
         }
-        if changesSinceCheckpoint >= Self.checkpointAfterChanges, ingesting.isEmpty {
+        if changesSinceCheckpoint >= Self.checkpointAfterChanges, ingesting.isEmpty, quietFor(checkpointDuration, now: now) {
             await checkpoint()
         }
+    }
+
+    /// About how long writing the checkpoint holds the spool's thread (and so any release
+    /// that needs it): 1 s per million messages, and at least one.
+    var checkpointDuration: TimeInterval { max(1, Double(counts.values.reduce(0, +)) / 1_000_000) }
+
+    /// Whether no release is due within `seconds` of `now`: a checkpoint written then
+    /// delays none (a backlog going out at its pace defers it to a pause, a closed window,
+    /// or the stop, which always writes one).
+    func quietFor(_ seconds: TimeInterval, now: Date) -> Bool {
+        guard let next = scheduler.nextReleaseTime(now: now) else { return true }
+        return next.timeIntervalSince(now) > seconds
     }
 
     /// Writes the index checkpoint (at shutdown, and after many changes).

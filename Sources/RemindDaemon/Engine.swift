@@ -49,7 +49,7 @@ actor Engine {
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
     private var statusDirty = false
     /// Messages per state, as the spool last reported.
-    private var counts: [MessageState: Int] = [:]
+    private(set) var counts: [MessageState: Int] = [:]
     /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
     private(set) var changesSinceCheckpoint = 0
     /// Set while a loop does work (not while it waits); the watchdog checks these.

@@ -128,7 +128,7 @@ struct IngestPipeline: Sendable {
 
     static func chunkCount(rows: Int) -> Int {
         guard rows >= parallelThreshold else { return 1 }
-        return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount, rows / (parallelThreshold / 2)))
+        return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount - 1, rows / (parallelThreshold / 2)))
     }
 
     /// Filters, normalises and renders `rows`, appending to `part` (candidates carry

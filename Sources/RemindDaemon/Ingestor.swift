@@ -16,9 +16,9 @@ import ServiceLifecycle
 /// short, and is free between visits.
 ///
 /// A CSV or JSON Lines export is read in pieces of ``pieceSize`` bytes: each piece's
-/// complete rows are prepared and committed (durable, then scheduled) before the next
-/// piece is read, so memory holds one piece whatever the file's size, and releases go on
-/// meanwhile. The input is archived only with the last piece. A crash in between leaves
+/// complete rows are prepared here and committed (durable, then scheduled) on the engine
+/// and the spool's thread while the next piece is read and prepared, so memory holds two
+/// pieces at most whatever the file's size, and releases go on meanwhile. The input is archived only with the last piece. A crash in between leaves
 /// it in `incoming/`; recovery reads it again from the start, and the key index counts
 /// the rows already committed as unchanged, so no row is lost or doubled. Other formats
 /// (an HL7 file, reconciled and acknowledged as a whole; the list kinds) are read whole,
@@ -27,7 +27,7 @@ import ServiceLifecycle
 /// Shutdown stops it between two pieces: the input stays claimed in `incoming/` and is
 /// read again at the next start.
 actor Ingestor {
-    nonisolated let executor = QueueExecutor(label: "remindd.ingest")
+    nonisolated let executor = QueueExecutor(label: "remindd.ingest", background: true)
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// How much of a file is read, prepared and committed at a time by default (1 MiB:
@@ -62,6 +62,12 @@ actor Ingestor {
         case failed(any Error, Summary)
         /// Shutdown began between two pieces; the input stays in `incoming/`.
         case interrupted(Summary)
+    }
+
+    /// Why a piece could not be read or prepared.
+    enum PieceFailure: Error {
+        case refused(String)
+        case failed(any Error)
     }
 
     /// Counts over the whole input.
@@ -126,36 +132,49 @@ actor Ingestor {
         } catch {
             return .failed(error, summary)
         }
-        var final = false
-        while !final {
-            if summary.pieces > 0, Task.isCancelled || Task.isShuttingDownGracefully { return .interrupted(summary) }
+        /// Reads, parses and prepares the next piece, on this actor's thread.
+        func nextPiece() -> Result<(prepared: PreparedInput, final: Bool), PieceFailure> {
             let bytes: [UInt8]
             do {
                 bytes = try reader.read(upTo: pieceSize)
             } catch {
-                return .failed(error, summary)
+                return .failure(.failed(error))
             }
-            final = bytes.count < pieceSize
+            let final = bytes.count < pieceSize
             let parsed: ParsedInput
             do {
                 parsed = try stream.feed(bytes, final: final)
             } catch {
                 // Only a file's first pieces throw (its header), before anything is committed.
-                return .refused(error.description)
+                return .failure(.refused(error.description))
             }
             snapshot?.add(parsed.records)
             var prepared = pipeline.prepare(parsed, now: now, optOuts: optOuts)
             if final { prepared.snapshot = snapshot?.cover }
+            return .success((prepared, final))
+        }
+
+        var next = nextPiece()
+        while true {
+            let piece: (prepared: PreparedInput, final: Bool)
+            switch next {
+            case .failure(.refused(let reason)): return .refused(reason)
+            case .failure(.failed(let error)): return .failed(error, summary)
+            case .success(let p): piece = p
+            }
+            // The piece is committed on the engine and the spool's thread while the next one
+            // is read and prepared here: the two overlap, and memory holds two pieces at most.
+            async let committed = engine.commit(piece.prepared, source: source, input: claimed, archive: piece.final, ack: nil)
+            if !piece.final { next = nextPiece() }
             do {
-                let result = try await engine.commit(prepared, source: source, input: claimed, archive: final, ack: nil)
-                summary.add(result, skipped: prepared.skipped)
+                summary.add(try await committed, skipped: piece.prepared.skipped)
             } catch {
                 return .failed(error, summary)
             }
-            if !final {
-                CrashPoint.hit("ingest.after-piece")
-                if let afterPiece { await afterPiece(summary.pieces) }
-            }
+            if piece.final { break }
+            CrashPoint.hit("ingest.after-piece")
+            if let afterPiece { await afterPiece(summary.pieces) }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return .interrupted(summary) }
         }
         return .done(summary)
     }
