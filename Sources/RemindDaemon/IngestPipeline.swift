@@ -54,6 +54,8 @@ struct IngestPipeline: Sendable {
     var snapshot: Configuration.Source.SnapshotRange? = nil
     /// Whether to build the ACK of each HL7 message.
     var acknowledge = false
+    /// At most this many slices of a large piece are prepared at once (``defaultMaxSlices``).
+    var maxSlices = IngestPipeline.defaultMaxSlices
 
     /// The reason a row of an opted-out number is refused with, and its pending message withdrawn with.
     static let optedOutReason = "opted-out"
@@ -92,7 +94,7 @@ struct IngestPipeline: Sendable {
         out.candidates.reserveCapacity(parsed.records.count)
         // HL7 events apply in file order: the last one per appointment id is the net effect.
         let records = parsed.records.contains { $0.event != nil } ? SIUReconciliation.reconcile(parsed.records) : parsed.records
-        let chunks = Self.chunkCount(rows: records.count)
+        let chunks = Self.chunkCount(rows: records.count, maxSlices: maxSlices)
         if chunks == 1 {
             prepareRows(records[...], into: &out, now: now, optOuts: optOuts)
         } else {
@@ -122,13 +124,17 @@ struct IngestPipeline: Sendable {
         return out
     }
 
-    /// Rows from this many records up are prepared in parallel slices, one per core (at most 4).
+    /// Rows from this many records up are prepared in parallel slices.
     static let parallelThreshold = 4096
     static let placeholderID = MessageID(rawValue: 0)
 
-    static func chunkCount(rows: Int) -> Int {
+    /// One slice per core but one (at most 4, at least 1): the core left over keeps
+    /// releases, remindctl and the spool's commits of earlier pieces going during an ingest.
+    static let defaultMaxSlices = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount - 1))
+
+    static func chunkCount(rows: Int, maxSlices: Int = defaultMaxSlices) -> Int {
         guard rows >= parallelThreshold else { return 1 }
-        return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount - 1, rows / (parallelThreshold / 2)))
+        return max(1, min(maxSlices, rows / (parallelThreshold / 2)))
     }
 
     /// Filters, normalises and renders `rows`, appending to `part` (candidates carry
