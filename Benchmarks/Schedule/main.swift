@@ -69,6 +69,21 @@ measure("remove (cancel by id)", operations: operations) {
 var forecast: Forecast?
 measure("forecast (whole queue)", operations: 1) { forecast = scheduler.forecast(now: start, maxWindows: 7) }
 
+// The same, for a queue shaped like a practice's: the same count of reminders of
+// appointments on a 15-minute grid over a year (the day before, expiring at the start),
+// so entries share their due time and expiry in groups, as an appointment book's do.
+do {
+    var book = ReleaseScheduler(calendar: calendar, stagger: .seconds(1), lastRelease: nil)
+    for n in 0..<count {
+        let appointment = start.addingTimeInterval(86_400 + Double((n * 7919) % (365 * 96)) * 900)
+        book.insert(.init(id: MessageID(rawValue: UInt64(n + 1)), due: appointment.addingTimeInterval(-86_400),
+                          expires: appointment, kind: .appointment))
+    }
+    measure("forecast (appointment book: \(count) entries on \(365 * 96) times)", operations: 1) {
+        forecast = book.forecast(now: start, maxWindows: 7)
+    }
+}
+
 // Next-due: a week later everything is due. First the entries whose expiry has passed
 // come out (each an `.expire`), then the call that returns the first release moves every
 // remaining entry from "waiting" to "ready"; then each call releases one.

@@ -17,8 +17,10 @@ extension DirectoryWatcher {
             self.ignoredSuffixes = ignoredSuffixes
         }
 
-        /// Dotfiles, `*.tmp` and `*.part`: what writers use for files not yet complete.
-        public static let partialFiles = NameFilter(ignoresHidden: true, ignoredSuffixes: [".tmp", ".part"])
+        /// Dotfiles, `*.tmp`, `*.part` and `*~` (any case): what writers and editors use for
+        /// files not yet complete. The one rule for a partial file: the watcher and the
+        /// inbox's start-up scan both use it.
+        public static let partialFiles = NameFilter(ignoresHidden: true, ignoredSuffixes: [".tmp", ".part", "~"])
 
         /// Reports every name.
         public static let none = NameFilter(ignoresHidden: false, ignoredSuffixes: [])

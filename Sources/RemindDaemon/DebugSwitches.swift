@@ -16,6 +16,9 @@ import RemindDelivery
 ///   (a slow gateway), so a stop can catch a send in flight.
 /// - `REMINDD_TEST_SLOW_RECOVERY=SECONDS`: start-up recovery takes that much longer (a huge
 ///   spool), so READY=1 comes late and EXTEND_TIMEOUT_USEC must keep systemd waiting.
+/// - `REMINDD_TEST_INGEST_PIECE=BYTES`: a CSV or JSON Lines input is read and committed in
+///   pieces of that many bytes instead of 1 MiB, so a small export spans many pieces (the
+///   `ingest.after-piece` crash point, releases between pieces).
 struct DebugSwitches: Sendable {
     enum StallMode: String, Sendable { case inbox, engine }
 
@@ -28,6 +31,7 @@ struct DebugSwitches: Sendable {
     var stall: Stall?
     var sendDelay: Duration?
     var recoveryDelay: Duration?
+    var ingestPiece: Int?
 
     /// The switches of this process (always off in release builds).
     static let current: DebugSwitches = {
@@ -50,6 +54,7 @@ struct DebugSwitches: Sendable {
         }
         sendDelay = environment["REMINDD_TEST_SEND_DELAY"].flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
         recoveryDelay = environment["REMINDD_TEST_SLOW_RECOVERY"].flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
+        ingestPiece = environment["REMINDD_TEST_INGEST_PIECE"].flatMap(Int.init).map { max(16, $0) }
     }
 
     /// `provider`, slowed down when `REMINDD_TEST_SEND_DELAY` is set.

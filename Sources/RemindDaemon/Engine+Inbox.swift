@@ -25,7 +25,7 @@ extension Engine {
         let path = settings.paths.inbox + "/" + name
         let status: FileStatus?
         do {
-            status = try await io.run { try FileOperations.fileStatus(path) }
+            status = try await store.run { _ in try FileOperations.fileStatus(path) }
         } catch {
             reportSpoolError(error, file: name)
             return

@@ -154,7 +154,7 @@ extension Engine {
     func reloadRecipients() async {
         let optOuts = self.optOuts
         do {
-            try await io.run { try optOuts.load() }
+            try await store.run { _ in try optOuts.load() }
         } catch {
             log(.spoolError, .error, "cannot reload the opt-out list; the list read before stays in force",
                 [LogKey.path: "\(optOuts.path)", LogKey.error: "\(error)"])
@@ -247,7 +247,7 @@ extension Engine {
         let optOuts = self.optOuts
         let removed: Bool
         do {
-            removed = try await io.run { try optOuts.remove(number, source: "remindctl") }
+            removed = try await store.run { _ in try optOuts.remove(number, source: "remindctl") }
         } catch {
             log(.spoolError, .error, "cannot take a number off the opt-out list", [LogKey.recipient: "\(PhoneMask.mask(number))", LogKey.error: "\(error)"])
             return .failure("cannot take the number off the opt-out list: \(error)", code: .ioError)

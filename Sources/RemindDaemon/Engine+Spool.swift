@@ -56,7 +56,7 @@ extension Engine {
             nextPruneAt = now.addingTimeInterval(86400)
             await prune(now: now)
         }
-        if spool.changesSinceCheckpoint >= Self.checkpointAfterChanges, ingesting.isEmpty {
+        if changesSinceCheckpoint >= Self.checkpointAfterChanges, ingesting.isEmpty {
             await checkpoint()
         }
     }
@@ -84,10 +84,10 @@ extension Engine {
 
     /// Ingests again every input left in `incoming/` by a spool error.
     private func retryStoppedInputs() async {
-        let incoming = spool.paths.incoming
+        let incoming = store.paths.incoming
         let names: [String]
         do {
-            names = try await io.run { try FileManager.default.contentsOfDirectory(atPath: incoming) }
+            names = try await store.run { _ in try FileManager.default.contentsOfDirectory(atPath: incoming) }
         } catch {
             scheduleIngestRetry()
             return
@@ -109,7 +109,7 @@ extension Engine {
         let retention = TimeInterval(settings.config.spool.retention.components.seconds)
         let cutoff = now.addingTimeInterval(-retention)
         do {
-            let ackDirectory = spool.paths.root + "/ack"
+            let ackDirectory = store.paths.root + "/ack"
             let report = try await withSpool { spool throws -> PruneReport in
                 var report = try spool.prune(before: cutoff)
                 // HL7 ACK files (Engine+Inbox.swift) go with their archived inputs.

@@ -14,11 +14,12 @@ import SystemdKit
 ///
 /// Every mutation of the scheduler, the counters or the spool goes through this actor;
 /// the spool itself runs on `io`, a dedicated thread, so fsync and rename never block
-/// Swift's cooperative pool. CPU work of an ingest (parsing, rendering) happens outside
-/// the actor, in ``IngestPipeline``, and reaches it as a ready batch.
+/// Swift's cooperative pool. An ingest's reading, parsing and rendering run on the
+/// ``Ingestor``'s own thread, and reach this actor one prepared piece at a time
+/// (``commit(_:source:input:archive:ack:)``), so a large export never holds it for long.
 actor Engine {
-    let io = BlockingIO(label: "remindd.spool")
-    let spool: Spool
+    /// The spool's owner; every spool call runs on its I/O thread (``withSpool(_:)``).
+    let store: SpoolStore
     let provider: any Provider
     let notifier: Notifier
     let logger: Logger
@@ -26,6 +27,8 @@ actor Engine {
     /// Numbers never to text; loaded by ``recover()``, consulted at ingest and release.
     /// Thread-safe; add and remove do blocking I/O (call them on `io`).
     nonisolated let optOuts: OptOutList
+    /// Reads, parses and renders inputs on its own thread (Ingestor.swift).
+    let ingestor = Ingestor(pieceSize: DebugSwitches.current.ingestPiece ?? Ingestor.defaultPieceSize)
     let startedAt = Date()
     private(set) var settings: RuntimeSettings
     var scheduler: ReleaseScheduler
@@ -47,6 +50,8 @@ actor Engine {
     private var statusDirty = false
     /// Messages per state, as the spool last reported.
     private var counts: [MessageState: Int] = [:]
+    /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
+    private(set) var changesSinceCheckpoint = 0
     /// Set while a loop does work (not while it waits); the watchdog checks these.
     private var busySince: [String: ContinuousClock.Instant] = [:]
     /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
@@ -63,7 +68,7 @@ actor Engine {
 
     init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
         self.settings = settings
-        self.spool = Spool(paths: settings.paths)
+        self.store = SpoolStore(paths: settings.paths)
         self.provider = provider
         self.notifier = notifier
         self.logger = logger
@@ -139,19 +144,15 @@ actor Engine {
         markBusy("inbox")
         defer { markIdle("inbox"); ingesting.remove(claimed.path) }
         await stallIfTriggered()
-        let bytes: [UInt8]
         let maxSize = settings.config.inbox.maxSize
         do {
             // Looked at again in incoming/ (ours alone): nothing but a regular file within the
             // limit is ever opened, whatever replaced the inbox entry after its first look.
-            let read = try await withSpool { spool throws -> Result<[UInt8], InboxRefusal> in
-                guard let status = try? FileOperations.fileStatus(claimed.path) else { return .failure(InboxRefusal(reason: nil)) }
-                if let reason = Self.refusal(status, maxSize: maxSize) { return .failure(InboxRefusal(reason: reason)) }
-                return .success(try spool.read(claimed, limit: maxSize))
+            let refusal = try await withSpool { _ throws -> InboxRefusal? in
+                guard let status = try? FileOperations.fileStatus(claimed.path) else { return InboxRefusal(reason: nil) }
+                return Self.refusal(status, maxSize: maxSize).map { InboxRefusal(reason: $0) }
             }
-            switch read {
-            case .success(let b): bytes = b
-            case .failure(let refusal):
+            if let refusal {
                 if let reason = refusal.reason { await refuse(claimed, reason: reason) }
                 return
             }
@@ -160,6 +161,13 @@ actor Engine {
             return
         }
         if !claimed.originalName.contains("/"), OptOutImport.isOptOutFile(name: claimed.originalName) {
+            let bytes: [UInt8]
+            do {
+                bytes = try await withSpool { try $0.read(claimed, limit: maxSize) }
+            } catch {
+                reportSpoolError(error, file: claimed.originalName)
+                return
+            }
             await ingestOptOuts(claimed, bytes: bytes)
             return
         }
@@ -167,15 +175,49 @@ actor Engine {
             await refuse(claimed, reason: "no source reads \(claimed.originalName): no [[source]] names its subdirectory or matches its name")
             return
         }
-        let now = Date()
-        let prepared: PreparedInput
-        switch pipeline.prepare(bytes, file: claimed.originalName, now: now, optOuts: optOuts) {
-        case .failure(let error):
-            await refuse(claimed, reason: error.description)
-            return
-        case .success(let p):
-            prepared = p
+        // Reading, parsing and rendering run on the ingestor's own thread; this actor is
+        // free meanwhile (releases, remindctl, the watchdog) and is visited once a piece.
+        let outcome = await ingestor.ingest(
+            claimed, pipeline: pipeline, source: source.name, now: Date(), optOuts: optOuts,
+            ackPath: settings.paths.root + "/ack/" + Self.ackName(claimed), maxSize: maxSize, engine: self)
+        switch outcome {
+        case .refused(let reason):
+            await refuse(claimed, reason: reason)
+        case .failed(let error, _):
+            reportSpoolError(error, file: claimed.originalName)
+        case .interrupted(let summary):
+            logger.notice("ingest interrupted by shutdown; the input stays claimed and is read again at the next start", metadata: [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(summary.queued)", "pieces": "\(summary.pieces)",
+            ])
+        case .done(let summary):
+            problems["ingest"] = nil
+            checkBacklog()
+            ingestSucceeded()
+            log(.inputIngested, .info, "inbox file ingested", [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(summary.queued)",
+                "rows_rejected": "\(summary.rejected)", "unchanged": "\(summary.unchanged)",
+                "withdrawn": "\(summary.withdrawn)", "skipped": "\(summary.skipped)",
+            ])
+            statusChanged()
         }
+    }
+
+    /// What one committed piece of an input did.
+    struct PieceResult: Sendable {
+        var queued = 0
+        var rejected = 0
+        var unchanged = 0
+        var withdrawn = 0
+    }
+
+    /// Makes one prepared piece of an input durable (one group commit; the input archived
+    /// with it when `archive`), then schedules its messages and logs its rejected rows and
+    /// withdrawals. Called by the ``Ingestor`` once a piece; short, so releases and
+    /// remindctl wait for at most one piece's commit.
+    func commit(
+        _ prepared: PreparedInput, source sourceName: String, input claimed: ClaimedInput, archive: Bool,
+        ack: (bytes: [UInt8], path: String)?
+    ) async throws -> PieceResult {
         for rejection in prepared.rejections {
             log(.rowRejected, .warning, "row rejected", [
                 LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
@@ -183,54 +225,50 @@ actor Engine {
             ])
         }
         rowsRejected += prepared.rejections.count
+        // The ingest makes progress: the watchdog's stall check measures one piece, not the file.
+        markBusy("inbox")
+        var result = PieceResult(rejected: prepared.rejections.count)
         let candidates = prepared.candidates
         let withdrawals = prepared.withdrawals
         let snapshot = prepared.snapshot
-        let sourceName = source.name
-        let ack = prepared.ack.map { (bytes: $0, path: settings.paths.root + "/ack/" + Self.ackName(claimed)) }
-        do {
-            let (plan, queued) = try await withSpool { spool throws -> (IngestPlan, [SpoolEntry]) in
-                // Broadcasts at once and private messages are known by their key alone.
-                var keyedOnlyKnown = 0
-                let fresh = !candidates.contains(where: ListPipeline.isKeyedOnly) ? candidates : candidates.filter {
-                    guard ListPipeline.isKeyedOnly($0), spool.entry(forKey: $0.key) != nil else { return true }
-                    keyedOnlyKnown += 1
-                    return false
-                }
-                var withdraw = withdrawals
-                if let snapshot {
-                    for key in spool.pendingKeys(source: sourceName, appointmentStartIn: snapshot.range) where !snapshot.listed.contains(key.recordID) {
-                        withdraw.append((key, SnapshotCover.reason))
-                    }
-                }
-                if let ack { try Self.writeAcknowledgement(ack.bytes, to: ack.path) }
-                var plan = spool.plan(candidates: fresh, withdraw: withdraw)
-                plan.unchanged += keyedOnlyKnown
-                return (plan, try spool.commit(plan, input: claimed))
+        guard archive || !candidates.isEmpty || !withdrawals.isEmpty else { return result }
+        let (plan, queued) = try await withSpool { spool throws -> (IngestPlan, [SpoolEntry]) in
+            // Broadcasts at once and private messages are known by their key alone.
+            var keyedOnlyKnown = 0
+            let fresh = !candidates.contains(where: ListPipeline.isKeyedOnly) ? candidates : candidates.filter {
+                guard ListPipeline.isKeyedOnly($0), spool.entry(forKey: $0.key) != nil else { return true }
+                keyedOnlyKnown += 1
+                return false
             }
-            for (id, reason) in plan.cancel {
-                _ = scheduler.remove(id)
-                log(.messageCancelled, .notice, "message withdrawn", [LogKey.spoolID: "\(id)", LogKey.reason: "\(reason)", LogKey.state: "cancelled"])
-            }
-            for entry in queued {
-                scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
-                if logger.logLevel <= .debug {
-                    log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
+            var withdraw = withdrawals
+            if let snapshot {
+                for key in spool.pendingKeys(source: sourceName, appointmentStartIn: snapshot.range) where !snapshot.listed.contains(key.recordID) {
+                    withdraw.append((key, SnapshotCover.reason))
                 }
             }
-            problems["ingest"] = nil
-            checkBacklog()
-            ingestSucceeded()
-            log(.inputIngested, .info, "inbox file ingested", [
-                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(queued.count)",
-                "rows_rejected": "\(prepared.rejections.count)", "unchanged": "\(plan.unchanged + plan.alreadyHandled)",
-                "withdrawn": "\(plan.cancel.count)", "skipped": "\(prepared.skipped)",
-            ])
+            if let ack { try Self.writeAcknowledgement(ack.bytes, to: ack.path) }
+            var plan = spool.plan(candidates: fresh, withdraw: withdraw)
+            plan.unchanged += keyedOnlyKnown
+            return (plan, try spool.commit(plan, input: archive ? claimed : nil))
+        }
+        for (id, reason) in plan.cancel {
+            _ = scheduler.remove(id)
+            log(.messageCancelled, .notice, "message withdrawn", [LogKey.spoolID: "\(id)", LogKey.reason: "\(reason)", LogKey.state: "cancelled"])
+        }
+        for entry in queued {
+            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind))
+            if logger.logLevel <= .debug {
+                log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
+            }
+        }
+        result.queued = queued.count
+        result.unchanged = plan.unchanged + plan.alreadyHandled
+        result.withdrawn = plan.cancel.count
+        if !queued.isEmpty || !plan.cancel.isEmpty {
             sleeper.wake()
             statusChanged()
-        } catch {
-            reportSpoolError(error, file: claimed.originalName)
         }
+        return result
     }
 
     /// A file of numbers for the opt-out list (`optout*`, `*.optout`): the numbers are
@@ -463,9 +501,9 @@ actor Engine {
 
     /// Runs `body` with the spool on its I/O thread, and refreshes the state counts.
     func withSpool<T: Sendable>(_ body: @escaping @Sendable (Spool) throws -> T) async throws -> T {
-        let spool = self.spool
-        let (value, counts) = try await io.run { (try body(spool), spool.stateCounts) }
+        let (value, counts, changes) = try await store.run { spool in (try body(spool), spool.stateCounts, spool.changesSinceCheckpoint) }
         self.counts = counts
+        changesSinceCheckpoint = changes
         return value
     }
 

@@ -65,13 +65,31 @@ struct IngestPipeline: Sendable {
         } catch {
             return .failure(error)
         }
-        var out = PreparedInput()
-        out.rejections = parsed.rejections
-        out.candidates.reserveCapacity(parsed.records.count)
-        if let snapshot { out.snapshot = cover(parsed.records, snapshot) }
+        var out = prepare(parsed, now: now, optOuts: optOuts)
+        if let snapshot {
+            var collector = SnapshotCollector(mode: snapshot, timeZone: timeZone)
+            collector.add(parsed.records)
+            out.snapshot = collector.cover
+        }
         if acknowledge, let hl7 = parser as? HL7SIUParser, let messages = try? hl7.messages(bytes, file: file) {
             out.ack = messages.compactMap { HL7Acknowledgement.make(for: $0, time: now, timeZone: timeZone) }.flatMap { $0 }
         }
+        return .success(out)
+    }
+
+    /// The reader for a file read in pieces, when the format allows it (CSV and JSON Lines
+    /// do; an HL7 file, whose events are reconciled and acknowledged as a whole, does not).
+    func stream(file: String) -> (any RecordStream)? {
+        guard !acknowledge, let streaming = parser as? any StreamingInputParser else { return nil }
+        return streaming.stream(file: file)
+    }
+
+    /// Turns parsed records (a whole file's, or one piece's) into candidate messages and
+    /// withdrawals; the snapshot cover and the ACK are the caller's.
+    func prepare(_ parsed: ParsedInput, now: Date, optOuts: OptOutList) -> PreparedInput {
+        var out = PreparedInput()
+        out.rejections = parsed.rejections
+        out.candidates.reserveCapacity(parsed.records.count)
         // HL7 events apply in file order: the last one per appointment id is the net effect.
         let records = parsed.records.contains { $0.event != nil } ? SIUReconciliation.reconcile(parsed.records) : parsed.records
         let chunks = Self.chunkCount(rows: records.count)
@@ -101,7 +119,7 @@ struct IngestPipeline: Sendable {
         }
         // Ids in file order, whatever the chunks: the scheduler breaks ties by id.
         for i in out.candidates.indices { out.candidates[i].id = ids.next() }
-        return .success(out)
+        return out
     }
 
     /// Rows from this many records up are prepared in parallel slices, one per core (at most 4).
@@ -166,32 +184,6 @@ struct IngestPipeline: Sendable {
         }
     }
 
-    /// The range a snapshot file covers and the ids it lists; nil when it reveals no range
-    /// (no appointments, or the range columns empty or unreadable).
-    func cover(_ records: [ParsedAppointment], _ mode: Configuration.Source.SnapshotRange) -> SnapshotCover? {
-        guard !records.isEmpty else { return nil }
-        let listed = Set(records.map(\.appointment.id))
-        switch mode {
-        case .fileDates:
-            let starts = records.map(\.appointment.start)
-            let first = LocalDate(containing: starts.min()!, in: timeZone)
-            let last = LocalDate(containing: starts.max()!, in: timeZone)
-            return SnapshotCover(
-                range: first.instant(atMinute: 0, in: timeZone)..<last.adding(days: 1).instant(atMinute: 0, in: timeZone),
-                listed: listed)
-        case .columns(let fromColumn, let toColumn):
-            for record in records {
-                guard let from = Self.localDate(record.appointment.extra, fromColumn),
-                    let to = Self.localDate(record.appointment.extra, toColumn), from <= to
-                else { continue }
-                return SnapshotCover(
-                    range: from.instant(atMinute: 0, in: timeZone)..<to.adding(days: 1).instant(atMinute: 0, in: timeZone),
-                    listed: listed)
-            }
-            return nil
-        }
-    }
-
     /// A `yyyy-MM-dd` (or `dd/MM/yyyy`) date in an extra column, found like a header.
     static func localDate(_ extra: [String: String], _ column: String) -> LocalDate? {
         let key = column.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" }
@@ -204,5 +196,56 @@ struct IngestPipeline: Sendable {
         guard parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2].prefix(4)),
             (1...12).contains(m), (1...LocalDate.daysInMonth(year: y, month: m)).contains(d) else { return nil }
         return LocalDate(year: y, month: m, day: d)
+    }
+}
+
+/// What a snapshot file covers, gathered record by record as the file is read (in pieces
+/// or whole): the range (the first and last appointment dates, or the first record that
+/// fills both range columns) and every appointment id listed. Holds the ids only, so a
+/// snapshot of a large export costs its ids' memory, not its rows'.
+struct SnapshotCollector: Sendable {
+    let mode: Configuration.Source.SnapshotRange
+    let timeZone: TimeZone
+    private var first: Date?
+    private var last: Date?
+    private var range: Range<Date>?
+    private var listed: Set<String> = []
+
+    init(mode: Configuration.Source.SnapshotRange, timeZone: TimeZone) {
+        self.mode = mode
+        self.timeZone = timeZone
+    }
+
+    mutating func add(_ records: [ParsedAppointment]) {
+        for record in records {
+            let a = record.appointment
+            listed.insert(a.id)
+            switch mode {
+            case .fileDates:
+                first = min(first ?? a.start, a.start)
+                last = max(last ?? a.start, a.start)
+            case .columns(let fromColumn, let toColumn):
+                guard range == nil, let from = IngestPipeline.localDate(a.extra, fromColumn),
+                    let to = IngestPipeline.localDate(a.extra, toColumn), from <= to
+                else { continue }
+                range = from.instant(atMinute: 0, in: timeZone)..<to.adding(days: 1).instant(atMinute: 0, in: timeZone)
+            }
+        }
+    }
+
+    /// The cover; nil when the file revealed no range (no appointments, or the range
+    /// columns empty or unreadable).
+    var cover: SnapshotCover? {
+        guard !listed.isEmpty else { return nil }
+        switch mode {
+        case .fileDates:
+            guard let first, let last else { return nil }
+            let from = LocalDate(containing: first, in: timeZone)
+            let to = LocalDate(containing: last, in: timeZone)
+            return SnapshotCover(
+                range: from.instant(atMinute: 0, in: timeZone)..<to.adding(days: 1).instant(atMinute: 0, in: timeZone), listed: listed)
+        case .columns:
+            return range.map { SnapshotCover(range: $0, listed: listed) }
+        }
     }
 }

@@ -14,59 +14,10 @@ public struct CSVAppointmentParser: InputParser {
         self.format = format
     }
 
+    /// Parses a whole file: the stream (``stream(file:)``) fed once.
     public func parse(_ bytes: [UInt8], file: String) throws(InputError) -> ParsedInput {
-        let text = try format.encoding.utf8Text(of: bytes, file: file)
-        var reader = CSVReader(utf8: text, delimiter: format.delimiter ?? CSVDelimiter.sniff(text))
-        let header: [String]
-        let headerLine: Int
-        if let names = format.columnNames {
-            header = names
-            headerLine = 0
-        } else {
-            guard let first = reader.next() else {
-                throw InputError(code: .noHeader, message: "the file has no header line (it is empty)", file: file)
-            }
-            guard first.error == nil else {
-                throw InputError(
-                    code: .noHeader, message: "the header line cannot be read: \(first.error ?? "")", file: file,
-                    line: first.line)
-            }
-            header = first.fields
-            headerLine = first.line
-        }
-        let layout = try Layout(header: header, mapping: format.mapping, file: file, line: headerLine)
-        let builder = AppointmentBuilder(mapping: format.mapping)
-
-        var result = ParsedInput()
-        while let record = reader.next() {
-            let position = SourcePosition(file: file, line: record.line)
-            if let error = record.error {
-                result.rejections.append(RowRejection(position: position, reason: error))
-                continue
-            }
-            guard record.fields.count == header.count else {
-                result.rejections.append(
-                    RowRejection(
-                        position: position,
-                        reason: "the row has \(record.fields.count) fields, the header \(header.count)"))
-                continue
-            }
-            var extra: [String: String] = [:]
-            for (index, name) in layout.extra where extra[name] == nil {
-                extra[name] = record.fields[index]
-            }
-            let built = builder.build(
-                value: { field in
-                    layout.columns[field].map { AppointmentBuilder.Value(label: $0.label, text: record.fields[$0.index]) }
-                }, extra: extra)
-            switch built {
-            case .success(let appointment):
-                result.records.append(ParsedAppointment(position: position, appointment: appointment))
-            case .failure(let rejection):
-                result.rejections.append(RowRejection(position: position, reason: rejection.reason))
-            }
-        }
-        return result
+        var stream = CSVAppointmentStream(format: format, file: file)
+        return try stream.feed(bytes, final: true)
     }
 
     /// Which column feeds which field, decided once from the header.

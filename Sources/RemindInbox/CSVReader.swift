@@ -23,13 +23,22 @@ struct CSVReader {
 
     private let text: [UInt8]
     private let delimiter: UInt8
-    private var index: Int
-    private var line = 1
+    /// Where the next record starts.
+    private(set) var index: Int
+    /// The physical line the next record starts on.
+    private(set) var line: Int
+    /// Whether `text` ends the file. When it does not (a piece of a file being read in
+    /// pieces), a record that reaches the end of `text` without its line break, or with a
+    /// quoted field still open, is not returned: ``next()`` stops before it, leaving
+    /// ``index`` and ``line`` at its start, so the caller can carry it into the next piece.
+    var final: Bool
 
-    init(utf8 text: [UInt8], delimiter: CSVDelimiter) {
+    init(utf8 text: [UInt8], delimiter: CSVDelimiter, line: Int = 1, final: Bool = true) {
         self.text = text
         self.delimiter = delimiter.byte
         self.index = 0
+        self.line = line
+        self.final = final
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -39,13 +48,30 @@ struct CSVReader {
     /// The next non-blank record, or nil at the end of the text.
     mutating func next() -> Record? {
         while index < text.count {
-            if let record = readRecord() { return record }
+            let startIndex = index
+            let startLine = line
+            switch readRecord() {
+            case .record(let record): return record
+            case .blank: continue
+            case .incomplete:
+                index = startIndex
+                line = startLine
+                return nil
+            }
         }
         return nil
     }
 
-    /// Reads one record from `index`; nil for a blank line (no quotes, and every field empty).
-    private mutating func readRecord() -> Record? {
+    private enum Outcome {
+        case record(Record)
+        /// No quotes, and every field empty.
+        case blank
+        /// The text ended inside the record (only when not ``final``).
+        case incomplete
+    }
+
+    /// Reads one record from `index`.
+    private mutating func readRecord() -> Outcome {
         let startIndex = index
         let startLine = line
         var fields: [String] = []
@@ -78,7 +104,8 @@ struct CSVReader {
                     }
                 }
                 if !closed {
-                    return unterminated(startIndex: startIndex, startLine: startLine)
+                    if !final { return .incomplete }
+                    return .record(unterminated(startIndex: startIndex, startLine: startLine))
                 }
             }
             // The unquoted field, or what follows a closing quote.
@@ -94,11 +121,15 @@ struct CSVReader {
                 index += 1
                 continue
             }
-            if index < text.count { consumeLineBreak() }
+            if index < text.count {
+                consumeLineBreak()
+            } else if !final {
+                return .incomplete
+            }
             break
         }
-        if blank { return nil }
-        return Record(line: startLine, fields: fields, error: nil)
+        if blank { return .blank }
+        return .record(Record(line: startLine, fields: fields, error: nil))
     }
 
     /// Consumes CRLF, LF or CR at `index` and counts the line.

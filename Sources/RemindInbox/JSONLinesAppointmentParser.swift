@@ -12,43 +12,75 @@ import RemindCore
 /// text (`"id": 1042`). A line that is not valid UTF-8, not JSON, or not an object is
 /// rejected alone with its line number; blank lines are skipped. Whole-file errors do not
 /// exist for this format: a file of bad lines yields only rejections.
-public struct JSONLinesAppointmentParser: InputParser {
+public struct JSONLinesAppointmentParser: StreamingInputParser {
     public var mapping: AppointmentMapping
 
     public init(mapping: AppointmentMapping) {
         self.mapping = mapping
     }
 
+    public func stream(file: String) -> any RecordStream { Stream(parser: self, file: file) }
+
+    /// Parses a whole file: the stream (``stream(file:)``) fed once.
     public func parse(_ bytes: [UInt8], file: String) throws(InputError) -> ParsedInput {
-        let builder = AppointmentBuilder(mapping: mapping)
-        var keys = KeyCache(columns: mapping.columns)
-        var result = ParsedInput()
-        var lineNumber = 0
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        while start < bytes.count {
-            lineNumber += 1
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            let next = end + 1
-            var trimmedEnd = end
-            while trimmedEnd > start && Self.isSpace(bytes[trimmedEnd - 1]) { trimmedEnd -= 1 }
-            var trimmedStart = start
-            while trimmedStart < trimmedEnd && Self.isSpace(bytes[trimmedStart]) { trimmedStart += 1 }
-            if trimmedStart < trimmedEnd {
-                let position = SourcePosition(file: file, line: lineNumber)
-                switch parseLine(bytes[trimmedStart..<trimmedEnd], builder: builder, keys: &keys) {
-                case .success(let appointment):
-                    result.records.append(ParsedAppointment(position: position, appointment: appointment))
-                case .failure(let rejection):
-                    result.rejections.append(RowRejection(position: position, reason: rejection.reason))
-                }
-            }
-            start = next
-        }
-        return result
+        var stream = Stream(parser: self, file: file)
+        return stream.feed(bytes, final: true)
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+    /// The file read in pieces: complete lines are parsed as they arrive, the rest waits
+    /// for the next piece. Memory holds one piece and one partial line.
+    struct Stream: RecordStream {
+        let parser: JSONLinesAppointmentParser
+        let file: String
+        private var keys: KeyCache
+        private let builder: AppointmentBuilder
+        private var raw: [UInt8] = []
+        private var lineNumber = 0
+        private var started = false
+
+        init(parser: JSONLinesAppointmentParser, file: String) {
+            self.parser = parser
+            self.file = file
+            self.keys = KeyCache(columns: parser.mapping.columns)
+            self.builder = AppointmentBuilder(mapping: parser.mapping)
+        }
+
+        mutating func feed(_ bytes: [UInt8], final: Bool) -> ParsedInput {
+            raw += bytes
+            var result = ParsedInput()
+            if !started {
+                guard raw.count >= 3 || final else { return result }
+                started = true
+                if raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw.removeFirst(3) }
+            }
+            let cut = final ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            var start = 0
+            while start < cut {
+                lineNumber += 1
+                var end = start
+                while end < cut && raw[end] != 0x0A { end += 1 }
+                let next = end + 1
+                var trimmedEnd = end
+                while trimmedEnd > start && JSONLinesAppointmentParser.isSpace(raw[trimmedEnd - 1]) { trimmedEnd -= 1 }
+                var trimmedStart = start
+                while trimmedStart < trimmedEnd && JSONLinesAppointmentParser.isSpace(raw[trimmedStart]) { trimmedStart += 1 }
+                if trimmedStart < trimmedEnd {
+                    let position = SourcePosition(file: file, line: lineNumber)
+                    switch parser.parseLine(raw[trimmedStart..<trimmedEnd], builder: builder, keys: &keys) {
+                    case .success(let appointment):
+                        result.records.append(ParsedAppointment(position: position, appointment: appointment))
+                    case .failure(let rejection):
+                        result.rejections.append(RowRejection(position: position, reason: rejection.reason))
+                    }
+                }
+                start = next
+            }
+            raw = cut == raw.count ? [] : Array(raw[cut...])
+            return result
+        }
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
 
     /// The field of each key seen so far in a file (lines repeat their keys).
     struct KeyCache {
@@ -65,7 +97,7 @@ public struct JSONLinesAppointmentParser: InputParser {
         }
     }
 
-    private func parseLine(
+    func parseLine(
         _ line: ArraySlice<UInt8>, builder: AppointmentBuilder, keys: inout KeyCache
     ) -> Result<Appointment, Rejection> {
         guard String(validating: line, as: UTF8.self) != nil else {

@@ -104,6 +104,10 @@ public struct ReleaseScheduler: Sendable {
     }
 
     private var slots: [MessageID: Slot] = [:]
+    /// How many queued entries share each (due, expiry): the forecast walks these groups,
+    /// not every entry, so it costs the number of distinct times (a few thousand for a
+    /// practice's appointment book), not the queue's size (see ReleaseScheduler+Forecast.swift).
+    var groups: [GroupKey: Int] = [:]
     private var waiting = Heap<QueueItem>()  // not yet found due: (due, priority, id)
     private var ready = Heap<QueueItem>()  // found due: (rank, priority, id)
     private var expiries = Heap<ExpiryItem>()  // entries with an expiry: (expires, id)
@@ -159,7 +163,10 @@ public struct ReleaseScheduler: Sendable {
             due: e.due.timeIntervalSinceReferenceDate,
             expires: e.expires?.timeIntervalSinceReferenceDate ?? .infinity,
             seq: nextSeq, kind: e.kind, cause: e.expiryCause)
-        let replaced = slots.updateValue(slot, forKey: e.id) != nil
+        let old = slots.updateValue(slot, forKey: e.id)
+        let replaced = old != nil
+        if let old { ungroup(old) }
+        groups[GroupKey(due: slot.due, expires: slot.expires), default: 0] += 1
         waiting.insert(QueueItem(key: slot.due, id: e.id.rawValue, seq: slot.seq, priority: UInt8(e.kind.priority)))
         if slot.expires.isFinite {
             expiries.insert(ExpiryItem(expires: slot.expires, id: e.id.rawValue, seq: slot.seq))
@@ -170,7 +177,8 @@ public struct ReleaseScheduler: Sendable {
     /// Withdraws an entry; false when it is not queued.
     @discardableResult
     public mutating func remove(_ id: MessageID) -> Bool {
-        guard slots.removeValue(forKey: id) != nil else { return false }
+        guard let old = slots.removeValue(forKey: id) else { return false }
+        ungroup(old)
         cleanHeads()
         return true
     }
@@ -221,6 +229,7 @@ public struct ReleaseScheduler: Sendable {
             expiries.removeMin()
             let id = MessageID(rawValue: top.id)
             let slot = slots.removeValue(forKey: id)!  // heads are kept live
+            ungroup(slot)
             cleanHeads()
             return .expire(id, reason: expiryReason(slot))
         }
@@ -243,6 +252,7 @@ public struct ReleaseScheduler: Sendable {
                     continue
                 }
                 slots.removeValue(forKey: id)
+                ungroup(slot)
                 cleanHeads()
                 lastRelease = now
                 return .release(id)
@@ -291,6 +301,17 @@ public struct ReleaseScheduler: Sendable {
     }
 
     /// Pops stale items (removed or replaced entries) off each heap's head, so each head is live.
+    /// Entries that share a due time and an expiry, for the forecast.
+    struct GroupKey: Hashable {
+        var due: Double
+        var expires: Double
+    }
+
+    private mutating func ungroup(_ slot: Slot) {
+        let key = GroupKey(due: slot.due, expires: slot.expires)
+        if let n = groups[key], n > 1 { groups[key] = n - 1 } else { groups[key] = nil }
+    }
+
     private mutating func cleanHeads() {
         while let top = waiting.min, slots[MessageID(rawValue: top.id)]?.seq != top.seq { waiting.removeMin() }
         while let top = ready.min, slots[MessageID(rawValue: top.id)]?.seq != top.seq { ready.removeMin() }

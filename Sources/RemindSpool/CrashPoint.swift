@@ -17,6 +17,7 @@ public enum CrashPoint {
         "commit.after-batch-rename",  // batch renamed into queued/, queued/ not yet fsync'd
         "commit.before-archive",      // batch durable in queued/, input still in incoming/
         "commit.after-archive",       // input renamed into archive/, directories not yet fsync'd
+        "ingest.after-piece",         // one piece of a large input committed and scheduled, the rest not yet read
         "release.after-active",       // message durable in active/, provider not yet called
         "release.after-handover",     // the provider has it, `sent` not yet recorded
         "leave.after-own-file",       // a batch member's own file durable in its new state, not yet in the batch's .left log

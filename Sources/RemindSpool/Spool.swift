@@ -4,9 +4,10 @@ import FileSystemKit
 
 /// The durable store of messages and claimed inputs (see the module overview).
 ///
-/// Not thread-safe: confine an instance to one thread (the daemon runs it on a
-/// `BlockingIO`). All methods that change the disk are durable when they return.
-public final class Spool: @unchecked Sendable {
+/// Not `Sendable`: an instance belongs to one thread (the daemon's lives inside a
+/// ``SpoolStore``, on the spool's I/O thread). All methods that change the disk are
+/// durable when they return.
+public final class Spool {
     public let paths: SpoolPaths
     let clock: @Sendable () -> Date
     /// Every message's entry and location, by id and by key (the newest message of a key).

@@ -3,14 +3,10 @@ import RemindControl
 import RemindCore
 import RemindSpool
 
-/// The spool read directly, for `queue` and `show` while remindd is down: read-only, it
-/// neither recovers nor changes anything (the daemon does that when it starts).
-///
-/// A message is its own file `<state>/<id>` (``MessageFile``), or a record of a batch
-/// file `queued/<id>.batch` (message files each followed by a blank line, between a
-/// `Batch:` header and an `End:` record) whose id is not in the batch's `.left` log; a
-/// message with its own file anywhere counts there only. Files that cannot be decoded are
-/// skipped (the daemon quarantines them at start-up).
+/// The spool read directly, for `queue`, `show` and `stats` while remindd is down:
+/// read-only, it neither recovers nor changes anything (the daemon does that when it
+/// starts). The reading is ``SpoolInventory``'s, the spool's one read-only reader of
+/// message files, batches and `.left` logs; this adds the checks and the reports.
 struct OfflineSpool {
     let paths: SpoolPaths
 
@@ -33,39 +29,15 @@ struct OfflineSpool {
         if access(paths.root, R_OK | X_OK) != 0 { throw .noPermission(paths.root) }
     }
 
-    /// Every readable message in `states`, with its state.
+    /// Every readable message in `states`, with its state (``SpoolInventory``, the spool's
+    /// own read-only reader).
     func messages(in states: Set<MessageState>) -> [(state: MessageState, message: SpoolMessage)] {
-        var out: [(MessageState, SpoolMessage)] = []
-        var own = Set<MessageID>()
-        var batches: [String] = []
-        for state in MessageState.allCases {
-            let directory = paths.directory(for: state)
-            for name in names(in: directory) {
-                if let id = MessageID(name) {
-                    own.insert(id)
-                    if states.contains(state), let m = read(directory + "/" + name) { out.append((state, m)) }
-                } else if state == .queued, name.hasSuffix(".batch") {
-                    batches.append(directory + "/" + name)
-                }
-            }
-        }
-        if states.contains(.queued) {
-            for batch in batches {
-                for m in members(of: batch) where !own.contains(m.id) { out.append((.queued, m)) }
-            }
-        }
-        return out
+        SpoolInventory.readable(in: paths, states: states)
     }
 
     /// The message with this id and its state, or nil.
     func message(_ id: MessageID) -> (state: MessageState, message: SpoolMessage)? {
-        for state in MessageState.allCases {
-            if let m = read(paths.path(of: id, in: state)), m.id == id { return (state, m) }
-        }
-        for name in names(in: paths.directory(for: .queued)) where name.hasSuffix(".batch") {
-            if let m = members(of: paths.directory(for: .queued) + "/" + name).first(where: { $0.id == id }) { return (.queued, m) }
-        }
-        return nil
+        SpoolInventory.readable(id, in: paths)
     }
 
     /// A message's history as the control protocol carries it.
@@ -82,29 +54,5 @@ struct OfflineSpool {
             text: text ? m.text : nil, due: due, expires: m.expires, appointmentStart: m.appointmentStart,
             sourceFile: m.source?.file, sourceLine: m.source?.line, created: m.created, encoding: m.encoding,
             segments: m.segments, events: events, timeZone: timeZone)
-    }
-
-    private func names(in directory: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
-    }
-
-    private func read(_ path: String) -> SpoolMessage? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? MessageFile.decode(Array(data), path: path)
-    }
-
-    /// The members of a batch that have not left it (an unreadable batch has none).
-    private func members(of path: String) -> [SpoolMessage] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("Batch: ") else { return [] }
-        let leftPath = String(path.dropLast(".batch".count)) + ".left"
-        let leftText = FileManager.default.contents(atPath: leftPath).flatMap { String(data: $0, encoding: .utf8) } ?? ""
-        let left = Set(leftText.split(separator: "\n").compactMap { MessageID($0) })
-        var out: [SpoolMessage] = []
-        for record in text.components(separatedBy: "\n\n").dropFirst() where record.hasPrefix("Id: ") {
-            guard let m = try? MessageFile.decode(Array((record + "\n").utf8), path: path), !left.contains(m.id) else { continue }
-            out.append(m)
-        }
-        return out
     }
 }

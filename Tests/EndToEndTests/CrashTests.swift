@@ -9,7 +9,7 @@ import Testing
     /// Must match `CrashPoint.all` in RemindSpool (the test fails if a point is never reached).
     static let points = [
         "claim.after-rename", "commit.after-batch-write", "commit.after-sync", "commit.after-batch-rename",
-        "commit.before-archive", "commit.after-archive", "release.after-active", "release.after-handover",
+        "commit.before-archive", "commit.after-archive", "ingest.after-piece", "release.after-active", "release.after-handover",
         "leave.after-own-file", "transition.after-rename",
     ]
 
@@ -20,7 +20,10 @@ import Testing
         defer { d.cleanUp() }
         try d.dropExport("appointments.csv", count: rows)
 
-        let crashing = try d.launch(environment: ["REMINDD_CRASH_AT": point])
+        // The input is read in 256-byte pieces (about 4 rows each) for the crash after a
+        // piece: the second piece is durable and scheduled, the rest not yet read.
+        let crashing = try d.launch(environment: point == "ingest.after-piece"
+            ? ["REMINDD_CRASH_AT": point + ":2", "REMINDD_TEST_INGEST_PIECE": "256"] : ["REMINDD_CRASH_AT": point])
         #expect(try await HostDaemon.wait(crashing, timeout: .seconds(60)), "remindd did not reach \(point)")
         if crashing.isRunning { crashing.terminate() }
         #expect(crashing.terminationReason == .uncaughtSignal && crashing.terminationStatus == SIGABRT,

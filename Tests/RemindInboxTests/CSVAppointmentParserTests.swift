@@ -104,14 +104,23 @@ import Testing
         #expect(try csv("id,phone,start\r\n", format()) == ParsedInput())
     }
 
-    @Test func forcedUTF8RejectsACP1252FileNamingTheLine() throws {
+    @Test func forcedUTF8RejectsEachCP1252LineAloneNamingIt() throws {
         let bytes = try fixture("cp1252-accents.csv")
-        let error = #expect(throws: InputError.self) {
-            _ = try CSVAppointmentParser(format: format(encoding: .utf8)).parse(bytes, file: "cp.csv")
-        }
-        #expect(error?.code == .undecodable)
-        #expect(error?.line == 2)
-        #expect(error?.description == "cp.csv:2: the file is not valid UTF-8 (encoding utf-8)")
+        let parsed = try CSVAppointmentParser(format: format(encoding: .utf8)).parse(bytes, file: "cp.csv")
+        // Every data row has an accented name: each is refused on its own line, none is guessed at.
+        #expect(parsed.records.isEmpty)
+        #expect(parsed.rejections.count >= 4)
+        #expect(parsed.rejections.map(\.position.line) == Array(2..<(2 + parsed.rejections.count)))
+        #expect(parsed.rejections.allSatisfy { $0.reason == "the line is not valid UTF-8" && $0.position.file == "cp.csv" })
+    }
+
+    @Test func anInvalidByteInTheMiddleRejectsOnlyItsOwnRow() throws {
+        var bytes = Array("id,phone,start\n1,0412345678,2025-03-05 09:00\n2,04123".utf8)
+        bytes += [0xFF]
+        bytes += Array("45679,2025-03-05 09:00\n3,0412345680,2025-03-05 09:00\n".utf8)
+        let parsed = try CSVAppointmentParser(format: format(encoding: .utf8)).parse(bytes, file: "test.csv")
+        #expect(parsed.records.map(\.appointment.id) == ["1", "3"])
+        #expect(parsed.rejections == [RowRejection(position: .init(file: "test.csv", line: 3), reason: "the line is not valid UTF-8")])
     }
 
     @Test func statusWordsAreMappedOrLowerCasedAndEmptyMeansTheDefault() throws {

@@ -1,0 +1,162 @@
+import FileSystemKit
+import Foundation
+import RemindCore
+import RemindInbox
+import RemindRecipients
+import RemindSpool
+import ServiceLifecycle
+
+/// Reads, parses, normalises and renders a claimed input, on a thread of its own, and
+/// hands it to the engine to commit, piece by piece.
+///
+/// Its work runs on its own executor (``QueueExecutor``), never on the engine's actor
+/// nor on Swift's cooperative pool, so a 2,000,000-row export does not hold up a release,
+/// a `remindctl status` or the watchdog's health check: the engine is only visited to
+/// commit each prepared piece (``Engine/commit(_:source:input:archive:ack:)``), which is
+/// short, and is free between visits.
+///
+/// A CSV or JSON Lines export is read in pieces of ``pieceSize`` bytes: each piece's
+/// complete rows are prepared and committed (durable, then scheduled) before the next
+/// piece is read, so memory holds one piece whatever the file's size, and releases go on
+/// meanwhile. The input is archived only with the last piece. A crash in between leaves
+/// it in `incoming/`; recovery reads it again from the start, and the key index counts
+/// the rows already committed as unchanged, so no row is lost or doubled. Other formats
+/// (an HL7 file, reconciled and acknowledged as a whole; the list kinds) are read whole,
+/// within `[inbox] max_size`, and committed at once, still off the engine.
+///
+/// Shutdown stops it between two pieces: the input stays claimed in `incoming/` and is
+/// read again at the next start.
+actor Ingestor {
+    nonisolated let executor = QueueExecutor(label: "remindd.ingest")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// How much of a file is read, prepared and committed at a time by default (1 MiB:
+    /// about 15,000 CSV rows, a few tens of MB of working memory, a group commit every few
+    /// tenths of a second).
+    static let defaultPieceSize = 1 << 20
+
+    /// How much of a file is read at a time (``defaultPieceSize``; smaller in tests).
+    private(set) var pieceSize: Int
+
+    init(pieceSize: Int = Ingestor.defaultPieceSize) {
+        self.pieceSize = pieceSize
+    }
+
+    /// Sets the piece size (tests: a small export in many pieces).
+    func setPieceSize(_ size: Int) { pieceSize = max(16, size) }
+
+    /// Tests: called after each committed piece but the last (with its 1-based number),
+    /// before the next is read, so a test can look at the daemon in the middle of an ingest.
+    private(set) var afterPiece: (@Sendable (Int) async -> Void)?
+
+    func setAfterPiece(_ hook: (@Sendable (Int) async -> Void)?) { afterPiece = hook }
+
+    /// What became of an input.
+    enum Outcome: Sendable {
+        /// Committed and archived.
+        case done(Summary)
+        /// Not readable as its source's format (no header, a required column missing,
+        /// undecodable): the engine moves it to `rejected/`.
+        case refused(String)
+        /// The spool or the file system failed; the input stays in `incoming/`.
+        case failed(any Error, Summary)
+        /// Shutdown began between two pieces; the input stays in `incoming/`.
+        case interrupted(Summary)
+    }
+
+    /// Counts over the whole input.
+    struct Summary: Sendable {
+        var queued = 0
+        var rejected = 0
+        var unchanged = 0
+        var withdrawn = 0
+        var skipped = 0
+        var pieces = 0
+
+        mutating func add(_ piece: Engine.PieceResult, skipped: Int) {
+            queued += piece.queued
+            rejected += piece.rejected
+            unchanged += piece.unchanged
+            withdrawn += piece.withdrawn
+            self.skipped += skipped
+            pieces += 1
+        }
+    }
+
+    /// Ingests one claimed input with its source's pipeline, committing through `engine`.
+    func ingest(
+        _ claimed: ClaimedInput, pipeline: SourcePipeline, source: String, now: Date, optOuts: OptOutList,
+        ackPath: String?, maxSize: Int, engine: Engine
+    ) async -> Outcome {
+        if case .appointments(let appointments) = pipeline, var stream = appointments.stream(file: claimed.originalName) {
+            return await ingestInPieces(
+                claimed, pipeline: appointments, stream: &stream, source: source, now: now, optOuts: optOuts, engine: engine)
+        }
+        var summary = Summary()
+        let bytes: [UInt8]
+        do {
+            bytes = try FileOperations.readFile(claimed.path, limit: maxSize)
+        } catch {
+            return .failed(error, summary)
+        }
+        let prepared: PreparedInput
+        switch pipeline.prepare(bytes, file: claimed.originalName, now: now, optOuts: optOuts) {
+        case .failure(let error): return .refused(error.description)
+        case .success(let p): prepared = p
+        }
+        do {
+            let result = try await engine.commit(
+                prepared, source: source, input: claimed, archive: true, ack: prepared.ack.flatMap { a in ackPath.map { (a, $0) } })
+            summary.add(result, skipped: prepared.skipped)
+            return .done(summary)
+        } catch {
+            return .failed(error, summary)
+        }
+    }
+
+    private func ingestInPieces(
+        _ claimed: ClaimedInput, pipeline: IngestPipeline, stream: inout any RecordStream, source: String, now: Date,
+        optOuts: OptOutList, engine: Engine
+    ) async -> Outcome {
+        var summary = Summary()
+        var snapshot = pipeline.snapshot.map { SnapshotCollector(mode: $0, timeZone: pipeline.timeZone) }
+        let reader: PieceReader
+        do {
+            reader = try PieceReader(path: claimed.path)
+        } catch {
+            return .failed(error, summary)
+        }
+        var final = false
+        while !final {
+            if summary.pieces > 0, Task.isCancelled || Task.isShuttingDownGracefully { return .interrupted(summary) }
+            let bytes: [UInt8]
+            do {
+                bytes = try reader.read(upTo: pieceSize)
+            } catch {
+                return .failed(error, summary)
+            }
+            final = bytes.count < pieceSize
+            let parsed: ParsedInput
+            do {
+                parsed = try stream.feed(bytes, final: final)
+            } catch {
+                // Only a file's first pieces throw (its header), before anything is committed.
+                return .refused(error.description)
+            }
+            snapshot?.add(parsed.records)
+            var prepared = pipeline.prepare(parsed, now: now, optOuts: optOuts)
+            if final { prepared.snapshot = snapshot?.cover }
+            do {
+                let result = try await engine.commit(prepared, source: source, input: claimed, archive: final, ack: nil)
+                summary.add(result, skipped: prepared.skipped)
+            } catch {
+                return .failed(error, summary)
+            }
+            if !final {
+                CrashPoint.hit("ingest.after-piece")
+                if let afterPiece { await afterPiece(summary.pieces) }
+            }
+        }
+        return .done(summary)
+    }
+}
