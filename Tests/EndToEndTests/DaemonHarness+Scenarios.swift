@@ -1,6 +1,7 @@
 import Foundation
 import RemindCore
 import SandboxSupport
+import Testing
 
 /// Building blocks the systemd scenarios share: export rows, waiting on the spool and the
 /// outbox, reading remindd's own journal entries, and unit properties as numbers.
@@ -60,6 +61,39 @@ extension DaemonHarness {
         try await sandbox.waitUntil("\(count) file(s) in \(state)/ of \(unit)", timeout: timeout, interval: .milliseconds(100)) {
             files(in: state).count == count
         }
+    }
+
+    /// The appointment id of every message, by state (read with ``SpoolListing``, so a
+    /// message both in its batch and in its own file counts twice); a message file without a
+    /// readable `Key:` line is listed under `unreadable`, one that vanished mid-read (moved by
+    /// a running daemon) is left out.
+    func keysByState() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for state in SpoolListing.states {
+            for (id, text) in SpoolListing.messages(root: spool, state: state) {
+                // A running daemon may move the file between the listing and the read.
+                if text == nil && !FileManager.default.fileExists(atPath: spool + "/" + state + "/" + id) { continue }
+                guard let line = text?.split(separator: "\n").first(where: { $0.hasPrefix("Key: ") }),
+                    case let parts = line.split(separator: "/"), parts.count == 3
+                else {
+                    out["unreadable", default: []].append(id)
+                    continue
+                }
+                out[state, default: []].append(String(parts[1]))
+            }
+        }
+        return out
+    }
+
+    /// Expects each row's appointment in exactly one message, in exactly one state, and no
+    /// unreadable message file.
+    func expectEachRowInExactlyOneState(_ rows: [Row], sourceLocation: SourceLocation = #_sourceLocation) {
+        let byState = keysByState()
+        #expect(byState["unreadable"] == nil, "unreadable spool files: \(byState["unreadable"] ?? [])", sourceLocation: sourceLocation)
+        var seen: [String: Int] = [:]
+        for (_, ids) in byState { for id in ids { seen[id, default: 0] += 1 } }
+        #expect(Set(seen.keys) == Set(rows.map(\.id)), "rows lost or invented: \(byState)", sourceLocation: sourceLocation)
+        #expect(seen.values.allSatisfy { $0 == 1 }, "a row in more than one state: \(byState)", sourceLocation: sourceLocation)
     }
 
     /// remindd's own entries in this unit's journal (not systemd's about the unit).

@@ -5,7 +5,7 @@ import Testing
 // two of these sandboxes are up at once (plus those of other suites): on a loaded 2-core
 // machine more would slow everything, timing-sensitive unit tests included.
 
-/// Start-up, reload and the journal.
+/// Start-up, reload, the journal and fatal signals.
 @Suite(.serialized) struct SandboxLane1 {}
 
 /// Watchdog, stop and template instances.

@@ -19,8 +19,6 @@ extension SandboxLane2 {
                 let h = try await DaemonHarness.make(sandbox, stagger: "0", extraDropIn: """
                     WatchdogSec=3s
                     RestartSec=1s
-                    LimitCORE=0
-                    Environment=SWIFT_BACKTRACE=enable=no
                     Environment=REMINDD_TEST_STALL=\(mode):@ROOT@/stall-trigger
                     ExecStopPost=/bin/sh -c 'echo "$$SERVICE_RESULT $$EXIT_CODE $$EXIT_STATUS" >> @ROOT@/stops.log'
                     """)
@@ -77,6 +75,80 @@ extension SandboxLane2 {
                 }
                 try await sandbox.run(["systemctl", "stop", h.unit])
                 #expect(try await sandbox.show(h.unit, "Result") == "success")
+            }
+        }
+    
+
+        /// A real watchdog timeout under the shipped unit (only the paths, a 3 s WatchdogSec=
+        /// and the stall switch in the drop-in) while messages are going out one a second:
+        /// systemd's SIGABRT ends remindd at once (no backtracer to catch it), nothing is handed
+        /// over after it, every message is in exactly one state, and the one restart sends the
+        /// rest once.
+        ///
+        /// `engine` blocks the engine, so the health check goes unanswered and the pings stop
+        /// at once: the abort comes within WatchdogSec= of the stall. `inbox` stalls only the
+        /// inbox loop, which counts as stuck once busy for WatchdogSec=, so the abort comes
+        /// within twice that; meanwhile the release loop goes on sending, up to the abort.
+        @Test(arguments: ["engine", "inbox"])
+        func aWatchdogTimeoutEndsTheDaemonAtOnce(mode: String) async throws {
+            try await Sandbox.withSandbox { sandbox in
+                let watchdogSec: UInt64 = 3_000_000
+                let h = try await DaemonHarness.make(sandbox, stagger: "1s", extraDropIn: """
+                    WatchdogSec=3s
+                    Environment=REMINDD_TEST_STALL=\(mode):@ROOT@/stall-trigger
+                    """)
+                defer { h.cleanUp() }
+                try await h.start()
+                let rows = (0..<10).map { i in
+                    DaemonHarness.Row(id: "W-\(i)", first: "P\(i)", mobile: "0433 200 20\(i)", at: DaemonHarness.dueNow)
+                }
+                try h.drop("ten.csv", DaemonHarness.csv(rows))
+                try await h.waitForOutbox(1)
+                let pid = try await h.number("MainPID")
+
+                try "".write(toFile: h.root + "/stall-trigger", atomically: true, encoding: .utf8)
+                let stalled = DaemonHarness.Row(id: "S-1", first: "Sam", mobile: "0422 222 221", at: DaemonHarness.later)
+                try h.drop("stall.csv", DaemonHarness.csv([stalled]))
+                try await sandbox.waitUntil("the watchdog ended remindd (pid \(pid))", timeout: .seconds(30), interval: .milliseconds(20)) {
+                    try await h.number("MainPID") != pid
+                }
+                // RestartSec=5s: the old process is gone and the new one not started yet.
+                let outboxAtExit = try h.outboxFiles()
+                #expect(try await sandbox.show(h.unit, "SubState") == "auto-restart")
+                #expect(try await sandbox.show(h.unit, "Result") == "watchdog")
+                #expect(try await sandbox.show(h.unit, "ExecMainStatus") == "\(SIGABRT)")
+                let exited = try await h.number("ExecMainExitTimestampMonotonic")
+                let stalling = try #require(
+                    try await h.reminddJournal().first { $0["MESSAGE"] == "test switch: stalling" }, "the stall switch fired")
+                let stalledAt = try #require(stalling["__MONOTONIC_TIMESTAMP"].flatMap { UInt64($0) })
+                let stalledAtWallClock = try #require(stalling["__REALTIME_TIMESTAMP"].flatMap { UInt64($0) })
+                let bound = mode == "engine" ? watchdogSec : 2 * watchdogSec
+                #expect(exited > stalledAt)
+                #expect(exited <= stalledAt + bound + 1_000_000,
+                        "remindd ended \(Double(Int64(exited) - Int64(stalledAt)) / 1e6) s after the stall")
+                // systemd sent SIGABRT by stalledAt + bound at the latest: no file after that.
+                let latestAbort = Double(stalledAtWallClock + bound) / 1e6
+                let afterAbort = outboxAtExit.filter { $0.modified > latestAbort }
+                #expect(afterAbort.isEmpty, "handed over after the abort: \(afterAbort.map(\.name))")
+                h.expectEachRowInExactlyOneState(rows)
+
+                try await sandbox.waitUntil("systemd restarted remindd", timeout: .seconds(30), interval: .milliseconds(200)) {
+                    try await h.number("NRestarts") == 1
+                }
+                try await h.waitUntilRunning()
+                #expect(!FileManager.default.fileExists(atPath: h.root + "/stall-trigger"), "the switch fired once")
+                try await sandbox.waitUntil("every row sent or uncertain, the stalled file ingested", timeout: .seconds(60), interval: .milliseconds(200)) {
+                    let k = h.keysByState()
+                    return k["sent", default: []].count + k["uncertain", default: []].count == rows.count
+                        && k["queued", default: []] == ["S-1"]
+                }
+                #expect(try await h.number("NRestarts") == 1)
+                h.expectEachRowInExactlyOneState(rows + [stalled])
+                #expect(h.files(in: "archive").count == 2)
+                let recipients = try h.outboxRecipients()
+                #expect(recipients.count == Set(recipients).count, "a number in the outbox twice")
+                #expect(recipients.count == h.keysByState()["sent", default: []].count, "outbox and sent/ disagree")
+                try await sandbox.run(["systemctl", "stop", h.unit], timeout: .seconds(90))
             }
         }
     }
