@@ -14,6 +14,38 @@ struct RemindCtl: AsyncParsableCommand {
         discussion: "See remindctl(1). Exit status: 0 success, 1 failure or refused, 3 daemon not running (status), 64 usage, 65 not a phone number or not a message id, 69 daemon not running (hold, release, cancel, retry) or provider check failed (test-provider), 74 I/O error, 77 no access to the control socket or the spool, 78 bad configuration.",
         subcommands: [Status.self, Queue.self, Show.self, Hold.self, Release.self, Cancel.self, Retry.self, Stats.self,
                       Forecast.self, CheckConfig.self, Preview.self, OptOut.self, TestProvider.self])
+
+    /// `remindctl --config FILE status` works as `remindctl status --config FILE` does:
+    /// `--config` and `--socket` given before the subcommand (as `systemctl` and
+    /// `postqueue -c` users type them) are moved to the end of the command line.
+    static func main() async {
+        await main(Array(movingLeadingOptions(Array(CommandLine.arguments.dropFirst()))))
+    }
+
+    static let leadingOptions = ["--config", "--socket"]
+
+    static func movingLeadingOptions(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if leadingOptions.contains(a), i + 1 < args.count {
+                leading += [a, args[i + 1]]
+                i += 2
+            } else if leadingOptions.contains(where: { a.hasPrefix($0 + "=") }) {
+                leading.append(a)
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, i < args.count else { return args }
+        // At the end, so they reach the innermost subcommand (`optout add NUMBER --config …`).
+        if let terminator = args[i...].firstIndex(of: "--") {
+            return Array(args[i..<terminator]) + leading + Array(args[terminator...])
+        }
+        return Array(args[i...]) + leading
+    }
 }
 
 /// Options every subcommand shares.

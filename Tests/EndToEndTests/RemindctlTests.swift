@@ -129,6 +129,15 @@ import Testing
         #expect(r.stdout.contains("remindd is not running"))
         #expect(r.stdout.contains("queued     1"))
         #expect(r.stdout.contains("inbox      1 file(s) waiting"))
+        // As the README shows it, and as systemctl users type it: the option first.
+        for first in [["--config", path, "status"], ["--config=\(path)", "status"]] {
+            let before = try Self.remindctl(first)
+            #expect(before.status == 3, "\(first): \(before.stderr)")
+            #expect(before.stdout == r.stdout, "\(first)")
+        }
+        let nested = try Self.remindctl(["--config", path, "optout", "list"])
+        #expect(nested.status == 0, "\(nested.stderr)")
+        #expect(nested.stdout.contains("0 number(s) opted out"))
     }
 }
 
