@@ -32,20 +32,17 @@ struct Forecast: AsyncParsableCommand {
         fmt.locale = Locale(identifier: "en_US_POSIX")
         fmt.timeZone = tz
         fmt.dateFormat = "EEE yyyy-MM-dd HH:mm"
-        let hm = DateFormatter()
-        hm.locale = fmt.locale
-        hm.timeZone = tz
-        hm.dateFormat = "HH:mm"
         print("queued \(f.queued), due now \(f.dueNow); drains \(f.drainsAt.map { fmt.string(from: $0) } ?? (f.queued == 0 ? "-" : "never (no window)")) (\(f.timeZone))")
         if f.expiring > 0 { print("\(f.expiring) will expire before a slot is free") }
         if f.exceedsLimit, let limit = f.limitSeconds {
             print("WARNING: the longest wait is \(Self.duration(f.longestWaitSeconds)), over the limit of \(Self.duration(limit)) (schedule.drain_warning)")
         }
-        print("window                            capacity  planned")
+        let width = f.windows.map { $0.label(in: tz).count }.max().map { max(34, $0 + 2) } ?? 34
+        print("window".padding(toLength: width, withPad: " ", startingAt: 0) + "capacity  planned")
         for w in f.windows {
-            let label = "\(fmt.string(from: w.start))-\(hm.string(from: w.end))"
+            let label = w.label(in: tz)
             let cap = w.capacity.map(String.init) ?? "all"
-            print(label.padding(toLength: 34, withPad: " ", startingAt: 0) + cap.padding(toLength: 10, withPad: " ", startingAt: 0) + "\(w.planned)")
+            print(label.padding(toLength: width, withPad: " ", startingAt: 0) + cap.padding(toLength: 10, withPad: " ", startingAt: 0) + "\(w.planned)")
         }
     }
 
