@@ -42,6 +42,8 @@ public enum EventID: String, Sendable, CaseIterable {
     case providerError = "0c28cec1b94722af64b936976b4b76b0"
     /// The spool could not be written.
     case spoolError = "a398d022d4351df48322905089933837"
+    /// Another remindd holds the spool's lock: this one stopped before touching it.
+    case spoolLocked = "d2d00e22ca874a7c8e091134b749ee06"
     /// The backlog will take longer than the configured limit to drain.
     case backlogWarning = "4c8b1eb44f1eaccf4372a2a784a67245"
     /// A main loop stopped answering; watchdog pings withheld.
@@ -73,6 +75,7 @@ public enum EventID: String, Sendable, CaseIterable {
         case .messageUncertain: "warning"
         case .providerError: "err"
         case .spoolError: "err"
+        case .spoolLocked: "err"
         case .backlogWarning: "warning"
         case .watchdogStalled: "err"
         case .messageHeld: "notice"

@@ -34,6 +34,18 @@ public enum Daemon {
         let config = settings.config
         bootstrapLogging(target: options.logTarget ?? config.log.target, level: options.logLevel ?? config.log.level)
         let logger = Logger(label: "remindd")
+        // One daemon per spool, before anything in it is read or changed.
+        let lock: SpoolLock
+        do {
+            lock = try SpoolLock.acquire(root: config.spool.root)
+        } catch {
+            logger.error("another remindd holds this spool; stopping", metadata: [
+                LogKey.messageID: "\(EventID.spoolLocked.rawValue)", LogKey.path: "\(config.spool.root)",
+                LogKey.error: "\(error)", "holder_pid": "\(error.holder.map { "\($0)" } ?? "unknown")",
+            ])
+            return DaemonExit.spoolLocked
+        }
+        defer { withExtendedLifetime(lock) {} }
         let notifier = Notifier()
 
         let provider: any Provider

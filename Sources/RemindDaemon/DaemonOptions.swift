@@ -21,4 +21,7 @@ public enum DaemonExit {
     /// The configuration or the templates are invalid (the unit does not restart on it).
     public static let configError: Int32 = 78
     public static let softwareError: Int32 = 70
+    /// Another remindd holds the spool's lock (a second instance on the same spool); the
+    /// unit does not restart on it.
+    public static let spoolLocked: Int32 = 75
 }
