@@ -100,17 +100,23 @@ public enum FileOperations {
         if unlink(path) != 0, errno != ENOENT { throw FileSystemError(errno: errno, operation: "unlink", path: path) }
     }
 
-    /// Creates a directory with `mode` if it does not exist, and sets its mode if it does.
+    /// Creates a directory with exactly `mode` (whatever the umask) if it does not exist.
+    /// An existing directory is left as it is: its mode, owner and group are the
+    /// packaging's (tmpfiles.d gives an inbox 2770 and a group practice systems write with),
+    /// never reset. An existing non-directory is an error (`ENOTDIR`).
+    ///
+    /// The corresponding C functions are `mkdir`, `chmod` (of the new directory only), `lstat`.
     public static func makeDirectory(_ path: String, mode: UInt32 = 0o700) throws {
-        if mkdir(path, mode) != 0 {
-            let e = errno
-            guard e == EEXIST else { throw FileSystemError(errno: e, operation: "mkdir", path: path) }
-            var st = stat()
-            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw FileSystemError(errno: ENOTDIR, operation: "mkdir", path: path)
-            }
+        if mkdir(path, mode) == 0 {
+            if chmod(path, mode) != 0 { throw FileSystemError(errno: errno, operation: "chmod", path: path) }
+            return
         }
-        if chmod(path, mode) != 0 { throw FileSystemError(errno: errno, operation: "chmod", path: path) }
+        let e = errno
+        guard e == EEXIST else { throw FileSystemError(errno: e, operation: "mkdir", path: path) }
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileSystemError(errno: ENOTDIR, operation: "mkdir", path: path)
+        }
     }
 
     /// Reads a whole regular file.

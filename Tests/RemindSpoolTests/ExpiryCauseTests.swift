@@ -50,3 +50,26 @@ import Testing
         #expect(causes == ["A-1": .latestTime, "A-2": .appointmentStart])
     }
 }
+
+/// Start-up creates what is missing and keeps what the packaging made: the spool root
+/// 0710 and an inbox 2770 (a practice system's group writes exports there) stay so.
+@Suite struct SpoolPermissionsTests {
+    @Test func prepareKeepsTheModesOfExistingDirectories() throws {
+        let root = NSTemporaryDirectory() + "remindd-modes-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        mkdir(root, 0o700)
+        chmod(root, 0o710)
+        mkdir(root + "/inbox", 0o700)
+        chmod(root + "/inbox", 0o2770)
+        let spool = Spool(paths: SpoolPaths(root: root))
+        try spool.prepare()
+        func mode(_ path: String) -> UInt32 {
+            var st = stat()
+            stat(path, &st)
+            return UInt32(st.st_mode) & 0o7777
+        }
+        #expect(mode(root) == 0o710)
+        #expect(mode(root + "/inbox") == 0o2770)
+        #expect(mode(root + "/queued") == 0o700, "a directory start-up creates is 0700")
+    }
+}
