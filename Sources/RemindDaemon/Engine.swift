@@ -196,7 +196,7 @@ actor Engine {
             log(.inputIngested, .info, "inbox file ingested", [
                 LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(summary.queued)",
                 "rows_rejected": "\(summary.rejected)", "unchanged": "\(summary.unchanged)",
-                "withdrawn": "\(summary.withdrawn)", "skipped": "\(summary.skipped)",
+                "withdrawn": "\(summary.withdrawn)", "skipped": "\(summary.skipped)", "superseded": "\(summary.superseded)",
             ])
             statusChanged()
         }

@@ -17,6 +17,8 @@ struct PreparedInput: Sendable {
     /// Rows left out on purpose (a status not reminded, an appointment already started,
     /// a broadcast's filter).
     var skipped = 0
+    /// Rows of an appointment that a later row of the same file (or piece) replaced.
+    var superseded = 0
     /// For a snapshot source: the range the file covers and the appointment ids it lists.
     var snapshot: SnapshotCover?
     /// For an acknowledged HL7 source: the ACK of every message, one after the other.
@@ -92,8 +94,11 @@ struct IngestPipeline: Sendable {
         var out = PreparedInput()
         out.rejections = parsed.rejections
         out.candidates.reserveCapacity(parsed.records.count)
-        // HL7 events apply in file order: the last one per appointment id is the net effect.
-        let records = parsed.records.contains { $0.event != nil } ? SIUReconciliation.reconcile(parsed.records) : parsed.records
+        // Rows apply in file order, in every format: the last row (or HL7 event) per
+        // appointment id is the net effect; an earlier one (a history row, a status change,
+        // a move, an exact repeat) is superseded by it, as by a later file.
+        let records = SIUReconciliation.reconcile(parsed.records)
+        out.superseded = parsed.records.count - records.count
         let chunks = Self.chunkCount(rows: records.count, maxSlices: maxSlices)
         if chunks == 1 {
             prepareRows(records[...], into: &out, now: now, optOuts: optOuts)

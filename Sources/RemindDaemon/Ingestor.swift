@@ -77,9 +77,11 @@ actor Ingestor {
         var unchanged = 0
         var withdrawn = 0
         var skipped = 0
+        var superseded = 0
         var pieces = 0
 
-        mutating func add(_ piece: Engine.PieceResult, skipped: Int) {
+        mutating func add(_ piece: Engine.PieceResult, skipped: Int, superseded: Int = 0) {
+            self.superseded += superseded
             queued += piece.queued
             rejected += piece.rejected
             unchanged += piece.unchanged
@@ -113,7 +115,7 @@ actor Ingestor {
         do {
             let result = try await engine.commit(
                 prepared, source: source, input: claimed, archive: true, ack: prepared.ack.flatMap { a in ackPath.map { (a, $0) } })
-            summary.add(result, skipped: prepared.skipped)
+            summary.add(result, skipped: prepared.skipped, superseded: prepared.superseded)
             return .done(summary)
         } catch {
             return .failed(error, summary)
@@ -167,7 +169,7 @@ actor Ingestor {
             async let committed = engine.commit(piece.prepared, source: source, input: claimed, archive: piece.final, ack: nil)
             if !piece.final { next = nextPiece() }
             do {
-                summary.add(try await committed, skipped: piece.prepared.skipped)
+                summary.add(try await committed, skipped: piece.prepared.skipped, superseded: piece.prepared.superseded)
             } catch {
                 return .failed(error, summary)
             }

@@ -103,3 +103,44 @@ import Testing
         #expect(f.files("archive").count == 1)
     }
 }
+
+/// Within one file the last row per appointment decides, as successive files do: a later
+/// cancelled row withdraws, a later time moves, an exact repeat is one message; whether
+/// the rows share a piece or fall in different pieces.
+@Suite struct LastRowWinsEngineTests {
+    let ten = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + 2 * 86400) / 3600).rounded(.down) * 3600)
+
+    @Test(arguments: [1 << 20, 64])
+    func scheduledThenMovedThenCancelledLeavesNothingQueued(pieceSize: Int) async throws {
+        let f = try await EngineFixture(stagger: "1h")
+        await f.engine.ingestor.setPieceSize(pieceSize)
+        try f.drop("x.csv", rows: [
+            ("X2", "0412 345 678", ten, "Scheduled"),
+            ("X2", "0412 345 678", ten.addingTimeInterval(3600), "Scheduled"),
+            ("X1", "0412 345 679", ten, "Scheduled"),
+            ("X2", "0412 345 678", ten.addingTimeInterval(3600), "Cancelled"),
+        ])
+        await f.engine.ingest(inboxName: "x.csv")
+        let queued = try SpoolInventory.decoded(in: f.spoolPaths, state: .queued)
+        #expect(queued.map(\.key.recordID) == ["X1"], "a cancelled appointment is not reminded")
+        if pieceSize == 1 << 20 {
+            // One piece: the first two X2 rows are superseded by the last, and said so.
+            #expect(f.logged(.inputIngested).first?.metadata["superseded"] == "2")
+        }
+    }
+
+    @Test(arguments: [1 << 20, 64])
+    func aMoveWithinTheFileQueuesTheLaterTimeOnly(pieceSize: Int) async throws {
+        let f = try await EngineFixture(stagger: "1h")
+        await f.engine.ingestor.setPieceSize(pieceSize)
+        try f.drop("x.csv", rows: [
+            ("X3", "0412 345 678", ten, "Scheduled"),
+            ("X3", "0412 345 678", ten, "Scheduled"),  // an exact repeat
+            ("X3", "0412 345 678", ten.addingTimeInterval(7200), "Confirmed"),
+        ])
+        await f.engine.ingest(inboxName: "x.csv")
+        let queued = try SpoolInventory.decoded(in: f.spoolPaths, state: .queued)
+        #expect(queued.count == 1)
+        #expect(queued.first?.appointmentStart == ten.addingTimeInterval(7200))
+    }
+}
