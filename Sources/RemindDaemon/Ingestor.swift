@@ -18,9 +18,10 @@ import ServiceLifecycle
 /// A CSV or JSON Lines export is read in pieces of ``pieceSize`` bytes: each piece's
 /// complete rows are prepared here and committed (durable, then scheduled) on the engine
 /// and the spool's thread while the next piece is read and prepared, so memory holds two
-/// pieces at most whatever the file's size, and releases go on meanwhile. The input is archived only with the last piece. A crash in between leaves
-/// it in `incoming/`; recovery reads it again from the start, and the key index counts
-/// the rows already committed as unchanged, so no row is lost or doubled. Other formats
+/// pieces at most whatever the file's size, and releases go on meanwhile. The input is
+/// archived only with the last piece. A crash in between leaves it in `incoming/`;
+/// recovery reads it again from the start, and the key index counts the rows already
+/// committed as unchanged, so no row is lost or doubled. Other formats
 /// (an HL7 file, reconciled and acknowledged as a whole; the list kinds) are read whole,
 /// within `[inbox] max_size`, and committed at once, still off the engine.
 ///
