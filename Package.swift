@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
         .testTarget(name: "RemindRecipientsTests", dependencies: ["RemindRecipients", "RemindCore", "FileSystemKit", "CPhoneNumber"]),
         .testTarget(name: "RemindScheduleTests", dependencies: [
-            "RemindSchedule",
+            "RemindSchedule", "RemindCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),

@@ -1,0 +1,189 @@
+public import Foundation
+public import RemindCore
+import FileSystemKit
+import Synchronization
+
+/// Gateway reference → message, durable across restarts, so a delivery receipt that
+/// arrives days after the hand-over finds its message; and number → the latest message
+/// sent to it, so a patient's reply is matched to what it answers.
+///
+/// **On disk** (`state/references`, 0600): an append-only log, one line per message
+/// recorded sent, written and `fdatasync`'d *before* the message's move to `sent/`:
+///
+/// ```
+/// <unix seconds> <message id> <number hash> <reference, %-escaped>
+/// 1780000000 032AA0F97D43493F 9F2C4B1A0E77D3C5 remindd-032AA0F97D43493F
+/// ```
+///
+/// The number is kept as a 64-bit FNV-1a hash, never in clear. A crash between the line
+/// and the move leaves a line for a message in `active/` (then `uncertain/`): a receipt
+/// for it is proof of the hand-over. A torn last line (a crash mid-append) is ignored.
+///
+/// **In memory**: two dictionaries of 64-bit hashes (reference hash → id, number hash →
+/// latest id and time), about 80 bytes per line; a 1,000,000-line log loads in well under
+/// a second. A reference hash collision is possible in principle (1 in 10^7 at a million
+/// lines): the caller checks the `reference=` in the message's history before acting.
+///
+/// **Retention**: ``compact(keeping:)`` rewrites the log (temporary file, fsync, rename)
+/// without the lines of messages the spool no longer holds; run with the prune pass.
+///
+/// Thread-safe; ``load()``, ``record(reference:id:recipient:at:)`` and
+/// ``compact(keeping:)`` do blocking I/O (call them on the spool's thread).
+public final class ReferenceIndex: Sendable {
+    public let path: String
+
+    private struct Latest: Sendable {
+        var id: MessageID
+        var time: UInt32
+    }
+
+    private struct State: Sendable {
+        var byReference: [UInt64: MessageID] = [:]
+        var byNumber: [UInt64: Latest] = [:]
+        var lines = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init(path: String) { self.path = path }
+
+    /// Lines in the log (messages recorded sent and not yet compacted away).
+    public var count: Int { state.withLock { $0.lines } }
+
+    /// Reads the log (creating an empty one when missing).
+    public func load() throws {
+        if try FileOperations.fileStatus(path) == nil {
+            try FileOperations.createFile(at: path, contents: [], synchronize: true)
+            try FileOperations.synchronizeDirectory(FileOperations.directoryName(of: path))
+        }
+        let bytes = try FileOperations.readFile(path)
+        var fresh = State()
+        fresh.byReference.reserveCapacity(bytes.count / 60)
+        Self.parse(bytes) { time, id, number, referenceHash in
+            fresh.byReference[referenceHash] = id
+            if (fresh.byNumber[number]?.time ?? 0) <= time { fresh.byNumber[number] = Latest(id: id, time: time) }
+            fresh.lines += 1
+        }
+        state.withLock { $0 = fresh }
+    }
+
+    /// Records that `id`, to `recipient`, was accepted under `reference` at `time`:
+    /// durable on return.
+    public func record(reference: String, id: MessageID, recipient: String, at time: Date) throws {
+        let seconds = UInt32(clamping: Int64(time.timeIntervalSince1970.rounded(.down)))
+        let number = Self.hash(recipient)
+        let line = Self.line(time: seconds, id: id, number: number, reference: reference)
+        try FileOperations.append(to: path, contents: line, synchronize: true)
+        state.withLock { state in
+            state.byReference[Self.hash(reference)] = id
+            if (state.byNumber[number]?.time ?? 0) <= seconds { state.byNumber[number] = Latest(id: id, time: seconds) }
+            state.lines += 1
+        }
+    }
+
+    /// The message accepted under `reference`, if the log has one.
+    public func message(forReference reference: String) -> MessageID? {
+        state.withLock { $0.byReference[Self.hash(reference)] }
+    }
+
+    /// The latest message recorded sent to `number` (E.164), if any.
+    public func latestMessage(to number: String) -> MessageID? {
+        state.withLock { $0.byNumber[Self.hash(number)]?.id }
+    }
+
+    /// Rewrites the log with only the lines whose message `keep` accepts (the spool still
+    /// holds it); returns how many lines were dropped.
+    @discardableResult
+    public func compact(keeping keep: (MessageID) -> Bool) throws -> Int {
+        let bytes = try FileOperations.readFile(path)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var fresh = State()
+        var dropped = 0
+        Self.parse(bytes) { time, id, number, referenceHash, raw in
+            guard keep(id) else { dropped += 1; return }
+            out += raw
+            out.append(UInt8(ascii: "\n"))
+            fresh.byReference[referenceHash] = id
+            if (fresh.byNumber[number]?.time ?? 0) <= time { fresh.byNumber[number] = Latest(id: id, time: time) }
+            fresh.lines += 1
+        }
+        guard dropped > 0 else { return 0 }
+        try FileOperations.replaceFile(at: path, contents: out)
+        // Lines recorded while the file was rewritten cannot exist: callers serialise on the spool's thread.
+        state.withLock { $0 = fresh }
+        return dropped
+    }
+
+    // MARK: Format
+
+    /// 64-bit FNV-1a of the UTF-8 bytes.
+    static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    static func line(time: UInt32, id: MessageID, number: UInt64, reference: String) -> [UInt8] {
+        var s = "\(time) \(id) " + hex16(number) + " "
+        for b in reference.utf8 {
+            if b > 0x20, b < 0x7F, b != UInt8(ascii: "%") {
+                s.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                s += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+            }
+        }
+        return Array((s + "\n").utf8)
+    }
+
+    static func hex16(_ value: UInt64) -> String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The reference of an escaped field.
+    static func unescape(_ field: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = field.startIndex
+        while i < field.endIndex {
+            if field[i] == UInt8(ascii: "%"), i + 2 < field.endIndex, let v = UInt8(String(decoding: field[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                out.append(v)
+                i += 3
+            } else {
+                out.append(field[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func parse(_ bytes: [UInt8], _ body: (UInt32, MessageID, UInt64, UInt64) -> Void) {
+        parse(bytes) { time, id, number, reference, _ in body(time, id, number, reference) }
+    }
+
+    /// Calls `body` for every whole, well-formed line: time, id, number hash, reference
+    /// hash, the line's bytes. A line with no newline at the end (torn) is skipped.
+    private static func parse(_ bytes: [UInt8], _ body: (UInt32, MessageID, UInt64, UInt64, ArraySlice<UInt8>) -> Void) {
+        var start = 0
+        while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            let raw = bytes[start..<end]
+            start = end + 1
+            let fields = raw.split(separator: UInt8(ascii: " "), maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count == 4,
+                  let time = UInt32(String(decoding: fields[0], as: UTF8.self)),
+                  let id = MessageID(String(decoding: fields[1], as: UTF8.self)),
+                  let number = UInt64(String(decoding: fields[2], as: UTF8.self), radix: 16)
+            else { continue }
+            let reference = unescape(fields[3])
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in reference {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01B3
+            }
+            body(time, id, number, h, raw)
+        }
+    }
+}
