@@ -140,6 +140,7 @@ let package = Package(
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
             "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import RemindCore
 public import RemindDelivery
 import Synchronization
@@ -163,5 +163,6 @@ public final class FakeGateway: Provider {
 /// A ``FakeGateway`` wait ran out.
 public struct FakeGatewayTimeout: Error, CustomStringConvertible {
     public let what: String
+    public init(what: String) { self.what = what }
     public var description: String { "timed out waiting for \(what)" }
 }
