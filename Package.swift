@@ -119,6 +119,12 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
                           path: "Benchmarks/Spool", exclude: ["README.md"]),
+        // Hand-over throughput through the real engine and delivery service (package access to RemindDaemon).
+        .executableTarget(name: "DeliveryBenchmark", dependencies: [
+            "RemindDaemon", "RemindDelivery", "RemindSpool", "RemindCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/Delivery", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),

@@ -28,6 +28,11 @@ struct DeliveryService: Service {
     let engine: Engine
     var stopGrace: Duration = .seconds(20)
 
+    init(engine: Engine, stopGrace: Duration = .seconds(20)) {
+        self.engine = engine
+        self.stopGrace = stopGrace
+    }
+
     /// A child task's end.
     private enum Completion: Sendable { case answered, stopDeadline, eventsEnded, shutdown }
 
