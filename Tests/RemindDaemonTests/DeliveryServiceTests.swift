@@ -272,3 +272,29 @@ func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: ()
         try await Task.sleep(for: .milliseconds(5))
     }
 }
+
+/// `spool.example/replies/` and `state/references` must be what remindd reads and writes.
+@Suite struct SpoolExampleGatewayFilesTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example").standardizedFileURL.path
+
+    @Test func theExampleRepliesDecodeAndAnswerTheExampleMessage() throws {
+        let replies = try ReplyLog.read(directory: Self.example + "/replies")
+        #expect(replies.count == 2)
+        #expect(replies.first?.inReplyTo == "032A9C4E1F100002")
+        #expect(replies.first?.fromMasked == PhoneMask.mask(replies.first?.from ?? ""))
+        #expect(replies.last?.optOut == true)
+        let sydney = try #require(TimeZone(identifier: "Australia/Sydney"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.example + "/replies")
+        #expect(names == [ReplyLog.fileName(for: try #require(replies.first).received, timeZone: sydney)])
+        let gus = try String(contentsOfFile: Self.example + "/delivered/032A9C4E1F100002", encoding: .utf8)
+        #expect(gus.contains("Recipient: \(try #require(replies.first).from)\n"))
+    }
+
+    @Test func theExampleReferenceLogFindsTheDeliveredMessage() throws {
+        let index = ReferenceIndex(path: Self.example + "/state/references")
+        try index.load()
+        #expect(index.count == 1)
+        #expect(index.message(forReference: "8f3a12") == MessageID("032A9C4E1F100002"))
+        #expect(index.latestMessage(to: "+61478901234") == MessageID("032A9C4E1F100002"))
+    }
+}
