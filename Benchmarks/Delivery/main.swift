@@ -4,6 +4,10 @@
 //
 //   swift build -c release --product DeliveryBenchmark
 //   .build/release/DeliveryBenchmark <scratch dir> [latency ms = 50] [windows = 1,10,50]
+//   .build/release/DeliveryBenchmark references <scratch dir> [lines = 1000000]
+//
+// `references` writes a reference log of that many lines (as a gateway's sent messages
+// leave it) and times its load at start-up, with the resident growth per line.
 //
 // Stagger 0 ("send at once"), every window open, one export of N messages due now per run
 // (N = 10 s worth at the window's ideal rate, at least 200). Prints messages/s per window
@@ -47,6 +51,44 @@ final class LatencyGateway: Provider {
 }
 
 let arguments = CommandLine.arguments
+
+/// A `/proc/self/status` figure in MB (VmRSS: resident now; VmHWM: peak).
+func statusMegabytes(_ field: String) -> Double {
+    let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+        return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+    }
+    return 0
+}
+
+if arguments.count >= 3, arguments[1] == "references" {
+    let path = arguments[2] + "/references"
+    let lines = arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000
+    try? FileManager.default.createDirectory(atPath: arguments[2], withIntermediateDirectories: true)
+    var text = ""
+    text.reserveCapacity(lines * 64)
+    let base = UInt64(0x032A_9C4E_1F10_0000)
+    for i in 0..<lines {
+        let id = String(base + UInt64(i), radix: 16, uppercase: true)
+        let number = String(UInt64(i) &* 0x9E37_79B9_7F4A_7C15, radix: 16, uppercase: true)
+        text += "\(1_795_395_601 + i) \(String(repeating: "0", count: 16 - id.count) + id) \(String(repeating: "0", count: 16 - number.count) + number) smpp-\(i)-7f3a\n"
+    }
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    text = ""
+    let before = statusMegabytes("VmRSS")
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    let index = ReferenceIndex(path: path)
+    try index.load()
+    let took = clock.now - t0
+    let after = statusMegabytes("VmRSS")
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    print(String(format: "%d lines (%.1f MB file): load %.2f s, resident +%.0f MB (%.0f bytes/line)", index.count, Double(size) / 1e6,
+                 Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18, after - before, (after - before) * 1_048_576 / Double(lines)))
+    try? FileManager.default.removeItem(atPath: path)
+    exit(0)
+}
+
 guard arguments.count >= 2 else {
     print("usage: DeliveryBenchmark <scratch dir> [latency ms] [windows, e.g. 1,10,50]")
     exit(64)

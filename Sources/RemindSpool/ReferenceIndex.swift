@@ -1,6 +1,9 @@
 public import Foundation
 public import RemindCore
 import FileSystemKit
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Gateway reference → message, durable across restarts, so a delivery receipt that
@@ -56,10 +59,9 @@ public final class ReferenceIndex: Sendable {
             try FileOperations.createFile(at: path, contents: [], synchronize: true)
             try FileOperations.synchronizeDirectory(FileOperations.directoryName(of: path))
         }
-        let bytes = try FileOperations.readFile(path)
         var fresh = State()
-        fresh.byReference.reserveCapacity(bytes.count / 60)
-        Self.parse(bytes) { time, id, number, referenceHash in
+        if let size = try FileOperations.fileStatus(path)?.size { fresh.byReference.reserveCapacity(size / 60) }
+        try Self.parse(path: path) { time, id, number, referenceHash, _ in
             fresh.byReference[referenceHash] = id
             if (fresh.byNumber[number]?.time ?? 0) <= time { fresh.byNumber[number] = Latest(id: id, time: time) }
             fresh.lines += 1
@@ -95,12 +97,10 @@ public final class ReferenceIndex: Sendable {
     /// holds it); returns how many lines were dropped.
     @discardableResult
     public func compact(keeping keep: (MessageID) -> Bool) throws -> Int {
-        let bytes = try FileOperations.readFile(path)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
         var fresh = State()
         var dropped = 0
-        Self.parse(bytes) { time, id, number, referenceHash, raw in
+        try Self.parse(path: path) { time, id, number, referenceHash, raw in
             guard keep(id) else { dropped += 1; return }
             out += raw
             out.append(UInt8(ascii: "\n"))
@@ -160,13 +160,30 @@ public final class ReferenceIndex: Sendable {
         return out
     }
 
-    private static func parse(_ bytes: [UInt8], _ body: (UInt32, MessageID, UInt64, UInt64) -> Void) {
-        parse(bytes) { time, id, number, reference, _ in body(time, id, number, reference) }
+    /// Calls `body` for every whole, well-formed line of the file at `path`, read in 1 MB
+    /// chunks (a big log never sits in memory whole): time, id, number hash, reference
+    /// hash, the line's bytes. A line with no newline at the end (torn) is skipped.
+    private static func parse(path: String, _ body: (UInt32, MessageID, UInt64, UInt64, ArraySlice<UInt8>) -> Void) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(errno: errno, operation: "open", path: path) }
+        defer { close(fd) }
+        var carry: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(errno: errno, operation: "read", path: path)
+            }
+            if got == 0 { return }  // what is left in `carry` has no newline: torn
+            carry += chunk[0..<got]
+            let used = parseLines(carry, body)
+            carry.removeFirst(used)
+        }
     }
 
-    /// Calls `body` for every whole, well-formed line: time, id, number hash, reference
-    /// hash, the line's bytes. A line with no newline at the end (torn) is skipped.
-    private static func parse(_ bytes: [UInt8], _ body: (UInt32, MessageID, UInt64, UInt64, ArraySlice<UInt8>) -> Void) {
+    /// Parses the whole lines at the front of `bytes`; returns how many bytes they took.
+    private static func parseLines(_ bytes: [UInt8], _ body: (UInt32, MessageID, UInt64, UInt64, ArraySlice<UInt8>) -> Void) -> Int {
         var start = 0
         while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             let raw = bytes[start..<end]
@@ -185,5 +202,6 @@ public final class ReferenceIndex: Sendable {
             }
             body(time, id, number, h, raw)
         }
+        return start
     }
 }
