@@ -107,6 +107,7 @@ extension Engine {
         }
         scheduler.recordRelease(at: now)
         if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }
+        handOversInFlight += 1
         CrashPoint.hit("release.after-active")
         log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
         return HandOver(
@@ -120,6 +121,7 @@ extension Engine {
     func finishRelease(_ handOver: HandOver, answer: Result<DeliveryResult, DeliveryError>) async {
         markBusy("release")
         defer { markIdle("release") }
+        handOversInFlight -= 1
         if case .success = answer { CrashPoint.hit("release.after-handover") }
         let decided: HandOverDecision.Answer = switch answer {
         case .success(let result): .accepted(reference: result.reference)
@@ -175,6 +177,7 @@ extension Engine {
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
                 LogKey.recipient: "\(PhoneMask.mask(recipient))", LogKey.kind: "\(handOver.kind.rawValue)",
             ])
+            if let early = earlyReceipts.removeValue(forKey: reference) { _ = await handleReceipt(early.receipt) }
         } catch {
             log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",
                 [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])

@@ -27,6 +27,14 @@ struct UnknownReceipts: Sendable {
     }
 }
 
+/// A receipt whose reference no message has yet, kept while hand-overs are in flight.
+struct EarlyReceipt: Sendable {
+    static let limit = 1000
+    static let keep: TimeInterval = 600
+    var receipt: DeliveryReceipt
+    var arrived: Date
+}
+
 /// What a gateway reports after the hand-over (``GatewayEvent``), applied to the spool:
 ///
 /// - **Receipt**: the ``ReferenceIndex`` maps the gateway's reference to the message (it
@@ -61,6 +69,13 @@ extension Engine {
     /// Applies a delivery receipt; true when it was handled (recorded, or rightly ignored).
     func handleReceipt(_ receipt: DeliveryReceipt) async -> Bool {
         guard let id = references.message(forReference: receipt.reference) else {
+            // A fast gateway's receipt can overtake the recording of its own hand-over's
+            // answer: kept (at most 1,000, for 10 minutes) and applied when it is recorded.
+            // Not stored yet, so the gateway is told to ask again too.
+            if handOversInFlight > 0 {
+                keepEarly(receipt)
+                return false
+            }
             let (logIt, suppressed) = unknownReceipts.shouldLog(at: clock.now)
             if logIt {
                 log(.receiptUnknown, .notice, "delivery receipt for a reference no message has; ignored", [
@@ -125,6 +140,15 @@ extension Engine {
             statusChanged()
         }
         return true
+    }
+
+    private func keepEarly(_ receipt: DeliveryReceipt) {
+        let now = clock.now
+        earlyReceipts = earlyReceipts.filter { now.timeIntervalSince($0.value.arrived) < EarlyReceipt.keep }
+        if earlyReceipts.count >= EarlyReceipt.limit, let oldest = earlyReceipts.min(by: { $0.value.arrived < $1.value.arrived })?.key {
+            earlyReceipts[oldest] = nil
+        }
+        earlyReceipts[receipt.reference] = EarlyReceipt(receipt: receipt, arrived: now)
     }
 
     /// Stores a patient's reply (and opts the number out when it says so); true when the

@@ -70,6 +70,11 @@ actor Engine {
     /// reference no message has (logged once an hour, counted in between).
     var link: LinkState?
     var unknownReceipts = UnknownReceipts()
+    /// Hand-overs begun and not yet finished (Engine+Delivery.swift).
+    var handOversInFlight = 0
+    /// Receipts that overtook the recording of their own hand-over's answer, by
+    /// reference; applied when it is recorded sent (Engine+Gateway.swift).
+    var earlyReceipts: [String: EarlyReceipt] = [:]
 
     init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: any Sleeper, logger: Logger,
          clock: any WallClock = SystemClock()) {

@@ -182,6 +182,25 @@ public final class ReferenceIndex: Sendable {
         }
     }
 
+    /// An unsigned number in ASCII digits of `radix` (10 or 16, upper or lower case),
+    /// without a String on the way (a million lines load at start-up); nil when empty,
+    /// malformed or too big.
+    static func number(_ digits: ArraySlice<UInt8>, radix: UInt64) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= (radix == 16 ? 16 : 19) else { return nil }
+        var value: UInt64 = 0
+        for c in digits {
+            let d: UInt64
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt64(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: d = UInt64(c - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: d = UInt64(c - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            value = value &* radix &+ d
+        }
+        return value
+    }
+
     /// Parses the whole lines at the front of `bytes`; returns how many bytes they took.
     private static func parseLines(_ bytes: [UInt8], _ body: (UInt32, MessageID, UInt64, UInt64, ArraySlice<UInt8>) -> Void) -> Int {
         var start = 0
@@ -189,10 +208,10 @@ public final class ReferenceIndex: Sendable {
             let raw = bytes[start..<end]
             start = end + 1
             let fields = raw.split(separator: UInt8(ascii: " "), maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count == 4,
-                  let time = UInt32(String(decoding: fields[0], as: UTF8.self)),
-                  let id = MessageID(String(decoding: fields[1], as: UTF8.self)),
-                  let number = UInt64(String(decoding: fields[2], as: UTF8.self), radix: 16)
+            guard fields.count == 4, fields[1].count == 16,
+                  let time = number(fields[0], radix: 10).flatMap(UInt32.init(exactly:)),
+                  let id = number(fields[1], radix: 16).map(MessageID.init(rawValue:)),
+                  let number = number(fields[2], radix: 16)
             else { continue }
             let reference = unescape(fields[3])
             var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -298,3 +298,29 @@ func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: ()
         #expect(index.latestMessage(to: "+61478901234") == MessageID("032A9C4E1F100002"))
     }
 }
+
+extension DeliveryServiceTests {
+    /// A gateway's receipt may overtake the recording of its hand-over's answer: it is kept
+    /// and applied once the message is recorded sent (and the gateway is told it was not
+    /// stored yet, so it may send it again).
+    @Test func aReceiptThatOvertakesItsHandOversAnswerIsAppliedOnceTheAnswerIsRecorded() async throws {
+        let clock = ManualClock(Date())
+        let gateway = FakeGateway()
+        let f = try await EngineFixture(gateway: gateway, clock: clock)
+        let root = f.root
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", Self.soon(clock), "Scheduled")])
+        await f.engine.ingest(inboxName: "a.csv")
+        try await withDeliveryService(f.engine) {
+            try await gateway.waitForInFlight(1)
+            let id = try #require(gateway.inFlight.first)
+            gateway.emit(.receipt(.init(reference: FakeGateway.reference(of: id), outcome: .delivered, code: "DELIVRD", time: clock.now)))
+            try await gateway.waitForHandled(1)
+            #expect(gateway.handledEvents.first?.1 == false, "not stored yet")
+            #expect(Self.ids(root, .active) == ["\(id)"])
+            gateway.accept(id)
+            try await gateway.waitUntil("delivered") { Self.ids(root, .delivered) == ["\(id)"] }
+        }
+        #expect(f.logged(.receiptUnknown).isEmpty)
+        #expect(f.logged(.messageDelivered).count == 1)
+    }
+}
