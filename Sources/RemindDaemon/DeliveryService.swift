@@ -110,7 +110,7 @@ struct DeliveryService: Service {
                     while started - reaped > 0, let completion = await group.next() {
                         if completion == .answered { reaped += 1 }
                         if completion == .stopDeadline, started - reaped > 0 {
-                            await engine.log(.stopping, .warning, "hand-overs still in flight at the stop deadline; left to recovery's interrupted rule",
+                            await engine.log(.stopping, .warning, "hand-overs still in flight at the stop deadline; cancelled: an answer is recorded, a message with none stays in active/ for the next start's interrupted rule",
                                              [LogKey.count: "\(started - reaped)"])
                             break
                         }

@@ -105,18 +105,19 @@ public final class FakeGateway: Provider {
 
     // MARK: Waiting
 
-    /// Waits until at least `count` hand-overs are held (polling every 5 ms, up to `timeout`).
-    public func waitForInFlight(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+    /// Waits until at least `count` hand-overs are held (polling every 5 ms, up to `timeout`: a
+    /// bound against a hang, generous because a loaded test run can starve the cooperative pool).
+    public func waitForInFlight(_ count: Int, timeout: Duration = .seconds(60)) async throws {
         try await waitUntil(timeout: timeout, "\(count) hand-overs in flight") { self.inFlight.count >= count }
     }
 
     /// Waits until the delivery service has applied at least `count` events.
-    public func waitForHandled(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+    public func waitForHandled(_ count: Int, timeout: Duration = .seconds(60)) async throws {
         try await waitUntil(timeout: timeout, "\(count) events handled") { self.handledEvents.count >= count }
     }
 
     /// Waits until `condition` holds, polling every 5 ms, up to `timeout`.
-    public func waitUntil(timeout: Duration = .seconds(10), _ what: String, _ condition: @Sendable () -> Bool) async throws {
+    public func waitUntil(timeout: Duration = .seconds(60), _ what: String, _ condition: @Sendable () -> Bool) async throws {
         let end = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < end else { throw FakeGatewayTimeout(what: what) }

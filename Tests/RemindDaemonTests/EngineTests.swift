@@ -51,7 +51,7 @@ final class EngineFixture: EngineScratch {
     /// The drain warning stands while it holds and clears by itself once the backlog has
     /// drained, without another ingest or reload.
     @Test func theBacklogWarningClearsOnceTheBacklogDrains() async throws {
-        let clock = ManualClock(Date())
+        let clock = DeliveryServiceTests.manualClock()
         let f = try await EngineFixture(stagger: "2s", schedule: "drain_warning = \"1s\"", clock: clock)
         let start = clock.now.addingTimeInterval(86400 - 3600)  // due an hour ago
         try f.drop("b.csv", rows: [("B-1", "0412 000 001", start, "Scheduled"), ("B-2", "0412 000 002", start, "Scheduled"),
