@@ -119,6 +119,12 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
                           path: "Benchmarks/Spool", exclude: ["README.md"]),
+        // Hand-over throughput through the real engine and delivery service (package access to RemindDaemon).
+        .executableTarget(name: "DeliveryBenchmark", dependencies: [
+            "RemindDaemon", "RemindDelivery", "RemindSpool", "RemindCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/Delivery", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
@@ -131,7 +137,7 @@ let package = Package(
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
         .testTarget(name: "RemindRecipientsTests", dependencies: ["RemindRecipients", "RemindCore", "FileSystemKit", "CPhoneNumber"]),
         .testTarget(name: "RemindScheduleTests", dependencies: [
-            "RemindSchedule",
+            "RemindSchedule", "RemindCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),
@@ -140,6 +146,7 @@ let package = Package(
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
             "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).

@@ -95,11 +95,15 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var rejectedRows: Int = 0
     /// Whole inbox files moved to `rejected/` since the daemon started.
     public var rejectedFiles: Int = 0
+    /// The gateway link as the provider last reported it (`up`, `down: <reason>`,
+    /// `refused: <reason>`); nil for providers with no link (the outbox, a command).
+    public var link: String?
 
     public init(
         pid: Int32, startedAt: Date, counts: [String: Int], nextRelease: Date?, sentToday: Int, failedToday: Int, problem: String?, line: String,
-        rejectedRows: Int = 0, rejectedFiles: Int = 0
+        rejectedRows: Int = 0, rejectedFiles: Int = 0, link: String? = nil
     ) {
+        self.link = link
         self.rejectedRows = rejectedRows
         self.rejectedFiles = rejectedFiles
         self.pid = pid

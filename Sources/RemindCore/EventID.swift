@@ -52,6 +52,16 @@ public enum EventID: String, Sendable, CaseIterable {
     case messageHeld = "7e207d55d69c4986ab21e72c2ed8ecc9"
     /// An operator put a message back in the queue (`remindctl release` or `remindctl retry`).
     case messageRequeued = "fe61b13ec5304a3ca3110b6260f6bd01"
+    /// A delivery receipt said the handset has the message.
+    case messageDelivered = "c6b8bc4ede6f42879f2dd3e4650dbce4"
+    /// A delivery receipt said the message will never arrive.
+    case messageUndeliverable = "3baefda8add9451c84107b14d43204eb"
+    /// A delivery receipt named a reference no message has.
+    case receiptUnknown = "6c7804310e634f839ecf7e1be92d54d4"
+    /// A patient's reply came through the gateway (and was stored in replies/).
+    case replyReceived = "2ff3d4c5f74d4e6f880a18bad44a1d32"
+    /// The gateway link went up, down, or was refused.
+    case linkChanged = "43b5c5a84b4446ceaf2de9b1bb977acc"
 
     /// The syslog priority the event is logged at by default.
     public var defaultLevel: String {
@@ -80,6 +90,11 @@ public enum EventID: String, Sendable, CaseIterable {
         case .watchdogStalled: "err"
         case .messageHeld: "notice"
         case .messageRequeued: "notice"
+        case .messageDelivered: "info"
+        case .messageUndeliverable: "warning"
+        case .receiptUnknown: "notice"
+        case .replyReceived: "info"
+        case .linkChanged: "warning"
         }
     }
 }

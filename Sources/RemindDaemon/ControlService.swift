@@ -16,7 +16,7 @@ struct ControlService: Service {
                 return ControlResponse(ok: true, status: StatusReport(
                     pid: getpid(), startedAt: s.startedAt, counts: s.counts, nextRelease: s.nextRelease,
                     sentToday: s.sentToday, failedToday: s.failedToday, problem: s.problem, line: s.line,
-                    rejectedRows: s.rowsRejected, rejectedFiles: s.filesRejected))
+                    rejectedRows: s.rowsRejected, rejectedFiles: s.filesRejected, link: s.link))
             case .forecast:
                 return ControlResponse(ok: true, forecast: await engine.forecastReport())
             case .optOutAdd:

@@ -98,7 +98,7 @@ public enum Daemon {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: WatchdogService(engine: engine, notifier: notifier, logger: logger)),
-                .init(service: ReleaseService(engine: engine)),
+                .init(service: DeliveryService(engine: engine)),
                 .init(service: inbox),
                 .init(service: ControlService(engine: engine, path: config.control.socket)),
                 .init(service: ReloadService(engine: engine, configPath: options.configPath, notifier: notifier, logger: logger)),

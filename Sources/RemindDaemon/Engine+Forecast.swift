@@ -8,7 +8,7 @@ import RemindSchedule
 extension Engine {
     /// The drain forecast of the current backlog over the coming windows.
     func forecast(maxWindows: Int = 14) -> Forecast {
-        scheduler.forecast(now: Date(), maxWindows: maxWindows, limit: settings.config.schedule.drainWarning)
+        scheduler.forecast(now: clock.now, maxWindows: maxWindows, limit: settings.config.schedule.drainWarning)
     }
 
     /// Warns (journal and STATUS=) when the backlog would take longer than
@@ -28,7 +28,7 @@ extension Engine {
                 log(.backlogWarning, .warning, "the backlog will take longer than the configured limit to drain, or messages will expire unsent", [
                     LogKey.count: "\(f.queued)", "expiring": "\(f.expiring)", "longest_wait": "\(f.longestWait.components.seconds)s",
                     "limit": "\(DurationText.format(settings.config.schedule.drainWarning))",
-                    "drains_at": "\(f.drainsAt.map { Self.localTime($0, settings.config.practice.timeZone) } ?? "never")",
+                    "drains_at": "\(f.drainsAt.map { Self.localTime($0, settings.config.practice.timeZone, now: clock.now) } ?? "never")",
                 ])
             }
         } else {

@@ -39,7 +39,7 @@ extension Engine {
         if status.kind == .regular, settle > .zero {
             let ready = Date(timeIntervalSince1970: status.modified + TimeInterval(settle.components.seconds)
                 + TimeInterval(settle.components.attoseconds) / 1e18)
-            if ready > Date() {
+            if ready > clock.now {
                 settling[name] = ready
                 sleeper.wake()
                 return
@@ -91,7 +91,7 @@ extension Engine {
 
     /// Looks again at every settling file whose time has come.
     func recheckSettling() async {
-        let now = Date()
+        let now = clock.now
         for (name, ready) in settling.sorted(by: { $0.key < $1.key }) where ready <= now {
             settling[name] = nil
             await ingest(inboxName: name)

@@ -249,7 +249,7 @@ extension Engine {
             case .cancel:
                 log(.messageCancelled, .notice, "message cancelled by an operator", metadata)
             case .release, .retry:
-                let now = Date()
+                let now = clock.now
                 let at = action == .release ? max(now, entry.due) : now  // retry: now
                 scheduler.insert(.init(id: id, due: at, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
                 due = at

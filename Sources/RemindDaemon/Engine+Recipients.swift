@@ -114,7 +114,7 @@ extension Engine {
             recipientGate.counted = false
             return
         }
-        let now = Date()
+        let now = clock.now
         let releases = try await withSpool { spool in try Self.releasesToday(spool, timeZone: tz, now: now) }
         for (number, time) in releases { limit.record(number, at: time) }
         recipientGate.limit = limit

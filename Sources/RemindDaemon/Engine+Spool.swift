@@ -46,7 +46,7 @@ extension Engine {
     /// Does what is due: a retention pass, a retry of stopped inputs, a checkpoint.
     /// Cheap when nothing is due (two date comparisons).
     func housekeeping() async {
-        let now = Date()
+        let now = clock.now
         if let settle = nextSettleCheck, settle <= now { await recheckSettling() }
         if let retry = ingestRetryAt, retry <= now {
             ingestRetryAt = nil
@@ -85,7 +85,7 @@ extension Engine {
 
     func scheduleIngestRetry() {
         guard ingestRetryAt == nil else { return }
-        ingestRetryAt = Date().addingTimeInterval(ingestRetryDelay)
+        ingestRetryAt = clock.now.addingTimeInterval(ingestRetryDelay)
         ingestRetryDelay = min(ingestRetryDelay * 2, Self.maximumIngestRetry)
         sleeper.wake()
     }
@@ -122,8 +122,12 @@ extension Engine {
         let cutoff = now.addingTimeInterval(-retention)
         do {
             let ackDirectory = store.paths.root + "/ack"
+            let references = self.references
             let report = try await withSpool { spool throws -> PruneReport in
                 var report = try spool.prune(before: cutoff)
+                // Receipts for pruned messages find nothing anyway; replies go with the retention.
+                try references.compact { spool.entry($0) != nil }
+                report.inputs += try ReplyLog.prune(directory: spool.paths.replies, before: cutoff)
                 // HL7 ACK files (Engine+Inbox.swift) go with their archived inputs.
                 for name in (try? FileOperations.listDirectory(ackDirectory)) ?? [] where name.hasSuffix(".ack") {
                     let path = ackDirectory + "/" + name

@@ -13,7 +13,7 @@ import SystemdKit
 /// The daemon's state and the only door to the spool.
 ///
 /// Every mutation of the scheduler, the counters or the spool goes through this actor;
-/// the spool itself runs on `io`, a dedicated thread, so fsync and rename never block
+/// the spool itself lives in a ``SpoolStore`` on a thread of its own, so fsync and rename never block
 /// Swift's cooperative pool. An ingest's reading, parsing and rendering run on the
 /// ``Ingestor``'s own thread, and reach this actor one prepared piece at a time
 /// (``commit(_:source:input:archive:ack:)``), so a large export never holds it for long.
@@ -23,31 +23,38 @@ actor Engine {
     let provider: any Provider
     let notifier: Notifier
     let logger: Logger
-    let sleeper: WallClockSleeper
+    /// The one wall clock every decision reads (the system's, or a test's manual clock).
+    nonisolated let clock: any WallClock
+    /// What the delivery loop sleeps on (a timerfd, or the manual clock).
+    nonisolated let sleeper: any Sleeper
     /// Numbers never to text; loaded by ``recover()``, consulted at ingest and release.
-    /// Thread-safe; add and remove do blocking I/O (call them on `io`).
+    /// Thread-safe; add and remove do blocking I/O (call them on the spool's thread, through ``withSpool(_:)``).
     nonisolated let optOuts: OptOutList
     /// Reads, parses and renders inputs on its own thread (Ingestor.swift).
     let ingestor = Ingestor(pieceSize: DebugSwitches.current.ingestPiece ?? Ingestor.defaultPieceSize)
-    let startedAt = Date()
+    /// Gateway reference → message, and number → latest message (Engine+Gateway.swift);
+    /// loaded by ``recover()``, written when a message is recorded sent. Blocking I/O: on
+    /// the spool's thread.
+    nonisolated let references: ReferenceIndex
+    let startedAt: Date
     private(set) var settings: RuntimeSettings
     var scheduler: ReleaseScheduler
     /// The daily limit's counts and the release mark to give back (Engine+Recipients.swift).
     var recipientGate: RecipientGate
 
     // Status and counters
-    private var sentToday = 0
-    private var failedToday = 0
+    var sentToday = 0
+    var failedToday = 0
     private var countingDay: LocalDate
     /// Current problems by area (`ingest`, `provider`, `backlog`), shown in STATUS=.
     var problems: [String: String] = [:]
     var backlogWarning: Bool { problems["backlog"] != nil }
     /// A release or expiry happened while the backlog warning stood: look again once the
     /// loop has nothing to do now, so the warning clears when it no longer holds.
-    private var backlogStale = false
+    var backlogStale = false
     private var lastStatusLine = ""
     private var lastStatusSent = ContinuousClock.now - .seconds(10)
-    private var statusDirty = false
+    var statusDirty = false
     /// Messages per state, as the spool last reported.
     private(set) var counts: [MessageState: Int] = [:]
     /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
@@ -56,7 +63,7 @@ actor Engine {
     private var busySince: [String: ContinuousClock.Instant] = [:]
     /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
     /// of inputs a spool error stopped, and the claimed inputs being ingested now.
-    var nextPruneAt = Date().addingTimeInterval(60)
+    var nextPruneAt: Date
     var ingestRetryAt: Date?
     var ingestRetryDelay: TimeInterval = Engine.firstIngestRetry
     var ingesting: Set<String> = []
@@ -65,17 +72,32 @@ actor Engine {
     var settling: [String: Date] = [:]
     var rowsRejected = 0
     var filesRejected = 0
+    /// Gateway events (Engine+Gateway.swift): the link as last reported, and receipts whose
+    /// reference no message has (logged once an hour, counted in between).
+    var link: LinkState?
+    var unknownReceipts = UnknownReceipts()
+    /// Hand-overs begun and not yet finished (Engine+Delivery.swift).
+    var handOversInFlight = 0
+    /// Receipts that overtook the recording of their own hand-over's answer, by
+    /// reference; applied when it is recorded sent (Engine+Gateway.swift).
+    var earlyReceipts: [String: EarlyReceipt] = [:]
 
-    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: WallClockSleeper, logger: Logger) {
+    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: any Sleeper, logger: Logger,
+         clock: any WallClock = SystemClock()) {
         self.settings = settings
-        self.store = SpoolStore(paths: settings.paths)
+        self.store = SpoolStore(paths: settings.paths, clock: { clock.now })
         self.provider = provider
         self.notifier = notifier
         self.logger = logger
+        self.clock = clock
         self.sleeper = sleeper
         self.optOuts = OptOutList(path: settings.paths.state + "/opt-out")
+        self.references = ReferenceIndex(path: settings.paths.references)
         self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
-        self.countingDay = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
+        let now = clock.now
+        self.startedAt = now
+        self.nextPruneAt = now.addingTimeInterval(60)
+        self.countingDay = LocalDate(containing: now, in: settings.config.practice.timeZone)
         self.recipientGate = RecipientGate(perDay: settings.config.recipients.dailyLimit, timeZone: settings.config.practice.timeZone)
     }
 
@@ -86,10 +108,11 @@ actor Engine {
     func recover() async throws {
         let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
         let tz = settings.config.practice.timeZone
-        let today = LocalDate(containing: Date(), in: tz)
+        let today = LocalDate(containing: clock.now, in: tz)
         let witness = Self.handOverWitness(provider)
         let notifier = self.notifier
         let optOuts = self.optOuts
+        let references = self.references
         let calendar = settings.calendar
         let stagger = settings.config.schedule.stagger
         // The scheduler is filled on the spool's thread and handed over whole: no second
@@ -97,6 +120,7 @@ actor Engine {
         let (report, filled, sent, failed) = try await withSpool { spool in
             try spool.prepare()
             try optOuts.load()
+            try references.load()
             let report = try spool.recover(interrupted: policy, handedOver: witness) { _ in
                 _ = try? notifier.extendTimeout(.seconds(30))
             }
@@ -178,7 +202,7 @@ actor Engine {
         // Reading, parsing and rendering run on the ingestor's own thread; this actor is
         // free meanwhile (releases, remindctl, the watchdog) and is visited once a piece.
         let outcome = await ingestor.ingest(
-            claimed, pipeline: pipeline, source: source.name, now: Date(), optOuts: optOuts,
+            claimed, pipeline: pipeline, source: source.name, now: clock.now, optOuts: optOuts,
             ackPath: settings.paths.root + "/ack/" + Self.ackName(claimed), maxSize: maxSize, engine: self)
         switch outcome {
         case .refused(let reason):
@@ -309,157 +333,6 @@ actor Engine {
         statusChanged()
     }
 
-    // MARK: Release
-
-    /// What the release loop should do now.
-    func nextAction() -> ReleaseScheduler.Action {
-        rollDay()
-        let mark = scheduler.lastRelease
-        let action = scheduler.nextAction(now: Date())
-        switch action {
-        case .release, .expire:
-            if backlogWarning { backlogStale = true }
-        default:
-            if backlogStale {
-                backlogStale = false
-                checkBacklog()
-            }
-        }
-        if case .release = action { recipientGate.markBeforeRelease = mark }
-        if statusDirty {
-            flushStatus()
-            if statusDirty, case .sleep(let until) = action {
-                return .sleep(until: min(until, Date().addingTimeInterval(1)))
-            }
-            if statusDirty, case .idle = action { return .sleep(until: Date().addingTimeInterval(1)) }
-        }
-        return cappedByHousekeeping(action)
-    }
-
-    func release(_ id: MessageID) async {
-        markBusy("release")
-        defer { markIdle("release") }
-        let now = Date()
-        let providerName = provider.name
-        let optOuts = self.optOuts
-        let limit = recipientGate.limit
-        let calendar = settings.calendar
-        let message: SpoolMessage
-        do {
-            // An opted-out number is never texted, however long ago its message was queued;
-            // one that had its daily limit waits (Engine+Recipients.swift).
-            let prepared = try await withSpool { spool throws -> Result<SpoolMessage, Withheld> in
-                try Engine.checkReleasable(spool, id)  // held or cancelled since it was chosen (Engine+Operator.swift)
-                let queued = try spool.message(id)
-                let recipient = queued.recipient
-                if optOuts.contains(recipient) {
-                    try spool.transition(id, to: .cancelled, what: "cancelled", detail: "reason=\(IngestPipeline.optedOutReason)")
-                    return .failure(.optedOut(recipient: recipient))
-                }
-                if let withheld = try Engine.applyDailyLimit(spool, queued, limit: limit, calendar: calendar, now: now) {
-                    return .failure(withheld)
-                }
-                try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
-                // The stagger's memory across restarts; a full disk must not strand the message in active/.
-                try? spool.recordRelease(now)
-                return .success(try spool.message(id))
-            }
-            switch prepared {
-            case .success(let m): message = m
-            case .failure(let withheld):
-                withhold(id, withheld)
-                return
-            }
-        } catch is NotReleasable {
-            scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
-            return
-        } catch {
-            scheduler.recordRelease(at: now)
-            log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
-            return
-        }
-        scheduler.recordRelease(at: now)
-        if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }
-        CrashPoint.hit("release.after-active")
-        log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
-        let outgoing = OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding, segments: message.segments)
-        do {
-            let result = try await provider.send(outgoing)
-            CrashPoint.hit("release.after-handover")
-            try await withSpool { _ = try $0.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(result.reference)") }
-            sentToday += 1
-            problems["provider"] = nil
-            log(.messageSent, .info, "message sent", [
-                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
-                LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.kind: "\(message.kind.rawValue)",
-            ])
-        } catch let error as DeliveryError where error.code == .uncertain {
-            await handleUncertain(id, message: message, error: error)  // it may have reached the number: the daily count stands
-        } catch let error as DeliveryError {
-            if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(message.recipient, at: now) }  // it did not reach the number
-            await handleFailure(id, message: message, error: error)
-        } catch {
-            log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",
-                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
-        }
-        statusChanged()
-    }
-
-    /// The provider cannot say whether the gateway has the message (a command killed or
-    /// timed out): it goes to `uncertain/` as after a crash mid-hand-over, and only an
-    /// operator sends it again (`remindctl retry --force`) or ends it (`remindctl cancel`).
-    private func handleUncertain(_ id: MessageID, message: SpoolMessage, error: DeliveryError) async {
-        do {
-            try await withSpool { _ = try $0.transition(id, to: .uncertain, what: "uncertain", detail: "reason=\(error.message)") }
-            problems["provider"] = "provider \(provider.name) failing"
-            log(.messageUncertain, .warning, "the provider could not say whether it sent the message; moved aside for an operator", [
-                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "uncertain",
-                LogKey.recipient: "\(PhoneMask.mask(message.recipient))", LogKey.reason: "\(error.message)",
-            ])
-        } catch {
-            log(.spoolError, .error, "cannot record uncertain message; it stays in active/ and becomes uncertain at restart",
-                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
-        }
-    }
-
-    private func handleFailure(_ id: MessageID, message: SpoolMessage, error: DeliveryError) async {
-        let attempts = message.events.filter { $0.what == "active" }.count + 1
-        if error.code == .temporary, let retryAt = RetryPolicy.standard.nextAttempt(after: attempts, now: Date(), created: message.created),
-           message.expires.map({ retryAt < $0 }) ?? true {
-            do {
-                try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "reason=\(error.message)", due: retryAt) }
-                scheduler.insert(.init(id: id, due: retryAt, expires: message.expires, kind: message.kind, expiryCause: message.cause))
-                problems["provider"] = "provider \(provider.name) failing"
-                log(.messageDeferred, .warning, "message deferred after a temporary failure", [
-                    LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "deferred",
-                    LogKey.reason: "\(error.message)", LogKey.due: "\(Timestamp.format(retryAt))",
-                ])
-            } catch {
-                log(.spoolError, .error, "cannot defer message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
-            }
-        } else {
-            do {
-                try await withSpool { _ = try $0.transition(id, to: .failed, what: "failed", detail: "reason=\(error.message)") }
-                failedToday += 1
-                log(.messageFailed, .error, "message failed", [
-                    LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "failed", LogKey.reason: "\(error.message)",
-                ])
-            } catch {
-                log(.spoolError, .error, "cannot record failed message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
-            }
-        }
-    }
-
-    func expire(_ id: MessageID, reason: String) async {
-        do {
-            try await withSpool { _ = try $0.transition(id, to: .expired, what: "expired", detail: reason) }
-            log(.messageExpired, .notice, "message expired unsent", [LogKey.spoolID: "\(id)", LogKey.state: "expired", LogKey.reason: "\(reason)"])
-        } catch {
-            log(.spoolError, .error, "cannot record expired message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
-        }
-        statusChanged()
-    }
-
     // MARK: Reload
 
     /// Swaps in new settings; the caller has validated them. Returns why they were refused
@@ -513,11 +386,12 @@ actor Engine {
         logger.log(level: level, message, metadata: m)
     }
 
-    private func rollDay() {
-        let today = LocalDate(containing: Date(), in: settings.config.practice.timeZone)
+    func rollDay() {
+        let now = clock.now
+        let today = LocalDate(containing: now, in: settings.config.practice.timeZone)
         if today != countingDay {
             countingDay = today
-            forgetPastDays(now: Date())
+            forgetPastDays(now: now)
             sentToday = 0
             failedToday = 0
             statusDirty = true
@@ -533,7 +407,7 @@ actor Engine {
 
     /// Sends STATUS= if it changed, at most once a second (the release loop flushes a
     /// deferred update).
-    private func flushStatus() {
+    func flushStatus() {
         let line = statusLine()
         guard line != lastStatusLine else { statusDirty = false; return }
         guard ContinuousClock.now - lastStatusSent >= .seconds(1) else { return }
@@ -546,8 +420,9 @@ actor Engine {
     func statusLine() -> String {
         var parts = ["queued \(counts[.queued, default: 0] + counts[.deferred, default: 0])"]
         if let held = counts[.held], held > 0 { parts.append("held \(held)") }
-        if let next = scheduler.nextReleaseTime(now: Date()) {
-            parts.append("next \(Self.localTime(next, settings.config.practice.timeZone))")
+        let now = clock.now
+        if let next = scheduler.nextReleaseTime(now: now) {
+            parts.append("next \(Self.localTime(next, settings.config.practice.timeZone, now: now))")
         } else {
             parts.append("next -")
         }
@@ -563,17 +438,17 @@ actor Engine {
         return StatusSnapshot(
             startedAt: startedAt,
             counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            nextRelease: scheduler.nextReleaseTime(now: Date()),
+            nextRelease: scheduler.nextReleaseTime(now: clock.now),
             sentToday: sentToday, failedToday: failedToday,
             problem: problems.isEmpty ? nil : problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "),
-            line: statusLine(), rowsRejected: rowsRejected, filesRejected: filesRejected)
+            line: statusLine(), rowsRejected: rowsRejected, filesRejected: filesRejected, link: link.map { "\($0)" })
     }
 
-    static func localTime(_ date: Date, _ tz: TimeZone) -> String {
+    static func localTime(_ date: Date, _ tz: TimeZone, now: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = tz
-        f.dateFormat = Calendar.current.isDate(date, inSameDayAs: Date()) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
+        f.dateFormat = Calendar.current.isDate(date, inSameDayAs: now) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
         return f.string(from: date)
     }
 }
@@ -595,4 +470,7 @@ struct StatusSnapshot: Sendable {
     /// Rows and whole files rejected since start.
     var rowsRejected = 0
     var filesRejected = 0
+    /// The gateway link as last reported (`up`, `down: …`, `refused: …`); nil when the
+    /// provider reports none.
+    var link: String?
 }

@@ -1,3 +1,4 @@
+public import Foundation
 public import RemindCore
 
 /// A released message, as a provider needs it.
@@ -56,12 +57,36 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Sends messages. Implementations are safe to call from several tasks.
+///
+/// The delivery service calls ``send(_:)`` for up to ``concurrency`` messages at once and
+/// records each answer as it comes. A gateway that reports later (delivery receipts,
+/// patients' replies, its link going up or down) exposes ``events``, which the delivery
+/// service consumes for as long as it runs.
 public protocol Provider: Sendable {
     /// A short name for logs and history (`outbox`, `smpp`, `kannel`).
     var name: String { get }
+
+    /// How many hand-overs the provider takes at once (an SMPP window, parallel HTTP
+    /// requests); at least 1. The outbox and the command take one at a time.
+    var concurrency: Int { get }
+
+    /// What the gateway reports asynchronously, long after a hand-over; nil when it
+    /// reports nothing (the outbox, a command). The sequence ends when the provider shuts down.
+    var events: AsyncStream<GatewayEvent>? { get }
+
+    /// Told once an event from ``events`` was applied: `stored` is true when it is durable
+    /// (a receipt recorded, a reply in `replies/`), so a gateway may acknowledge it now
+    /// (SMPP's deliver_sm_resp), and false when the daemon could not store it (ask again).
+    func handled(_ event: GatewayEvent, stored: Bool) async
 
     /// Hands one message over. Returns when the gateway has accepted it (durably, for
     /// the outbox); throws a ``DeliveryError`` saying whether a retry can help, or that
     /// the hand-over's fate is unknown.
     func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult
+}
+
+extension Provider {
+    public var concurrency: Int { 1 }
+    public var events: AsyncStream<GatewayEvent>? { nil }
+    public func handled(_ event: GatewayEvent, stored: Bool) async {}
 }

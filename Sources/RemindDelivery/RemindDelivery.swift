@@ -7,4 +7,7 @@
 // heavy dependencies: the smstools3 outbox (the embedded default, so remindd runs
 // with no gateway at all) and a command (argv, text on stdin, exit codes mapped to
 // results, no shell; run through ProcessKit). SMPP and HTTP gateways live in their
-// own targets. Nothing here logs or touches the spool.
+// own targets. A provider says how many hand-overs it takes at once (`concurrency`)
+// and may report gateway events later (`events`: delivery receipts, inbound
+// messages, link state) as an AsyncStream the daemon's delivery service consumes.
+// Nothing here logs or touches the spool.

@@ -8,7 +8,10 @@
 // - `ReleaseScheduler`: a pure state machine (no clock inside) over a million queued
 //   entries: releases only inside windows, never closer than the stagger, never after
 //   expiry, earliest due first with kind priority when contended; and its `Forecast`.
-// - `WallClockSleeper`: sleeps until a wall-clock instant on a dedicated thread (timerfd
+// - `HandOverDecision`: what a provider's answer (accepted, temporary, permanent,
+//   uncertain) or a gateway's receipt does to a message, as actions, given `now`;
+//   `RetryPolicy`: the backoff of temporary failures (1 min doubling to 1 h, 2 days).
+// - `WallClockSleeper`: the daemon's `Sleeper` (RemindCore): sleeps until a wall-clock instant on a dedicated thread (timerfd
 //   with cancel-on-set), so the daemon notices clock steps and sleeps with no polling.
 //
 // What it does not touch: the spool, the provider, the journal; the only file it reads is

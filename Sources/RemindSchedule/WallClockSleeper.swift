@@ -1,5 +1,6 @@
 public import Foundation
 import CLinux
+public import RemindCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -18,18 +19,9 @@ import Glibc
 /// internal eventfd; it resumes the sleeping task's continuation. No polling loop, nothing
 /// on the cooperative pool blocks, and an idle sleeper costs no wakeups. One sleep at a time
 /// (a second concurrent ``sleep(until:)`` is a programmer error).
-public final class WallClockSleeper: Sendable {
-    /// Why a sleep ended.
-    public enum WakeReason: Sendable, Hashable {
-        /// The wall clock reached the deadline.
-        case deadline
-        /// The wall clock was set (stepped) during the sleep.
-        case clockChanged
-        /// ``WallClockSleeper/wake()`` was called (during the sleep, or since the last one ended).
-        case woken
-        /// The sleeping task was cancelled.
-        case cancelled
-    }
+public final class WallClockSleeper: Sleeper {
+    /// Why a sleep ended (``RemindCore/WakeReason``).
+    public typealias WakeReason = RemindCore.WakeReason
 
     private let core: SleeperCore
     private let thread: pthread_t

@@ -12,8 +12,10 @@
 //               message queued again on its own (resend, released from hold)
 //   held/ active/ deferred/ sent/ delivered/ failed/ expired/ cancelled/ uncertain/
 //               one file per message, named by its MessageID, in the directory of its state
-//   state/      small state files: the time of the last release, and `index`, the
-//               index checkpoint (a cache of every message's entry; see SpoolCheckpoint)
+//   state/      small state files: the time of the last release, `index`, the index
+//               checkpoint (a cache of every message's entry; see SpoolCheckpoint), and
+//               `references`, the gateway reference log (ReferenceIndex)
+//   replies/    patients' replies through a gateway, one JSON line each (ReplyLog)
 //
 // Group commit: an export's messages are written as one batch file into tmp/, flushed
 // (one fdatasync), renamed into queued/ and the directory flushed; only then is its

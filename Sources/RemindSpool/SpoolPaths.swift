@@ -24,12 +24,18 @@ public struct SpoolPaths: Sendable, Hashable {
         state = r + "/state"
     }
 
+    /// Patients' replies that came through a gateway (`replies/YYYY-MM-DD.jsonl`, 0600 in 0700).
+    public var replies: String { root + "/replies" }
+
+    /// The gateway reference log (``ReferenceIndex``).
+    public var references: String { state + "/references" }
+
     public func directory(for state: MessageState) -> String { root + "/" + state.rawValue }
 
     public func path(of id: MessageID, in state: MessageState) -> String { directory(for: state) + "/\(id)" }
 
     /// Every directory remindd writes to (the inbox is created too, but left to its writers).
     public var allDirectories: [String] {
-        [root, inbox, incoming, archive, rejected, tmp, state] + MessageState.allCases.map(directory(for:))
+        [root, inbox, incoming, archive, rejected, tmp, state, replies] + MessageState.allCases.map(directory(for:))
     }
 }

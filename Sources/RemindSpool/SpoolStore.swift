@@ -1,4 +1,5 @@
 public import FileSystemKit
+public import Foundation
 public import RemindCore
 
 /// The spool's one owner in a running daemon: an actor whose executor is the spool's own
@@ -15,10 +16,10 @@ public actor SpoolStore {
     /// Where the spool is (constant, readable from anywhere).
     public nonisolated let paths: SpoolPaths
 
-    public init(paths: SpoolPaths, label: String = "remindd.spool") {
+    public init(paths: SpoolPaths, label: String = "remindd.spool", clock: @escaping @Sendable () -> Date = { Date() }) {
         self.executor = QueueExecutor(label: label)
         self.paths = paths
-        self.spool = Spool(paths: paths)
+        self.spool = Spool(paths: paths, clock: clock)
     }
 
     /// Runs `body` with the spool on the spool's thread and returns its result.

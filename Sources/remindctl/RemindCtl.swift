@@ -13,7 +13,7 @@ struct RemindCtl: AsyncParsableCommand {
         abstract: "Inspect and steer remindd, the SMS reminder daemon.",
         discussion: "See remindctl(1). Exit status: 0 success, 1 failure or refused, 3 daemon not running (status), 64 usage, 65 not a phone number or not a message id, 69 daemon not running (hold, release, cancel, retry) or provider check failed (test-provider), 74 I/O error, 77 no access to the control socket or the spool, 78 bad configuration.",
         subcommands: [Status.self, Queue.self, Show.self, Hold.self, Release.self, Cancel.self, Retry.self, Stats.self,
-                      Forecast.self, CheckConfig.self, Preview.self, OptOut.self, TestProvider.self])
+                      Forecast.self, CheckConfig.self, Preview.self, OptOut.self, Replies.self, TestProvider.self])
 
     /// `remindctl --config FILE status` works as `remindctl status --config FILE` does:
     /// `--config` and `--socket` given before the subcommand (as `systemctl` and

@@ -34,6 +34,7 @@ struct Status: AsyncParsableCommand {
                     if let n = status.counts[state.rawValue], n > 0 { print("  \(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(n)") }
                 }
                 print("rejected since start: \(status.rejectedRows) row(s), \(status.rejectedFiles) file(s)")
+                if let link = status.link { print("gateway link: \(link)") }
             }
         } catch let error as ControlClientError where error.code == .notRunning {
             guard let config else {

@@ -31,6 +31,42 @@ import Testing
         return (dir, dir + "/remindd.toml")
     }
 
+    /// `remindctl replies` reads the spool's replies/ files itself (no daemon), masked
+    /// unless `--full`, in the practice's time zone.
+    @Test func repliesListsTheRepliesFilesMasked() throws {
+        let (dir, path) = try scratchConfig("""
+            [practice]
+            time_zone = "Australia/Sydney"
+            [spool]
+            root = "spool"
+            [templates]
+            directory = "templates"
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/spool/replies", withIntermediateDirectories: true)
+        let now = ISO8601DateFormatter().string(from: Date())
+        let hourAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3600))
+        try """
+            {"appointment_id":"A-1","from":"+61412345678","from_masked":"+614******78","in_reply_to":"032AA0F97D43493F","kind":"appointment","opt_out":true,"received":"\(hourAgo)","source":"practice","text":"STOP"}
+            {"from":"+61423456789","from_masked":"+614******89","opt_out":false,"received":"\(now)","text":"Running late,\\nsorry"}
+            {"torn
+            """.write(toFile: dir + "/spool/replies/today.jsonl", atomically: true, encoding: .utf8)
+        let r = try Self.remindctl(["replies", "--config", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(r.stdout)")
+        #expect(lines[1].contains("+614******78") && lines[1].contains("yes") && lines[1].contains("032AA0F97D43493F") && lines[1].hasSuffix(" STOP"))
+        #expect(lines[2].contains("+614******89") && lines[2].hasSuffix(" Running late, sorry"))
+        #expect(lines[3] == "2 replies")
+        #expect(!r.stdout.contains("412345678"))
+        let full = try Self.remindctl(["replies", "--config", path, "--full", "--opt-outs"])
+        #expect(full.status == 0)
+        #expect(full.stdout.contains("+61412345678") && !full.stdout.contains("Running late"))
+        let json = try Self.remindctl(["replies", "--config", path, "--json"])
+        #expect(json.stdout.split(separator: "\n").count == 2)
+        #expect(json.stdout.contains("\"from\":\"+614******78\"") && !json.stdout.contains("412345678"))
+    }
+
     @Test func checkConfigAcceptsAGoodFile() throws {
         let (dir, path) = try scratchConfig("""
             [practice]

@@ -6,6 +6,7 @@ import RemindCore
 import RemindDelivery
 import RemindSchedule
 import RemindSpool
+import RemindTesting
 import SystemdKit
 
 /// What the engine tests' fixtures share: a scratch directory holding the spool, the
@@ -63,17 +64,20 @@ extension EngineScratch {
 
     /// A new engine on the scratch spool (not yet recovered), logging into `logs` (at
     /// debug level when asked).
-    func makeEngine(provider: any Provider, debug: Bool = false) throws -> Engine {
-        try Self.makeEngine(root: root, provider: provider, logs: logs, debug: debug)
+    func makeEngine(provider: any Provider, debug: Bool = false, clock: ManualClock? = nil) throws -> Engine {
+        try Self.makeEngine(root: root, provider: provider, logs: logs, debug: debug, clock: clock)
     }
 
     /// ``makeEngine(provider:debug:)`` for a fixture's initialiser, before `self` is whole.
-    static func makeEngine(root: String, provider: any Provider, logs: InMemoryLogHandler, debug: Bool = false) throws -> Engine {
+    /// With `clock`, the engine reads and sleeps on that manual clock instead of the wall clock.
+    static func makeEngine(root: String, provider: any Provider, logs: InMemoryLogHandler, debug: Bool = false, clock: ManualClock? = nil) throws -> Engine {
         var logger = Logger(label: "test", factory: { _ in logs })
         if debug { logger.logLevel = .debug }
-        return Engine(
-            settings: try RuntimeSettings.load(configPath: root + "/remindd.toml"), provider: provider, notifier: Notifier(),
-            sleeper: try WallClockSleeper(), logger: logger)
+        let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
+        if let clock {
+            return Engine(settings: settings, provider: provider, notifier: Notifier(), sleeper: clock, logger: logger, clock: clock)
+        }
+        return Engine(settings: settings, provider: provider, notifier: Notifier(), sleeper: try WallClockSleeper(), logger: logger)
     }
 
     /// Writes an appointment export (the example CSV columns; Ann Lee with Dr Patel in

@@ -18,16 +18,22 @@ final class EngineFixture: EngineScratch {
     let engine: Engine
     let provider = RecordingProvider()
     let logs = InMemoryLogHandler()
+    /// The engine's clock when the fixture was made with one.
+    let clock: ManualClock?
 
-    /// - Parameter gateway: a real provider to use instead of ``provider`` (which then sees nothing).
-    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00", schedule: String = "", gateway: (any Provider)? = nil) async throws {
+    /// - Parameters:
+    ///   - gateway: a real provider to use instead of ``provider`` (which then sees nothing).
+    ///   - clock: a manual clock for the engine to read and sleep on, instead of the wall clock.
+    init(stagger: String = "0", windows: String = "mon-sun 00:00-24:00", schedule: String = "", gateway: (any Provider)? = nil,
+         clock: ManualClock? = nil) async throws {
+        self.clock = clock
         root = try Self.makeScratch("engine", config: """
             [schedule]
             stagger = "\(stagger)"
             windows = ["\(windows)"]
             \(schedule)
             """)
-        engine = try Self.makeEngine(root: root, provider: gateway ?? provider, logs: logs)
+        engine = try Self.makeEngine(root: root, provider: gateway ?? provider, logs: logs, clock: clock)
         try await engine.recover()
     }
 
@@ -45,8 +51,9 @@ final class EngineFixture: EngineScratch {
     /// The drain warning stands while it holds and clears by itself once the backlog has
     /// drained, without another ingest or reload.
     @Test func theBacklogWarningClearsOnceTheBacklogDrains() async throws {
-        let f = try await EngineFixture(stagger: "2s", schedule: "drain_warning = \"1s\"")
-        let start = Date().addingTimeInterval(86400 - 3600)  // due an hour ago
+        let clock = DeliveryServiceTests.manualClock()
+        let f = try await EngineFixture(stagger: "2s", schedule: "drain_warning = \"1s\"", clock: clock)
+        let start = clock.now.addingTimeInterval(86400 - 3600)  // due an hour ago
         try f.drop("b.csv", rows: [("B-1", "0412 000 001", start, "Scheduled"), ("B-2", "0412 000 002", start, "Scheduled"),
                                    ("B-3", "0412 000 003", start, "Scheduled")])
         await f.engine.ingest(inboxName: "b.csv")
@@ -57,7 +64,7 @@ final class EngineFixture: EngineScratch {
         for _ in 0..<20 where sent < 3 {
             await f.drain()
             sent = f.provider.sent.count
-            if sent < 3 { try await Task.sleep(for: .milliseconds(500)) }
+            if sent < 3 { clock.advance(by: 0.5) }  // the stagger passes on the manual clock, not in real time
         }
         #expect(sent == 3)
         await f.drain()

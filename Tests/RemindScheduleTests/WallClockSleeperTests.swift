@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RemindCore
 @testable import RemindSchedule
 
 #if canImport(Glibc)

@@ -1,0 +1,242 @@
+import Foundation
+import Logging
+import RemindCore
+import RemindDelivery
+import RemindRecipients
+import RemindSchedule
+import RemindSpool
+
+/// One message between its release (durably in `active/`) and its recorded answer.
+struct HandOver: Sendable {
+    var message: OutgoingMessage
+    var kind: MessageKind
+    /// What its expiry stands for (kept when it is deferred).
+    var expiryCause: ExpiryCause
+    /// When it was released (the daily count's time).
+    var releasedAt: Date
+    /// What ``HandOverDecision`` needs: hand-overs so far (this one included), creation, expiry.
+    var facts: HandOverDecision.Message
+}
+
+/// The engine's half of delivery: which message goes now (``nextAction()``), its release
+/// into `active/` (``beginRelease(_:)``), and what its provider's answer does to it
+/// (``finishRelease(_:answer:)``, by the rules of ``HandOverDecision``). The
+/// ``DeliveryService`` calls these, keeping up to `provider.concurrency` hand-overs in
+/// flight between begin and finish; ``release(_:)`` does all three in one go.
+///
+/// Between begin and finish the message is in `active/`: a crash there leaves it to
+/// recovery's `interrupted` rule (uncertain, or queued again), never sent twice silently.
+extension Engine {
+    /// What the release loop should do now.
+    func nextAction() -> ReleaseScheduler.Action {
+        rollDay()
+        let now = clock.now
+        let mark = scheduler.lastRelease
+        let action = scheduler.nextAction(now: now)
+        switch action {
+        case .release, .expire:
+            if backlogWarning { backlogStale = true }
+        default:
+            if backlogStale {
+                backlogStale = false
+                checkBacklog()
+            }
+        }
+        if case .release = action { recipientGate.markBeforeRelease = mark }
+        if statusDirty {
+            flushStatus()
+            if statusDirty, case .sleep(let until) = action {
+                return .sleep(until: min(until, now.addingTimeInterval(1)))
+            }
+            if statusDirty, case .idle = action { return .sleep(until: now.addingTimeInterval(1)) }
+        }
+        return cappedByHousekeeping(action)
+    }
+
+    /// Releases and hands over one message, and records the answer: the three steps of the
+    /// delivery service done in one go (one hand-over at a time).
+    func release(_ id: MessageID) async {
+        guard let handOver = await beginRelease(id) else { return }
+        let answer: Result<DeliveryResult, DeliveryError>
+        do throws(DeliveryError) { answer = .success(try await provider.send(handOver.message)) } catch { answer = .failure(error) }
+        await finishRelease(handOver, answer: answer)
+    }
+
+    /// Moves a message chosen by ``nextAction()`` to `active/` (durable) and returns what
+    /// to hand over; nil when it is withheld (opted out, over its daily limit), no longer
+    /// releasable (held, cancelled since), or the spool refused the move.
+    func beginRelease(_ id: MessageID) async -> HandOver? {
+        markBusy("release")
+        defer { markIdle("release") }
+        let now = clock.now
+        let providerName = provider.name
+        let optOuts = self.optOuts
+        let limit = recipientGate.limit
+        let calendar = settings.calendar
+        let message: SpoolMessage
+        do {
+            // An opted-out number is never texted, however long ago its message was queued;
+            // one that had its daily limit waits (Engine+Recipients.swift).
+            let prepared = try await withSpool { spool throws -> Result<SpoolMessage, Withheld> in
+                try Engine.checkReleasable(spool, id)  // held or cancelled since it was chosen (Engine+Operator.swift)
+                let queued = try spool.message(id)
+                let recipient = queued.recipient
+                if optOuts.contains(recipient) {
+                    try spool.transition(id, to: .cancelled, what: "cancelled", detail: "reason=\(IngestPipeline.optedOutReason)")
+                    return .failure(.optedOut(recipient: recipient))
+                }
+                if let withheld = try Engine.applyDailyLimit(spool, queued, limit: limit, calendar: calendar, now: now) {
+                    return .failure(withheld)
+                }
+                try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
+                // The stagger's memory across restarts; a full disk must not strand the message in active/.
+                try? spool.recordRelease(now)
+                return .success(try spool.message(id))
+            }
+            switch prepared {
+            case .success(let m): message = m
+            case .failure(let withheld):
+                withhold(id, withheld)
+                return nil
+            }
+        } catch is NotReleasable {
+            scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
+            return nil
+        } catch {
+            scheduler.recordRelease(at: now)
+            log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+            return nil
+        }
+        scheduler.recordRelease(at: now)
+        if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }
+        handOversInFlight += 1
+        CrashPoint.hit("release.after-active")
+        log(.messageReleased, .debug, "message released", [LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.recipient: "\(PhoneMask.mask(message.recipient))"])
+        return HandOver(
+            message: OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding, segments: message.segments),
+            kind: message.kind, expiryCause: message.cause, releasedAt: now,
+            facts: .init(attempts: message.events.filter { $0.what == "active" }.count, created: message.created, expires: message.expires))
+    }
+
+    /// Records the provider's answer to a hand-over begun by ``beginRelease(_:)``, by the
+    /// rules of ``HandOverDecision``.
+    func finishRelease(_ handOver: HandOver, answer: Result<DeliveryResult, DeliveryError>) async {
+        markBusy("release")
+        defer { markIdle("release") }
+        handOversInFlight -= 1
+        if case .success = answer { CrashPoint.hit("release.after-handover") }
+        let decided: HandOverDecision.Answer = switch answer {
+        case .success(let result): .accepted(reference: result.reference)
+        case .failure(let e) where e.code == .uncertain: .uncertain(reason: e.message)
+        case .failure(let e) where e.code == .temporary: .temporary(reason: e.message)
+        case .failure(let e): .permanent(reason: e.message)
+        }
+        let id = handOver.message.id
+        for action in HandOverDecision().decide(decided, for: handOver.facts, now: clock.now) {
+            switch action {
+            case .recordSent(let reference):
+                await recordSent(handOver, reference: reference)
+            case .deferUntil(let retryAt, let reason):
+                await recordDeferred(handOver, until: retryAt, reason: reason)
+            case .fail(let reason):
+                await recordFailed(id, reason: reason)
+            case .setAside(let reason):
+                await recordUncertain(handOver, reason: reason)
+            case .giveBackDailyCount:
+                if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(handOver.message.recipient, at: handOver.releasedAt) }
+            case .providerHealthy:
+                problems["provider"] = nil
+            case .providerFailing:
+                problems["provider"] = "provider \(provider.name) failing"
+            }
+        }
+        statusChanged()
+    }
+
+    private func recordSent(_ handOver: HandOver, reference: String) async {
+        let id = handOver.message.id
+        let providerName = provider.name
+        // Only a provider that reports receipts or replies needs the reference index: the
+        // outbox and the command cost no extra fdatasync per message.
+        let references = provider.events == nil ? nil : self.references
+        let recipient = handOver.message.recipient
+        let now = clock.now
+        do {
+            let indexError = try await withSpool { spool throws -> String? in
+                // The reference first: a crash before the move leaves a message in active/
+                // (uncertain at recovery) whose later receipt still finds it.
+                var indexError: String?
+                do { try references?.record(reference: reference, id: id, recipient: recipient, at: now) } catch { indexError = "\(error)" }
+                _ = try spool.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(reference)")
+                return indexError
+            }
+            if let indexError {
+                log(.spoolError, .warning, "cannot record the gateway reference; a receipt for this message will not find it",
+                    [LogKey.spoolID: "\(id)", LogKey.error: "\(indexError)"])
+            }
+            sentToday += 1
+            log(.messageSent, .info, "message sent", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
+                LogKey.recipient: "\(PhoneMask.mask(recipient))", LogKey.kind: "\(handOver.kind.rawValue)",
+            ])
+            if let early = earlyReceipts.removeValue(forKey: reference) { _ = await handleReceipt(early.receipt) }
+        } catch {
+            log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",
+                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+    }
+
+    /// The provider cannot say whether the gateway has the message (a command killed or
+    /// timed out): it goes to `uncertain/` as after a crash mid-hand-over, and only an
+    /// operator sends it again (`remindctl retry --force`) or ends it (`remindctl cancel`).
+    private func recordUncertain(_ handOver: HandOver, reason: String) async {
+        let id = handOver.message.id
+        do {
+            try await withSpool { _ = try $0.transition(id, to: .uncertain, what: "uncertain", detail: "reason=\(reason)") }
+            log(.messageUncertain, .warning, "the provider could not say whether it sent the message; moved aside for an operator", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "uncertain",
+                LogKey.recipient: "\(PhoneMask.mask(handOver.message.recipient))", LogKey.reason: "\(reason)",
+            ])
+        } catch {
+            log(.spoolError, .error, "cannot record uncertain message; it stays in active/ and becomes uncertain at restart",
+                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+    }
+
+    private func recordDeferred(_ handOver: HandOver, until retryAt: Date, reason: String) async {
+        let id = handOver.message.id
+        do {
+            try await withSpool { _ = try $0.transition(id, to: .deferred, what: "deferred", detail: "reason=\(reason)", due: retryAt) }
+            scheduler.insert(.init(id: id, due: retryAt, expires: handOver.facts.expires, kind: handOver.kind, expiryCause: handOver.expiryCause))
+            sleeper.wake()  // the retry may come before the loop's current deadline
+            log(.messageDeferred, .warning, "message deferred after a temporary failure", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "deferred",
+                LogKey.reason: "\(reason)", LogKey.due: "\(Timestamp.format(retryAt))",
+            ])
+        } catch {
+            log(.spoolError, .error, "cannot defer message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+    }
+
+    private func recordFailed(_ id: MessageID, reason: String) async {
+        do {
+            try await withSpool { _ = try $0.transition(id, to: .failed, what: "failed", detail: "reason=\(reason)") }
+            failedToday += 1
+            log(.messageFailed, .error, "message failed", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "failed", LogKey.reason: "\(reason)",
+            ])
+        } catch {
+            log(.spoolError, .error, "cannot record failed message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+    }
+
+    func expire(_ id: MessageID, reason: String) async {
+        do {
+            try await withSpool { _ = try $0.transition(id, to: .expired, what: "expired", detail: reason) }
+            log(.messageExpired, .notice, "message expired unsent", [LogKey.spoolID: "\(id)", LogKey.state: "expired", LogKey.reason: "\(reason)"])
+        } catch {
+            log(.spoolError, .error, "cannot record expired message", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+        statusChanged()
+    }
+}
