@@ -201,18 +201,7 @@ extension Engine {
                 LogKey.recipient: "\(PhoneMask.mask(number))", "source": "reply", "already_listed": "\(!added)", LogKey.count: "\(withdrawn.count)",
             ])
         }
-        for id in withdrawn {
-            scheduler.remove(id)
-            log(.messageCancelled, .notice, "message withdrawn: the recipient opted out", [
-                LogKey.spoolID: "\(id)", LogKey.state: "cancelled", LogKey.reason: "\(IngestPipeline.optedOutReason)",
-                LogKey.recipient: "\(PhoneMask.mask(number))",
-            ])
-        }
-        if !withdrawn.isEmpty {
-            checkBacklog()
-            sleeper.wake()
-            statusChanged()
-        }
+        unschedule(withdrawn, optedOut: number)
         return true
     }
 

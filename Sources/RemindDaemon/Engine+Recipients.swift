@@ -209,6 +209,16 @@ extension Engine {
         logger.notice("number put on the opt-out list", metadata: [
             LogKey.recipient: "\(PhoneMask.mask(number))", "source": "remindctl", "already_listed": "\(!added)", LogKey.count: "\(withdrawn.count)",
         ])
+        unschedule(withdrawn, optedOut: number)
+        return ControlResponse(ok: true, optOut: OptOutReport(
+            number: number, changed: added, withdrawn: withdrawn.map { "\($0)" },
+            entries: optOuts.entry(for: number).map { [Self.reportEntry($0)] } ?? [],
+            timeZone: settings.config.practice.timeZone.identifier))
+    }
+
+    /// Takes messages just withdrawn because `number` opted out (by remindctl or a reply)
+    /// out of the schedule, one journal line each, and refreshes the backlog and STATUS=.
+    func unschedule(_ withdrawn: [MessageID], optedOut number: String) {
         for id in withdrawn {
             scheduler.remove(id)
             log(.messageCancelled, .notice, "message withdrawn: the recipient opted out", [
@@ -221,10 +231,6 @@ extension Engine {
             sleeper.wake()
             statusChanged()
         }
-        return ControlResponse(ok: true, optOut: OptOutReport(
-            number: number, changed: added, withdrawn: withdrawn.map { "\($0)" },
-            entries: optOuts.entry(for: number).map { [Self.reportEntry($0)] } ?? [],
-            timeZone: settings.config.practice.timeZone.identifier))
     }
 
     /// Ends every pending message (queued, deferred, held) to `number` `cancelled`,
