@@ -186,7 +186,15 @@ struct Reader {
         readSources(root, into: &c)
         readProvider(root, into: &c)
         if let t = section(root, "control", known: ["socket"]) {
-            c.control.socket = path(t, "control", "socket") ?? c.control.socket
+            if let socket = path(t, "control", "socket") {
+                // A Unix socket's path holds at most 107 bytes (sun_path): longer, the daemon
+                // could not listen, and remindctl could not reach it.
+                if socket.utf8.count > Self.maxSocketPath {
+                    problem("control.socket", "'\(socket)' is \(socket.utf8.count) bytes long; a Unix socket's path holds at most \(Self.maxSocketPath)")
+                } else {
+                    c.control.socket = socket
+                }
+            }
         }
         if let t = section(root, "log", known: ["level", "target"]) {
             if let l = string(t, "log", "level") {
@@ -268,6 +276,9 @@ struct Reader {
         guard let str = v.string else { problem("\(s).\(k)", "must be a string"); return nil }
         return str
     }
+
+    /// The longest path a Unix stream socket can be bound at (`sizeof(sun_path) - 1`).
+    static let maxSocketPath = 107
 
     mutating func path(_ t: TOMLTable, _ s: String, _ k: String) -> String? {
         guard let p = string(t, s, k) else { return nil }

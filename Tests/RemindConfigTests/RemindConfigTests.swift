@@ -96,6 +96,7 @@ import Testing
         ("[recipients]\nopt_out_keywords = [\"!!\"]", "recipients.opt_out_keywords", "a letter or digit"),
         ("[recipients]\ndaily = 3", "recipients.daily", "unknown key"),
         ("country_code = \"61\"", "practice.country_code", "unknown key"),
+        ("[control]\nsocket = \"/run/remindd/\(String(repeating: "x", count: 100))/control.sock\"", "control.socket", "holds at most 107"),
     ])
     func badRecipientSettings(line: String, key: String, reason: String) {
         do {
@@ -105,6 +106,12 @@ import Testing
             #expect(error.problems.map(\.key) == [key])
             #expect(error.description.contains(reason), "\(error)")
         }
+    }
+
+    @Test func aControlSocketOf107BytesIsAccepted() throws {
+        let socket = "/run/" + String(repeating: "x", count: 107 - "/run/".count)
+        let c = try Configuration.parse(minimal + "\n[control]\nsocket = \"\(socket)\"\n", file: "/etc/remindd/remindd.toml")
+        #expect(c.control.socket == socket)
     }
 
     @Test func everyProblemNamesItsKey() {
