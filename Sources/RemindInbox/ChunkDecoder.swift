@@ -93,24 +93,26 @@ struct ChunkDecoder {
                 if byte < 0x80 { out.append(byte) } else { UTF8.encode(Unicode.Scalar(byte)) { out.append($0) } }
             }
             return (out, [])
-        case .utf8: return Self.utf8(bytes, final: final)
+        case .utf8:
+            let all = Array(bytes)
+            return Self.utf8(all, invalid: Self.invalidOffsets(all), final: final)
         case nil:
             guard bytes.contains(where: { $0 >= 0x80 }) else { return (Array(bytes), []) }
-            let invalid = Self.invalidOffsets(bytes)
+            let all = Array(bytes)
+            let invalid = Self.invalidOffsets(all)
             // A character cut at the very end of the file does not make a UTF-8 file CP1252.
-            let cutTail = final && invalid.count == 1 && Self.isIncompleteTail(bytes, at: invalid[0])
+            let cutTail = final && invalid.count == 1 && Self.isIncompleteTail(all, at: invalid[0])
             if invalid.isEmpty || cutTail {
                 resolved = .utf8
-                return Self.utf8(bytes, final: final)
+                return Self.utf8(all, invalid: invalid, final: final)
             }
             resolved = .cp1252
-            return (CP1252.decodeToUTF8(bytes), [])
+            return (CP1252.decodeToUTF8(all), [])
         }
     }
 
-    /// Offsets (from `bytes.startIndex`) where an ill-formed UTF-8 sequence starts.
-    static func invalidOffsets(_ bytes: ArraySlice<UInt8>) -> [Int] {
-        let all = Array(bytes)
+    /// Offsets where an ill-formed UTF-8 sequence starts (the first of each line).
+    static func invalidOffsets(_ all: [UInt8]) -> [Int] {
         var found: [Int] = []
         var i = 0
         while i < all.count, let bad = InputEncoding.firstInvalidUTF8(all, from: i) {
@@ -125,8 +127,7 @@ struct ChunkDecoder {
 
     /// Whether the ill-formed sequence at `offset` is a well-begun character that the end
     /// of the bytes cut short.
-    static func isIncompleteTail(_ bytes: ArraySlice<UInt8>, at offset: Int) -> Bool {
-        let all = Array(bytes)
+    static func isIncompleteTail(_ all: [UInt8], at offset: Int) -> Bool {
         let lead = all[offset]
         let length: Int
         switch lead {
@@ -139,10 +140,10 @@ struct ChunkDecoder {
         return all[(offset + 1)...].allSatisfy { $0 & 0xC0 == 0x80 }
     }
 
-    private static func utf8(_ bytes: ArraySlice<UInt8>, final: Bool) -> (text: [UInt8], bad: [BadLine]) {
-        let invalid = invalidOffsets(bytes)
-        guard !invalid.isEmpty else { return (Array(bytes), []) }
-        let all = Array(bytes)
+    /// The piece's valid lines; each line with an ill-formed sequence (`invalid`, from
+    /// ``invalidOffsets(_:)``) is dropped and reported.
+    private static func utf8(_ all: [UInt8], invalid: [Int], final: Bool) -> (text: [UInt8], bad: [BadLine]) {
+        guard !invalid.isEmpty else { return (all, []) }
         var out: [UInt8] = []
         out.reserveCapacity(all.count)
         var bad: [BadLine] = []
@@ -153,7 +154,7 @@ struct ChunkDecoder {
             var end = lineStart
             while end < all.count && all[end] != 0x0A { end += 1 }
             if next < invalid.count && invalid[next] < end {
-                let cut = end == all.count && final && isIncompleteTail(bytes, at: invalid[next])
+                let cut = end == all.count && final && isIncompleteTail(all, at: invalid[next])
                 bad.append(BadLine(index: line, reason: cut
                     ? "the file ends in the middle of a character: the line is incomplete (was the export cut short?)"
                     : "the line is not valid UTF-8"))
