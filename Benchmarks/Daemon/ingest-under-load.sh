@@ -41,7 +41,7 @@ for _ in $(seq 1 6000); do
 done
 t1=$(date +%s.%N)
 sleep 2
-echo "daemon peak resident: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
+echo "daemon peak resident: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status); resident 2 s after the ingest: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
 kill -TERM $pid; wait $pid || true
 grep "inbox file ingested" "$work/daemon.log" | tail -1 | cut -c1-300
 python3 - "$work/spool/outbox" "$t0" "$t1" "$rows" "$work/status.txt" <<'PY'

@@ -1,6 +1,19 @@
 public import Foundation
 
 extension ReleaseScheduler {
+    /// Pending entries that share a due time and an expiry, counted.
+    public struct Group: Sendable, Hashable {
+        public var due: Date
+        public var expires: Date?
+        public var count: Int
+
+        public init(due: Date, expires: Date?, count: Int) {
+            self.due = due
+            self.expires = expires
+            self.count = count
+        }
+    }
+
     /// Simulates releasing the whole queue from `now` at the current stagger and calendar.
     /// Entries that share a due time and an expiry are taken as one group (kept up to date
     /// by every insert and removal), so the cost is a sort of the distinct times plus one
@@ -11,13 +24,21 @@ extension ReleaseScheduler {
     /// - Parameters:
     ///   - maxWindows: how many coming windows to report (the simulation runs on to the end).
     ///   - limit: the longest acceptable wait; sets ``Forecast/exceedsLimit``.
-    public func forecast(now: Date, maxWindows: Int, limit: Duration? = nil) -> Forecast {
+    ///   - beyond: pending entries this scheduler does not hold, grouped the same way
+    ///     (those past a ``ReleaseHorizon``'s boundary, which only the spool's index knows).
+    public func forecast(now: Date, maxWindows: Int, limit: Duration? = nil, beyond: [Group] = []) -> Forecast {
         precondition(maxWindows >= 0, "maxWindows is not negative")
         let t0 = now.timeIntervalSinceReferenceDate
         // (effective due, expires, how many) in due order.
         var items = groups.map { (due: max($0.key.due, t0), expires: $0.key.expires, count: $0.value) }
+        for g in beyond {
+            items.append((due: max(g.due.timeIntervalSinceReferenceDate, t0),
+                          expires: g.expires?.timeIntervalSinceReferenceDate ?? .infinity, count: g.count))
+        }
         items.sort { $0.due < $1.due || ($0.due == $1.due && $0.expires < $1.expires) }
         let dueNow = groups.reduce(0) { $0 + ($1.key.due <= t0 ? $1.value : 0) }
+            + beyond.reduce(0) { $0 + ($1.due <= now ? $1.count : 0) }
+        let queued = count + beyond.reduce(0) { $0 + $1.count }
 
         let step = stagger.timeInterval
         let horizonEnd = t0 + Forecast.horizon.timeInterval
@@ -99,7 +120,7 @@ extension ReleaseScheduler {
             if !advance(pastOrAt: current?.end ?? t0) { break }
         }
         return Forecast(
-            now: now, queued: count, dueNow: dueNow, windows: windows, drainsAt: drainsAt,
+            now: now, queued: queued, dueNow: dueNow, windows: windows, drainsAt: drainsAt,
             expiring: expiring, unplaced: unplaced,
             longestWait: .milliseconds(Int64((longestWait * 1000).rounded())), limit: limit)
     }
