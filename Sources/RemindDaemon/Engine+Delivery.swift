@@ -28,9 +28,13 @@ struct HandOver: Sendable {
 /// recovery's `interrupted` rule (uncertain, or queued again), never sent twice silently.
 extension Engine {
     /// What the release loop should do now.
-    func nextAction() -> ReleaseScheduler.Action {
+    func nextAction() async -> ReleaseScheduler.Action {
         rollDay()
-        let now = clock.now
+        var now = clock.now
+        if scheduler.fetchDue(now: now) {
+            await moveHorizon(now: now)
+            now = clock.now
+        }
         let mark = scheduler.lastRelease
         let action = scheduler.nextAction(now: now)
         switch action {
@@ -39,7 +43,7 @@ extension Engine {
         default:
             if backlogStale {
                 backlogStale = false
-                checkBacklog()
+                await checkBacklog()
             }
         }
         if case .release = action { recipientGate.markBeforeRelease = mark }
@@ -51,6 +55,35 @@ extension Engine {
             if statusDirty, case .idle = action { return .sleep(until: now.addingTimeInterval(1)) }
         }
         return cappedByHousekeeping(action)
+    }
+
+    /// Moves the scheduler's horizon: reads the messages it now reaches from the spool's
+    /// index (on the spool's thread; inserts and withdrawals meanwhile win over what the
+    /// read found, see ``ReleaseHorizon``). A failed read is tried again in a minute.
+    func moveHorizon(now: Date) async {
+        let range = scheduler.beginFetch(now: now)
+        do {
+            let (times, beyond) = try await withSpool { $0.pendingTimes(keysIn: range) }
+            scheduler.finishFetch(times.map(Self.scheduleEntry), earliestBeyond: beyond)
+        } catch {
+            scheduler.abandonFetch(retryAt: now.addingTimeInterval(60))
+            log(.spoolError, .error, "cannot read the spool's index for the next hour's messages; trying again in a minute",
+                [LogKey.error: "\(error)"])
+        }
+    }
+
+    /// Every pending message as the release loop will see it: those the scheduler holds,
+    /// and those past its horizon as the index has them (for tests and reports).
+    func scheduledEntries() async throws -> [ReleaseScheduler.Entry] {
+        let from = scheduler.boundary
+        let beyond = try await withSpool { $0.pendingTimes(keysIn: from..<Date.distantFuture).times }
+        let held = scheduler.heldEntries
+        let heldIDs = Set(held.map(\.id))
+        return held + beyond.filter { !heldIDs.contains($0.id) }.map(Self.scheduleEntry)
+    }
+
+    nonisolated static func scheduleEntry(_ t: PendingTimes) -> ReleaseScheduler.Entry {
+        ReleaseScheduler.Entry(id: t.id, due: t.due, expires: t.expires, kind: t.kind, expiryCause: t.expiryCause)
     }
 
     /// Releases and hands over one message, and records the answer: the three steps of the

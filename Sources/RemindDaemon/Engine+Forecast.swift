@@ -4,18 +4,28 @@ import RemindConfig
 import RemindControl
 import RemindCore
 import RemindSchedule
+import RemindSpool
 
 extension Engine {
     /// The drain forecast of the current backlog over the coming windows.
-    func forecast(maxWindows: Int = 14) -> Forecast {
-        scheduler.forecast(now: clock.now, maxWindows: maxWindows, limit: settings.config.schedule.drainWarning)
+    /// Messages past the scheduler's horizon are counted from the spool's index by time
+    /// (a pass over it on the spool's thread, only when there are any).
+    func forecast(maxWindows: Int = 14) async -> Forecast {
+        var beyond: [ReleaseScheduler.Group] = []
+        if scheduler.earliestBeyond != nil {
+            let from = scheduler.boundary
+            let groups = (try? await withSpool { $0.pendingGroups(keysFrom: from) }) ?? []
+            beyond = groups.map { ReleaseScheduler.Group(due: $0.due, expires: $0.expires, count: $0.count) }
+        }
+        return scheduler.scheduler.forecast(now: clock.now, maxWindows: maxWindows, limit: settings.config.schedule.drainWarning,
+                                            beyond: beyond)
     }
 
     /// Warns (journal and STATUS=) when the backlog would take longer than
     /// `schedule.drain_warning` to drain, EXACT's "warn if sending takes longer than X
     /// days"; clears the warning when it no longer holds. Logged once per change.
-    func checkBacklog() {
-        let f = forecast(maxWindows: 60)
+    func checkBacklog() async {
+        let f = await forecast(maxWindows: 60)
         let wasWarning = backlogWarning
         if f.exceedsLimit || f.expiring > 0 {
             let waitDays = Double(f.longestWait.components.seconds) / 86400
@@ -38,8 +48,8 @@ extension Engine {
 }
 
 extension Engine {
-    func forecastReport() -> ForecastReport {
-        let f = forecast()
+    func forecastReport() async -> ForecastReport {
+        let f = await forecast()
         return ForecastReport(
             queued: f.queued, dueNow: f.dueNow, drainsAt: f.drainsAt, expiring: f.expiring,
             longestWaitSeconds: f.longestWait.components.seconds, limitSeconds: f.limit?.components.seconds,

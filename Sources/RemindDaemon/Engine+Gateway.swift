@@ -201,7 +201,7 @@ extension Engine {
                 LogKey.recipient: "\(PhoneMask.mask(number))", "source": "reply", "already_listed": "\(!added)", LogKey.count: "\(withdrawn.count)",
             ])
         }
-        unschedule(withdrawn, optedOut: number)
+        await unschedule(withdrawn, optedOut: number)
         return true
     }
 

@@ -13,8 +13,8 @@ import RemindSpool
 ///
 /// **No race with the release loop.** A change first takes the message out of the
 /// scheduler, on the actor, before its spool transition runs: the release loop cannot
-/// choose it meanwhile. A queued or deferred message the scheduler no longer holds is being
-/// released or expired this instant (``ReleaseScheduler/nextAction(now:)`` took it out):
+/// choose it meanwhile. A queued or deferred message due before the scheduler's horizon
+/// that the scheduler no longer holds is being released or expired this instant (``ReleaseScheduler/nextAction(now:)`` took it out):
 /// the change is refused as `busy`, never applied under the hand-over. A message the
 /// change leaves pending is put back in the schedule; one it queues again is scheduled
 /// (release: at its due time or now, whichever is later; retry: now). As a last guard,
@@ -179,7 +179,7 @@ extension Engine {
             changes.append(await operate(action, id, force: force, note: note))
         }
         if changes.contains(where: \.changed) {
-            checkBacklog()
+            await checkBacklog()
             sleeper.wake()
             statusChanged()
         }
@@ -197,16 +197,22 @@ extension Engine {
 
     private func operate(_ action: OperatorAction, _ id: MessageID, force: Bool, note: String?) async -> OperatorReport.Change {
         // Out of the schedule first (see the overview): the release loop cannot choose it now.
+        // (A pending message past the scheduler's horizon is not held; one before it that
+        // is not held was just taken out by the release loop.)
         let scheduled = scheduler.entry(id)
-        if scheduled != nil { scheduler.remove(id) }
+        scheduler.remove(id)
         let wasScheduled = scheduled != nil
+        let boundary = scheduler.boundary
         let step: OperatorStep
         do {
             step = try await withSpool { spool throws -> OperatorStep in
                 guard let entry = spool.entry(id) else { return .missing }
                 let outcome = action.outcome(from: entry.state, force: force)
                 guard case .move(let target) = outcome else { return .stays(entry.state, outcome) }
-                if entry.state == .queued || entry.state == .deferred, !wasScheduled { return .busy(entry.state) }
+                if entry.state == .queued || entry.state == .deferred, !wasScheduled,
+                   ReleaseHorizon.key(due: entry.due, expires: entry.expires) < boundary {
+                    return .busy(entry.state)
+                }
                 let recipient = try spool.message(id).recipient
                 let detail = Self.operatorDetail(action, from: entry.state, note: note)
                 let moved = try spool.transition(id, to: target, what: action.eventName, detail: detail)

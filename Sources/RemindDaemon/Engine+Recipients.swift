@@ -66,8 +66,8 @@ extension Engine {
         guard !limit.allows(message.recipient, at: now) else { return nil }
         let day = limit.nextDayWithRoom(for: message.recipient, from: now)
         if let opening = calendar.nextOpening(atOrAfter: max(day, message.due)), message.expires.map({ opening < $0 }) ?? true {
-            try spool.transition(message.id, to: .deferred, what: "deferred",
-                                 detail: "retry=\(Timestamp.format(opening)) reason=\(dailyLimitReason)")
+            // The retry time becomes the index's due time too (the scheduler's horizon reads it).
+            try spool.transition(message.id, to: .deferred, what: "deferred", detail: "reason=\(dailyLimitReason)", due: opening)
             return .overDailyLimit(recipient: message.recipient, until: opening, expires: message.expires, kind: message.kind, cause: message.cause)
         }
         try spool.transition(message.id, to: .expired, what: "expired", detail: "reason=\(dailyLimitReason)")
@@ -209,7 +209,7 @@ extension Engine {
         logger.notice("number put on the opt-out list", metadata: [
             LogKey.recipient: "\(PhoneMask.mask(number))", "source": "remindctl", "already_listed": "\(!added)", LogKey.count: "\(withdrawn.count)",
         ])
-        unschedule(withdrawn, optedOut: number)
+        await unschedule(withdrawn, optedOut: number)
         return ControlResponse(ok: true, optOut: OptOutReport(
             number: number, changed: added, withdrawn: withdrawn.map { "\($0)" },
             entries: optOuts.entry(for: number).map { [Self.reportEntry($0)] } ?? [],
@@ -218,7 +218,7 @@ extension Engine {
 
     /// Takes messages just withdrawn because `number` opted out (by remindctl or a reply)
     /// out of the schedule, one journal line each, and refreshes the backlog and STATUS=.
-    func unschedule(_ withdrawn: [MessageID], optedOut number: String) {
+    func unschedule(_ withdrawn: [MessageID], optedOut number: String) async {
         for id in withdrawn {
             scheduler.remove(id)
             log(.messageCancelled, .notice, "message withdrawn: the recipient opted out", [
@@ -227,7 +227,7 @@ extension Engine {
             ])
         }
         if !withdrawn.isEmpty {
-            checkBacklog()
+            await checkBacklog()
             sleeper.wake()
             statusChanged()
         }

@@ -38,7 +38,9 @@ actor Engine {
     nonisolated let references: ReferenceIndex
     let startedAt: Date
     private(set) var settings: RuntimeSettings
-    var scheduler: ReleaseScheduler
+    /// The release decisions over the messages due within the next hour (and any already
+    /// due); the spool's index has the rest until the horizon reaches them (Engine+Delivery.swift).
+    var scheduler: ReleaseHorizon
     /// The daily limit's counts and the release mark to give back (Engine+Recipients.swift).
     var recipientGate: RecipientGate
 
@@ -93,8 +95,10 @@ actor Engine {
         self.sleeper = sleeper
         self.optOuts = OptOutList(path: settings.paths.state + "/opt-out")
         self.references = ReferenceIndex(path: settings.paths.references)
-        self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
         let now = clock.now
+        self.scheduler = ReleaseHorizon(
+            scheduler: ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil),
+            boundary: now.addingTimeInterval(ReleaseHorizon.defaultSpan), earliestBeyond: nil)
         self.startedAt = now
         self.nextPruneAt = now.addingTimeInterval(60)
         self.countingDay = LocalDate(containing: now, in: settings.config.practice.timeZone)
@@ -115,8 +119,9 @@ actor Engine {
         let references = self.references
         let calendar = settings.calendar
         let stagger = settings.config.schedule.stagger
-        // The scheduler is filled on the spool's thread and handed over whole: no second
-        // copy of a million pending entries on the way (the 300 MB start-up target).
+        // The scheduler is filled on the spool's thread and handed over whole, with the
+        // messages due within the horizon only; the index keeps the rest.
+        let boundary = clock.now.addingTimeInterval(ReleaseHorizon.defaultSpan)
         let (report, filled, sent, failed) = try await withSpool { spool in
             try spool.prepare()
             try optOuts.load()
@@ -125,13 +130,15 @@ actor Engine {
                 _ = try? notifier.extendTimeout(.seconds(30))
             }
             var scheduler = ReleaseScheduler(calendar: calendar, stagger: stagger, lastRelease: spool.lastRelease())
-            spool.forEachPending { scheduler.insert(.init(id: $0.id, due: $0.due, expires: $0.expires, kind: $0.kind, expiryCause: $0.expiryCause)) }
+            let (held, beyond) = spool.pendingTimes(keysIn: Date.distantPast..<boundary)
+            for t in held { scheduler.insert(Self.scheduleEntry(t)) }
+            let horizon = ReleaseHorizon(scheduler: scheduler, boundary: boundary, earliestBeyond: beyond)
             var sent = 0, failed = 0
             spool.forEachEntry(in: [.sent, .failed]) { entry in
                 if LocalDate(containing: entry.since, in: tz) == today { if entry.state == .sent { sent += 1 } else { failed += 1 } }
             }
             if spool.changesSinceCheckpoint >= Self.checkpointAfterChanges / 50 { try spool.checkpoint() }
-            return (report, scheduler, sent, failed)
+            return (report, horizon, sent, failed)
         }
         sentToday = sent
         failedToday = failed
@@ -215,7 +222,7 @@ actor Engine {
             ])
         case .done(let summary):
             problems["ingest"] = nil
-            checkBacklog()
+            await checkBacklog()
             ingestSucceeded()
             log(.inputIngested, .info, "inbox file ingested", [
                 LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(summary.queued)",
@@ -337,7 +344,7 @@ actor Engine {
 
     /// Swaps in new settings; the caller has validated them. Returns why they were refused
     /// (settings that only a restart can apply), or nil when they are in force.
-    func apply(_ new: RuntimeSettings) -> String? {
+    func apply(_ new: RuntimeSettings) async -> String? {
         var fixed: [String] = []
         if new.paths != settings.paths { fixed.append("spool.root or spool.inbox") }
         if new.config.provider != settings.config.provider { fixed.append("provider") }
@@ -348,7 +355,7 @@ actor Engine {
         problems["reload"] = nil
         settings = new
         scheduler.reconfigure(calendar: new.calendar, stagger: new.config.schedule.stagger)
-        checkBacklog()
+        await checkBacklog()
         sleeper.wake()
         statusChanged()
         return nil

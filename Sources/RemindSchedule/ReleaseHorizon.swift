@@ -83,6 +83,8 @@ public struct ReleaseHorizon: Sendable {
     /// Entries held (not the whole queue: the index counts that).
     public var heldCount: Int { scheduler.count }
     public func contains(_ id: MessageID) -> Bool { scheduler.contains(id) }
+    /// The entries held, in no particular order.
+    public var heldEntries: [Entry] { scheduler.entries }
     /// The held entry with this id; nil when it is not held (not pending, or past the boundary).
     public func entry(_ id: MessageID) -> Entry? { scheduler.entry(id) }
 

@@ -263,3 +263,41 @@ struct SpoolIndex {
         return h.finalize()
     }
 }
+
+extension SpoolIndex {
+    /// A pending slot's key for the release horizon: its due time, or its expiry when that
+    /// comes first (seconds since 1970).
+    static func horizonKey(_ s: IndexSlot) -> Double {
+        let expires = s.expires.seconds  // NaN: none
+        return expires < s.due ? expires : s.due
+    }
+
+    /// Pending (queued or deferred) slots with a key in `[from, below)`, and the earliest
+    /// key at or after `below`. One pass over the slots, no key strings made.
+    func pendingTimes(keysFrom from: Double, below: Double) -> (times: [PendingTimes], earliestBeyond: Double?) {
+        var times: [PendingTimes] = []
+        var beyond = Double.infinity
+        for s in slots where s.id.rawValue != 0 && (s.state == .queued || s.state == .deferred) {
+            let key = Self.horizonKey(s)
+            if key >= below {
+                if key < beyond { beyond = key }
+            } else if key >= from {
+                times.append(PendingTimes(
+                    id: s.id, due: Date(timeIntervalSince1970: s.due), expires: s.expires.date, kind: s.kind, expiryCause: s.cause))
+            }
+        }
+        return (times, beyond.isFinite ? beyond : nil)
+    }
+
+    /// Pending slots with a key at or after `from`, counted by (due, expiry).
+    func pendingGroups(keysFrom from: Double) -> [PendingGroup] {
+        struct Key: Hashable { var due: Double; var expires: Int32 }
+        var counts: [Key: Int] = [:]
+        for s in slots where s.id.rawValue != 0 && (s.state == .queued || s.state == .deferred) && Self.horizonKey(s) >= from {
+            counts[Key(due: s.due, expires: s.expires.raw), default: 0] += 1
+        }
+        return counts.map {
+            PendingGroup(due: Date(timeIntervalSince1970: $0.key.due), expires: Seconds32(raw: $0.key.expires).date, count: $0.value)
+        }
+    }
+}

@@ -93,7 +93,7 @@ import Testing
         let spool = try Self.reread(f)
         let aDue = try #require(spool.entry(a)?.due)
         #expect(released.changes.first?.due == aDue)
-        #expect(await f.engine.scheduler.entry(a)?.due == aDue)
+        #expect(try await f.engine.scheduledEntries().first { $0.id == a }?.due == aDue)
         await f.drain()
         #expect(f.provider.sent.count == 2)
 

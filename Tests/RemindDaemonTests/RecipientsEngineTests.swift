@@ -84,7 +84,7 @@ import Testing
         // One for each number today; Ann's other two wait for tomorrow's window.
         #expect(fx.sentTo.sorted() == [Self.annE164, Self.bobE164])
         #expect(fx.files(in: .deferred).count == 2)
-        let waiting = await engine.scheduler.entries
+        let waiting = try await engine.scheduledEntries()
         #expect(waiting.count == 2)
         #expect(waiting.allSatisfy { $0.due == Self.tomorrow })
         let spool = Spool(paths: fx.settings.paths)
@@ -220,7 +220,7 @@ import Testing
         #expect(Set(report.withdrawn ?? []) == Set(fx.files(in: .cancelled)))
         #expect(fx.files(in: .cancelled).count == 2)
         #expect(fx.files(in: .queued).count == 1)
-        #expect(await engine.scheduler.count == 1)
+        #expect(try await engine.scheduledEntries().count == 1)
         #expect(engine.optOuts.entry(for: Self.annE164)?.source == "remindctl (asked at the desk)")
         let spool = Spool(paths: fx.settings.paths)
         _ = try spool.recover()
