@@ -43,7 +43,7 @@ struct IndexSlot {
 /// Not thread-safe (the ``Spool`` that owns it is confined to one thread).
 struct SpoolIndex {
     static let ownFile = UInt32.max
-    private(set) var slots: [IndexSlot] = []
+    private(set) var slots = SlotStore()
     private var free: [Int32] = []
     private var byID = SlotTable()
     private var byKey = SlotTable()
