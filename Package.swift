@@ -84,7 +84,7 @@ let package = Package(
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindSpool",
-            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients",
+            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@
 #include "CLinux.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -32,3 +33,5 @@ int clinux_renameat2_noreplace(int olddirfd, const char *oldpath, int newdirfd, 
 int clinux_pipe2_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC | O_NONBLOCK); }
 int clinux_errno(void) { return errno; }
 int clinux_ecanceled(void) { return ECANCELED; }
+int clinux_release_free_memory(void) { return malloc_trim(0); }
+int clinux_fix_mmap_threshold(void) { return mallopt(M_MMAP_THRESHOLD, 128 * 1024); }

@@ -1,3 +1,4 @@
+import CLinux
 import FileSystemKit
 import Foundation
 import RemindCore
@@ -35,6 +36,9 @@ actor Ingestor {
     /// about 15,000 CSV rows, a few tens of MB of working memory, a group commit every few
     /// tenths of a second).
     static let defaultPieceSize = 1 << 20
+
+    /// Pieces between two returns of freed heap memory to the kernel (a few ms each).
+    static let piecesBetweenTrims = 16
 
     /// How much of a file is read at a time (``defaultPieceSize``; smaller in tests).
     private(set) var pieceSize: Int
@@ -93,7 +97,20 @@ actor Ingestor {
     }
 
     /// Ingests one claimed input with its source's pipeline, committing through `engine`.
+    ///
+    /// After an input of more than a piece, the memory its pieces used is given back to the
+    /// kernel (glibc keeps freed heap pages otherwise: 87 MB after a 2,000,000-row export).
     func ingest(
+        _ claimed: ClaimedInput, pipeline: SourcePipeline, source: String, now: Date, optOuts: OptOutList,
+        ackPath: String?, maxSize: Int, engine: Engine
+    ) async -> Outcome {
+        let size = (try? FileOperations.fileStatus(claimed.path))??.size ?? 0
+        defer { if size > pieceSize { _ = clinux_release_free_memory() } }
+        return await ingestInput(claimed, pipeline: pipeline, source: source, now: now, optOuts: optOuts, ackPath: ackPath,
+                                 maxSize: maxSize, engine: engine)
+    }
+
+    private func ingestInput(
         _ claimed: ClaimedInput, pipeline: SourcePipeline, source: String, now: Date, optOuts: OptOutList,
         ackPath: String?, maxSize: Int, engine: Engine
     ) async -> Outcome {
@@ -175,6 +192,9 @@ actor Ingestor {
                 return .failed(error, summary)
             }
             if piece.final { break }
+            // Freed pieces leave holes in glibc's heap that it keeps: give them back now and
+            // then, so a long file's resident memory is its index plus two pieces.
+            if summary.pieces % Self.piecesBetweenTrims == 0 { _ = clinux_release_free_memory() }
             CrashPoint.hit("ingest.after-piece")
             if let afterPiece { await afterPiece(summary.pieces) }
             if Task.isCancelled || Task.isShuttingDownGracefully { return .interrupted(summary) }

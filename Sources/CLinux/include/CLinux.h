@@ -20,5 +20,14 @@ int clinux_pipe2_cloexec(int fds[2]);
 int clinux_errno(void);
 /// ECANCELED, for a cancel-on-set timerfd read.
 int clinux_ecanceled(void);
+/// Gives freed heap memory back to the kernel (glibc's malloc_trim(0): free pages in the
+/// middle of every arena, not only at the top). Returns 1 when some was released.
+int clinux_release_free_memory(void);
+/// Fixes glibc's mmap threshold at 128 KiB (mallopt M_MMAP_THRESHOLD): buffers that big
+/// or bigger (an export's pieces, a batch being written) are mapped on their own and
+/// returned to the kernel when freed. By default glibc raises the threshold each time
+/// such a buffer is freed, up to 32 MiB, and later ones then fragment the heap, which
+/// keeps them. Returns 1 on success.
+int clinux_fix_mmap_threshold(void);
 
 #endif
