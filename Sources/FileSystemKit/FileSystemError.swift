@@ -5,10 +5,12 @@ import Glibc
 /// A failed file-system call: which operation, on which path, and the errno.
 public struct FileSystemError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        enum Value: Hashable, Sendable { case noSpace, io, notFound, exists, permission, invalid, other }
+        enum Value: Hashable, Sendable { case noSpace, tooManyOpenFiles, io, notFound, exists, permission, invalid, other }
         let value: Value
         /// ENOSPC or EDQUOT: the disk (or quota) is full.
         public static let noSpace = Code(value: .noSpace)
+        /// EMFILE or ENFILE: the process (LimitNOFILE=) or the system is out of descriptors.
+        public static let tooManyOpenFiles = Code(value: .tooManyOpenFiles)
         /// EIO: the device failed.
         public static let io = Code(value: .io)
         public static let notFound = Code(value: .notFound)
@@ -32,6 +34,7 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable {
         self.path = path
         switch errno {
         case ENOSPC, EDQUOT: code = .noSpace
+        case EMFILE, ENFILE: code = .tooManyOpenFiles
         case EIO: code = .io
         case ENOENT: code = .notFound
         case EEXIST, ENOTEMPTY: code = .exists

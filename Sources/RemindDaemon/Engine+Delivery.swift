@@ -35,6 +35,11 @@ extension Engine {
             await moveHorizon(now: now)
             now = clock.now
         }
+        // The spool could not move a message out of queued/ a moment ago: wait, then try again.
+        if let until = releasePause.until, releasePause.isPaused(now: now) {
+            if statusDirty { flushStatus() }
+            return cappedByHousekeeping(.sleep(until: statusDirty ? min(until, now.addingTimeInterval(1)) : until))
+        }
         let mark = scheduler.lastRelease
         let action = scheduler.nextAction(now: now)
         switch action {
@@ -55,6 +60,27 @@ extension Engine {
             if statusDirty, case .idle = action { return .sleep(until: now.addingTimeInterval(1)) }
         }
         return cappedByHousekeeping(action)
+    }
+
+    /// The spool could not move a message chosen for release out of `queued/`: it goes
+    /// back into the schedule at its own time (nothing is stranded until a restart), the
+    /// rate slot is given back, and releases pause (``ReleasePause``: 15 s doubling to
+    /// 5 min). The journal has one line per episode, with the cause; STATUS= names it.
+    func releaseFailed(_ id: MessageID, _ error: any Error, now: Date) async {
+        scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
+        if let entry = try? await withSpool({ $0.entry(id) }), entry.state == .queued || entry.state == .deferred {
+            scheduler.insert(ReleaseScheduler.Entry(
+                id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
+        }
+        let cause = (error as? SpoolError)?.trouble ?? "spool error"
+        if releasePause.failed(cause: cause, now: now) {
+            log(.spoolError, .error, "cannot move a message out of queued/; releases pause and are tried again by themselves", [
+                LogKey.spoolID: "\(id)", LogKey.error: "\(error)", LogKey.reason: "\(cause)",
+                "retry_at": "\(Timestamp.format(releasePause.until ?? now))",
+            ])
+        }
+        setProblem("release", "release paused: \(cause)")
+        sleeper.wake()
     }
 
     /// Moves the scheduler's horizon: reads the messages it now reaches from the spool's
@@ -136,9 +162,12 @@ extension Engine {
             scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
             return nil
         } catch {
-            scheduler.recordRelease(at: now)
-            log(.spoolError, .error, "cannot move message to active/; it stays queued", [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+            await releaseFailed(id, error, now: now)
             return nil
+        }
+        if let failures = releasePause.succeeded() {
+            log(.spoolError, .notice, "releases resumed: the spool moves messages out of queued/ again", [LogKey.count: "\(failures)"])
+            setProblem("release", nil)
         }
         scheduler.recordRelease(at: now)
         if recipientGate.limit.perDay > 0 { recipientGate.limit.record(message.recipient, at: now) }

@@ -80,6 +80,9 @@ actor Engine {
     var unknownReceipts = UnknownReceipts()
     /// Hand-overs begun and not yet finished (Engine+Delivery.swift).
     var handOversInFlight = 0
+    /// Releases paused by a spool failure (a full disk, too many open files), and the
+    /// episode's count (Engine+Delivery.swift).
+    var releasePause = ReleasePause()
     /// Receipts that overtook the recording of their own hand-over's answer, by
     /// reference; applied when it is recorded sent (Engine+Gateway.swift).
     var earlyReceipts: [String: EarlyReceipt] = [:]
@@ -333,7 +336,7 @@ actor Engine {
 
     func reportSpoolError(_ error: any Error, file: String) {
         let diskFull = (error as? SpoolError)?.isDiskFull == true
-        problems["ingest"] = diskFull ? "ingest stopped: disk full" : "ingest stopped: spool error"
+        problems["ingest"] = "ingest stopped: \((error as? SpoolError)?.trouble ?? "spool error")"
         log(.spoolError, .error, diskFull ? "disk full; ingest stopped, the input stays where it is" : "spool error; the input stays where it is",
             [LogKey.inboxFile: "\(file)", LogKey.error: "\(error)"])
         scheduleIngestRetry()

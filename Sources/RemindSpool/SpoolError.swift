@@ -29,6 +29,16 @@ public struct SpoolError: Error, CustomStringConvertible, Sendable {
     /// The disk or quota is full: ingest must stop and resume when space returns.
     public var isDiskFull: Bool { cause?.code == .noSpace }
 
+    /// What an operator should be told is wrong, in two or three words: `disk full`,
+    /// `too many open files` (both pass by themselves), or `spool error`.
+    public var trouble: String {
+        switch cause?.code {
+        case .noSpace?: "disk full"
+        case .tooManyOpenFiles?: "too many open files"
+        default: "spool error"
+        }
+    }
+
     public var description: String {
         if let cause { return "\(message): \(cause)" }
         return "\(message): \(path)"
