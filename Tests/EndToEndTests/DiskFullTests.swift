@@ -62,4 +62,59 @@ import Testing
         #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
         #expect(daemon.terminationStatus == 0, "\(d.log().suffix(2000))")
     }
+
+    /// With the reserve used up too, a message cannot leave `queued/`: it stays queued and
+    /// scheduled, releases pause with one journal line and "release paused: disk full" in
+    /// STATUS, and every message goes out by itself, once, when space returns.
+    @Test func releasesPausedByAFullDiskResumeByThemselves() async throws {
+        let unshare = "/usr/bin/unshare"
+        try #require(FileManager.default.isExecutableFile(atPath: unshare), "util-linux's unshare is required")
+        let d = try HostDaemon(label: "diskfull-release", outbox: "")
+        defer { d.cleanUp() }
+        let spool = d.spool
+        let mount = "mount -t tmpfs -o size=4m,mode=0700 remindd-test \(spool) && exec \"$0\" \"$@\""
+        let daemon = try d.launch(prefix: [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", mount])
+        defer { if daemon.isRunning { daemon.terminate() } }
+        let inside = "/proc/\(daemon.processIdentifier)/root" + spool
+        #expect(try await HostDaemon.waitUntil(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: inside + "/queued") },
+                "the daemon did not start: \(d.log())")
+
+        // Ten messages due 20-80 s from now (exports have whole minutes), queued first.
+        try d.dropExport("a.csv", count: 10, start: Date().addingTimeInterval(86400 + 20), directory: inside + "/inbox")
+        #expect(try await HostDaemon.waitUntil(timeout: .seconds(10)) { d.files(in: "queued", root: inside).count == 10 })
+
+        // The disk filled, the reserve taken away and its space filled too.
+        func fill(_ path: String) throws {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            let chunk = Data(count: 16 * 1024)
+            while (try? handle.write(contentsOf: chunk)) != nil {}
+            try? handle.close()
+        }
+        try fill(inside + "/filler")
+        try FileManager.default.removeItem(atPath: inside + "/state/reserve")
+        try fill(inside + "/filler2")
+
+        #expect(try await HostDaemon.waitUntil(timeout: .seconds(100)) { d.log().contains("releases pause") },
+                "no release failure: \(d.log().suffix(2000))")
+        let status = try RemindctlTests.remindctl(["status", "--config", d.config])
+        #expect(status.stdout.contains("release paused: disk full"), "\(status.stdout) \(status.stderr)")
+        #expect(d.files(in: "queued", root: inside).count == 10, "nothing lost or half-moved")
+        #expect(d.log().components(separatedBy: "releases pause").count == 2, "one journal line for the episode")
+
+        // Space returns: everything goes by itself within the pause (15 s, then 30).
+        try FileManager.default.removeItem(atPath: inside + "/filler2")
+        try FileManager.default.removeItem(atPath: inside + "/filler")
+        #expect(try await HostDaemon.waitUntil(timeout: .seconds(60)) { d.files(in: "sent", root: inside).count == 10 },
+                "releases did not resume: \(d.log().suffix(2000))")
+        #expect(d.log().contains("releases resumed"))
+        #expect(try d.outboxRecipients().count == 10, "each message handed over once")
+        #expect(Set(try d.outboxRecipients()).count == 10)
+        let after = try RemindctlTests.remindctl(["status", "--config", d.config])
+        #expect(!after.stdout.contains("release paused"), "\(after.stdout)")
+
+        daemon.terminate()
+        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
+        #expect(daemon.terminationStatus == 0, "\(d.log().suffix(2000))")
+    }
 }
