@@ -106,7 +106,7 @@ public enum Daemon {
                 .init(service: inbox),
                 .init(service: ControlService(engine: engine, path: config.control.socket)),
                 .init(service: ReloadService(engine: engine, configPath: options.configPath, notifier: notifier, logger: logger)),
-                .init(service: StoppingService(notifier: notifier, logger: logger)),
+                .init(service: StoppingService(engine: engine, notifier: notifier, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: Logger(label: "remindd.lifecycle")))
@@ -161,13 +161,17 @@ public enum Daemon {
     }
 }
 
-/// Sends STOPPING=1 as soon as shutdown begins (it is shut down first).
+/// Sends STOPPING=1 as soon as shutdown begins (it is shut down first), and from then on
+/// no release begins (the delivery service itself is shut down later, after the inbox and
+/// the control socket).
 struct StoppingService: Service {
+    let engine: Engine
     let notifier: Notifier
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        await engine.beginStopping()
         _ = try? notifier.stopping()
         logger.info("remindd is stopping; finishing in-flight work", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)"])
     }

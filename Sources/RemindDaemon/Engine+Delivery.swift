@@ -35,6 +35,8 @@ extension Engine {
             await moveHorizon(now: now)
             now = clock.now
         }
+        // Stopping: nothing more is released (the delivery loop ends once it is told).
+        if stopping { return .sleep(until: now.addingTimeInterval(3600)) }
         // The spool could not move a message out of queued/ a moment ago: wait, then try again.
         if let until = releasePause.until, releasePause.isPaused(now: now) {
             if statusDirty { flushStatus() }
@@ -125,6 +127,14 @@ extension Engine {
     /// to hand over; nil when it is withheld (opted out, over its daily limit), no longer
     /// releasable (held, cancelled since), or the spool refused the move.
     func beginRelease(_ id: MessageID) async -> HandOver? {
+        if stopping {  // chosen just before STOPPING=1: it stays queued
+            scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
+            if let entry = try? await withSpool({ $0.entry(id) }), entry.state == .queued || entry.state == .deferred {
+                scheduler.insert(ReleaseScheduler.Entry(
+                    id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
+            }
+            return nil
+        }
         markBusy("release")
         defer { markIdle("release") }
         let now = clock.now

@@ -83,6 +83,13 @@ actor Engine {
     /// Releases paused by a spool failure (a full disk, too many open files), and the
     /// episode's count (Engine+Delivery.swift).
     var releasePause = ReleasePause()
+    /// Shutdown has begun (STOPPING=1): no release begins any more.
+    private(set) var stopping = false
+
+    func beginStopping() {
+        stopping = true
+        sleeper.wake()
+    }
     /// Receipts that overtook the recording of their own hand-over's answer, by
     /// reference; applied when it is recorded sent (Engine+Gateway.swift).
     var earlyReceipts: [String: EarlyReceipt] = [:]

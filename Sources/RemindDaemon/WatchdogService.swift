@@ -36,7 +36,10 @@ struct WatchdogService: Service {
                 _ = try? notifier.watchdog()
                 reported = false
             }
-            try? await Task.sleep(for: interval / 2)
+            // Shut down last (it is first in the group), so pings go on while the other
+            // services stop; then its sleep ends at once instead of up to half of WatchdogSec
+            // later (which held every stop for up to 15 s).
+            _ = try? await cancelOnGracefulShutdown { try await Task.sleep(for: interval / 2) }
             if Task.isCancelled { return }
         }
     }

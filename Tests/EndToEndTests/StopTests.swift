@@ -46,5 +46,59 @@ extension SandboxLane2 {
                 #expect(try await sandbox.show(h.unit, "Result") == "success")
             }
         }
+
+        /// A provider command in the middle of a send when `systemctl stop` comes: the unit
+        /// (KillMode=mixed) signals remindd alone, the command finishes, and its message is
+        /// recorded sent, not uncertain.
+        @Test func stopLetsAProviderCommandInFlightFinish() async throws {
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(sandbox, stagger: "0")
+                defer { h.cleanUp() }
+                let script = h.root + "/send-sms"
+                let received = h.root + "/received"
+                try FileManager.default.createDirectory(atPath: received, withIntermediateDirectories: true)
+                try """
+                    #!/bin/sh
+                    trap 'echo terminated > "\(received)/$REMINDD_MESSAGE_ID.term"; exit 143' TERM
+                    touch "\(received)/$REMINDD_MESSAGE_ID.start"
+                    sleep 3
+                    cat > "\(received)/$REMINDD_MESSAGE_ID.text"
+                    echo "GW-$REMINDD_MESSAGE_ID"
+                    """.write(toFile: script, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+                let config = try String(contentsOfFile: h.config, encoding: .utf8)
+                try (config + "\n[provider]\ntype = \"command\"\nargv = [\"\(script)\"]\ntimeout = \"15s\"\n")
+                    .write(toFile: h.config, atomically: true, encoding: .utf8)
+                try await h.start()
+                try h.drop("one.csv", DaemonHarness.csv([.init(id: "K-1", first: "Ann", mobile: "0412 345 678", at: DaemonHarness.dueNow)]))
+                try await sandbox.waitUntil("the command started", timeout: .seconds(60), interval: .milliseconds(20)) {
+                    ((try? FileManager.default.contentsOfDirectory(atPath: received)) ?? []).contains { $0.hasSuffix(".start") }
+                }
+                try await sandbox.run(["systemctl", "stop", h.unit], timeout: .seconds(90))
+                #expect(try await sandbox.show(h.unit, "Result") == "success")
+                let files = try FileManager.default.contentsOfDirectory(atPath: received)
+                #expect(!files.contains { $0.hasSuffix(".term") }, "the command got SIGTERM")
+                #expect(files.contains { $0.hasSuffix(".text") }, "the command did not finish")
+                #expect(h.files(in: "sent").count == 1, "the send in flight was not recorded sent")
+                #expect(h.files(in: "uncertain").isEmpty)
+                #expect(h.files(in: "active").isEmpty)
+            }
+        }
+
+        /// With nothing in flight a stop is prompt (it waited for the watchdog's half-period
+        /// sleep, up to 15 s), and nothing is released after STOPPING=1.
+        @Test func stopWithNothingInFlightIsPrompt() async throws {
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(sandbox, stagger: "0")
+                defer { h.cleanUp() }
+                try await h.start()
+                try await Task.sleep(for: .seconds(1))
+                let begun = ContinuousClock.now
+                try await sandbox.run(["systemctl", "stop", h.unit], timeout: .seconds(90))
+                let took = ContinuousClock.now - begun
+                #expect(try await sandbox.show(h.unit, "Result") == "success")
+                #expect(took < .seconds(5), "the stop took \(took)")
+            }
+        }
     }
 }
