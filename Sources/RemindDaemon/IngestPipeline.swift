@@ -190,7 +190,7 @@ struct IngestPipeline: Sendable {
                     recipient: recipient, text: rendered.text,
                     due: Date(timeIntervalSince1970: max(schedule.due, now).timeIntervalSince1970.rounded(.down)),
                     expires: schedule.expires ?? a.start, appointmentStart: a.start, source: record.position,
-                    created: now, encoding: rendered.encoding.rawValue, segments: rendered.segments,
+                    created: now, encoding: rendered.encoding, segments: rendered.segments,
                     expiryCause: schedule.expires == nil ? .appointmentStart : schedule.expiryCause))
             }
         }

@@ -77,7 +77,7 @@ struct ListPipeline: Sendable {
                     id: ids.next(), key: p.key, kind: kind.messageKind, recipient: recipient, text: rendered.text,
                     due: Date(timeIntervalSince1970: max(p.due, now).timeIntervalSince1970.rounded(.down)),
                     expires: p.expires, appointmentStart: p.occasion, source: record.position, created: now,
-                    encoding: rendered.encoding.rawValue, segments: rendered.segments, expiryCause: p.expires == nil ? nil : p.cause))
+                    encoding: rendered.encoding, segments: rendered.segments, expiryCause: p.expires == nil ? nil : p.cause))
             }
         }
         return .success(out)
