@@ -176,11 +176,6 @@ public struct Configuration: Sendable, Hashable {
         /// At most this many messages per number per practice-local day (see
         /// `DailyRecipientLimit` for the rule); 0: no limit.
         public var dailyLimit: Int = 0
-
-        /// The normaliser these settings describe, for `region`.
-        public func normalizer(region: String) -> PhoneNumberNormalizer {
-            PhoneNumberNormalizer(defaultRegion: region, acceptedTypes: types)
-        }
     }
 
     public struct ControlSettings: Sendable, Hashable {

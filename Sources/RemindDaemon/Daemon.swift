@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import Logging
 import RemindConfig
 import RemindCore
@@ -18,9 +19,9 @@ public enum Daemon {
     /// is not cut off by TimeoutStartSec=. Under systemd the control socket defaults to
     /// `$RUNTIME_DIRECTORY/control.sock` (one per `remindd@INSTANCE`).
     public static func run(_ options: DaemonOptions) async -> Int32 {
-        let settings: RuntimeSettings
+        let settings: Assembly
         do {
-            settings = try RuntimeSettings.load(configPath: options.configPath)
+            settings = try Assembly.load(configPath: options.configPath)
         } catch {
             bootstrapLogging(target: options.logTarget ?? "auto", level: options.logLevel ?? "info")
             let logger = Logger(label: "remindd")

@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import Logging
 import RemindCore
 import RemindDelivery

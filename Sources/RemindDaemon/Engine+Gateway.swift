@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import Logging
 import RemindConfig
 import RemindCore
@@ -154,7 +155,7 @@ extension Engine {
     /// Stores a patient's reply (and opts the number out when it says so); true when the
     /// reply is durable in `replies/`.
     func handleInbound(_ inbound: InboundMessage) async -> Bool {
-        let number: String = switch settings.pipeline.phones.parse(inbound.sender) {
+        let number: String = switch settings.phones.parse(inbound.sender) {
         case .success(let recipient): recipient.e164
         case .failure: inbound.sender
         }

@@ -1,4 +1,5 @@
 import FileSystemKit
+import RemindAssembly
 import Foundation
 import Logging
 import RemindConfig

@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import Logging
 import RemindConfig
 import RemindCore
@@ -37,7 +38,7 @@ actor Engine {
     /// the spool's thread.
     nonisolated let references: ReferenceIndex
     let startedAt: Date
-    private(set) var settings: RuntimeSettings
+    private(set) var settings: Assembly
     var scheduler: ReleaseScheduler
     /// The daily limit's counts and the release mark to give back (Engine+Recipients.swift).
     var recipientGate: RecipientGate
@@ -82,7 +83,7 @@ actor Engine {
     /// reference; applied when it is recorded sent (Engine+Gateway.swift).
     var earlyReceipts: [String: EarlyReceipt] = [:]
 
-    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: any Sleeper, logger: Logger,
+    init(settings: Assembly, provider: any Provider, notifier: Notifier, sleeper: any Sleeper, logger: Logger,
          clock: any WallClock = SystemClock()) {
         self.settings = settings
         self.store = SpoolStore(paths: settings.paths, clock: { clock.now })
@@ -300,7 +301,7 @@ actor Engine {
     /// the additions, which change nothing the second time. Messages already queued for
     /// these numbers are cancelled when they come up for release.
     private func ingestOptOuts(_ claimed: ClaimedInput, bytes: [UInt8]) async {
-        let parsed = OptOutImport.parse(bytes, file: claimed.originalName, normalizer: settings.pipeline.phones)
+        let parsed = OptOutImport.parse(bytes, file: claimed.originalName, normalizer: settings.phones)
         for rejection in parsed.rejections {
             log(.rowRejected, .warning, "row rejected", [
                 LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
@@ -337,7 +338,7 @@ actor Engine {
 
     /// Swaps in new settings; the caller has validated them. Returns why they were refused
     /// (settings that only a restart can apply), or nil when they are in force.
-    func apply(_ new: RuntimeSettings) -> String? {
+    func apply(_ new: Assembly) -> String? {
         var fixed: [String] = []
         if new.paths != settings.paths { fixed.append("spool.root or spool.inbox") }
         if new.config.provider != settings.config.provider { fixed.append("provider") }

@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import Logging
 import RemindCore
 import ServiceLifecycle
@@ -28,9 +29,9 @@ struct ReloadService: Service {
     }
 
     func reload() async {
-        let settings: RuntimeSettings
+        let settings: Assembly
         do {
-            settings = try RuntimeSettings.load(configPath: configPath)
+            settings = try Assembly.load(configPath: configPath)
         } catch {
             logger.error("reload failed; the previous configuration stays in force", metadata: [
                 LogKey.messageID: "\(EventID.reloadFailed.rawValue)", LogKey.reason: "\(error)", LogKey.path: "\(configPath)",

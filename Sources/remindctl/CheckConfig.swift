@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemindAssembly
 import RemindConfig
 import RemindInbox
 import RemindText
@@ -13,19 +14,15 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfiguration()
-        var problems: [String] = []
-        var templateCount = 0
+        // The daemon's own verdict and build (start and reload): they cannot disagree.
+        let assembly: Assembly
         do {
-            let templates = try config.loadTemplates()
-            problems += config.problems(with: templates)
-            templateCount = templates.names.count
+            assembly = try Assembly.build(config)
         } catch {
-            problems.append("\(config.text.templates): \(error)")
-        }
-        if !problems.isEmpty {
-            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(78)
         }
+        let templateCount = assembly.templates.names.count
         print("\(global.config): OK")
         print("  practice   \(config.practice.name.isEmpty ? "(no name)" : config.practice.name), \(config.practice.timeZone.identifier)")
         print("  spool      \(config.spool.root) (inbox \(config.inboxDirectory))")

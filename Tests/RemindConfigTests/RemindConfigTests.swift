@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindInbox
@@ -66,7 +67,7 @@ import Testing
         #expect(c.recipients.fields == ["phone", "home phone", "work phone"])
         #expect(c.recipients.types == [.mobile, .fixedLineOrMobile])
         #expect(c.recipients.optOutKeywords == ["STOP", "STOPALL", "UNSUBSCRIBE"])
-        let normalizer = c.recipients.normalizer(region: c.practice.region)
+        let normalizer = c.phoneNormalizer
         #expect(try normalizer.normalize("0412 345 678").get().e164 == "+61412345678")
     }
 
@@ -83,7 +84,7 @@ import Testing
         #expect(c.recipients.fields == ["Mobile", "Home"])
         #expect(c.recipients.types == [.mobile, .fixedLine])
         #expect(c.recipients.optOutKeywords == ["STOP", "KATI"])
-        #expect(try c.recipients.normalizer(region: c.practice.region).normalize("09 379 4567").get().e164 == "+6493794567")
+        #expect(try c.phoneNormalizer.normalize("09 379 4567").get().e164 == "+6493794567")
     }
 
     @Test(arguments: [

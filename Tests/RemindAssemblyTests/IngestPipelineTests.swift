@@ -1,5 +1,5 @@
 import Foundation
-@testable import RemindDaemon
+@testable import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindSchedule
@@ -167,7 +167,7 @@ import Testing
             source = "pracsoft"
             """, file: example + "/remindd.toml")
         config.text.templates = example + "/templates"
-        let settings = try RuntimeSettings.build(config)
+        let settings = try Assembly.build(config)
         let archive = try FileManager.default.contentsOfDirectory(atPath: example + "/archive").first { $0.hasSuffix(".csv") }!
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: example + "/archive/" + archive)))
         let created = Date(timeIntervalSince1970: 1_795_420_805)  // 2026-11-23T08:00:05Z

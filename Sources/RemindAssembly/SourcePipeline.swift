@@ -1,30 +1,42 @@
-import Foundation
-import RemindConfig
-import RemindCore
-import RemindInbox
-import RemindRecipients
-import RemindSpool
-import RemindText
+package import Foundation
+package import RemindConfig
+package import RemindCore
+package import RemindInbox
+package import RemindRecipients
+package import RemindSpool
+package import RemindText
 
 /// The pipeline of one input source: appointments (``IngestPipeline``) or a list
 /// (``ListPipeline``), chosen by the source's kind.
-enum SourcePipeline: Sendable {
+package enum SourcePipeline: Sendable {
     case appointments(IngestPipeline)
     case list(ListPipeline)
 
-    func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
+    package func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
         switch self {
         case .appointments(let p): p.prepare(bytes, file: file, now: now, optOuts: optOuts)
         case .list(let p): p.prepare(bytes, file: file, now: now, optOuts: optOuts)
         }
     }
 
+    /// The same pipeline, keeping what `remindctl preview` shows besides the messages.
+    package var keepingDetails: SourcePipeline {
+        switch self {
+        case .appointments(var p):
+            p.keepsDetails = true
+            return .appointments(p)
+        case .list(var p):
+            p.keepsDetails = true
+            return .list(p)
+        }
+    }
+
     /// The pipeline a source's configuration describes.
-    static func make(
+    package static func make(
         _ source: Configuration.Source, config: Configuration, templates: TemplateSet, ids: MessageIDGenerator
     ) throws -> SourcePipeline {
         let fields = FieldMaker(config: config)
-        let phones = config.recipients.normalizer(region: config.practice.region)
+        let phones = config.phoneNormalizer
         let phoneFields = PhoneFields(config.recipients.fields)
         if source.kind == .appointment {
             var pipeline = IngestPipeline(

@@ -1,3 +1,4 @@
+public import RemindConfig
 public import RemindText
 import RemindCore
 import RemindInbox

@@ -1,8 +1,25 @@
 public import Foundation
+public import RemindConfig
 public import RemindInbox
+public import RemindRecipients
+public import RemindSchedule
 public import RemindText
 
+/// What each room's values are made from the configuration: parsers, the text settings,
+/// the date formats, the delivery calendar, the phone normaliser. Made here, in the
+/// composition root, and nowhere else (RemindConfig only reads the file).
 extension Configuration {
+    /// The delivery calendar `[schedule]` describes: its weekly windows in the practice's
+    /// time zone, minus the holiday file's closed dates.
+    public var deliveryCalendar: DeliveryCalendar {
+        DeliveryCalendar(windows: schedule.windows, timeZone: practice.timeZone, closedDates: schedule.closedDates)
+    }
+
+    /// The normaliser of `[recipients]` for `practice.region`.
+    public var phoneNormalizer: PhoneNumberNormalizer {
+        PhoneNumberNormalizer(defaultRegion: practice.region, acceptedTypes: recipients.types)
+    }
+
     /// The text settings of `[templates]`, over the clinic CMS's defaults.
     public var textSettings: TextSettings {
         var limits = TextSettings.defaultFieldLimits
