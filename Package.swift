@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
-        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindAssembly", "RemindSchedule", "RemindInbox"]),
+        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindAssembly", "RemindSchedule", "RemindInbox", "RemindText"]),
         .testTarget(name: "RemindAssemblyTests", dependencies: [
             "RemindAssembly", "RemindConfig", "RemindCore", "RemindInbox", "RemindRecipients", "RemindSchedule", "RemindSpool", "RemindText",
         ]),

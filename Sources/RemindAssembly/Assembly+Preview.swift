@@ -39,7 +39,7 @@ extension Assembly {
             row.template = rendered.template
             row.text = message.text
             row.length = rendered.length
-            row.maxLength = config.text.maxLength
+            row.maxLength = config.text.settings.maxLength
             row.encoding = message.encoding.name
             row.segments = message.segments
             row.truncated = rendered.truncated

@@ -47,7 +47,7 @@ public struct Assembly: Sendable {
         do {
             templates = try config.loadTemplates()
         } catch {
-            throw AssemblyError(lines: ["\(config.text.templates): \(error)"])
+            throw AssemblyError(lines: ["\(config.text.directory): \(error)"])
         }
         let problems = config.problems(with: templates)
         if !problems.isEmpty { throw AssemblyError(lines: problems) }

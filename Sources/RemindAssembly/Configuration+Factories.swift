@@ -20,20 +20,6 @@ extension Configuration {
         PhoneNumberNormalizer(defaultRegion: practice.region, acceptedTypes: recipients.types)
     }
 
-    /// The text settings of `[templates]`, over the clinic CMS's defaults.
-    public var textSettings: TextSettings {
-        var limits = TextSettings.defaultFieldLimits
-        for (element, limit) in text.fieldLimits { limits[element] = limit }
-        return TextSettings(
-            fieldLimits: limits, maxLength: text.maxLength, maxSegments: text.maxSegments,
-            transliterate: text.transliterate)
-    }
-
-    /// The date and time patterns of `[templates]`.
-    public var dateFormats: DateFormats {
-        DateFormats(date: text.dateFormat, time: text.timeFormat, weekday: text.weekdayFormat, datetime: text.dateTimeFormat)
-    }
-
     /// How `[input]` reads dates, times, columns and statuses, in the practice's zone.
     public func appointmentMapping() throws -> AppointmentMapping {
         try appointmentMapping(input)

@@ -10,7 +10,7 @@ extension Configuration {
     /// run. The daemon (at start and reload) and `remindctl check-config` both give this
     /// verdict, so they never disagree.
     public func problems(with templates: TemplateSet) -> [String] {
-        var problems = templates.validate().map { "\(text.templates): \($0)" }
+        var problems = templates.validate().map { "\(text.directory): \($0)" }
         problems += providerProblems()
         do { _ = try appointmentParser() } catch { problems.append("\(file): input: \(error)") }
         for source in sources {
@@ -24,13 +24,13 @@ extension Configuration {
                 problems.append("\(file): source \(source.name): \(error)")
             }
             if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
-                problems.append("\(file): source \(source.name): template broadcast.\(variant).mustache is not in \(text.templates)")
+                problems.append("\(file): source \(source.name): template broadcast.\(variant).mustache is not in \(text.directory)")
             }
             if source.kind != .appointment, source.kind != .private, source.template == nil,
                 !templates.has(kind: source.kind.messageKind)
             {
                 problems.append(
-                    "\(file): source \(source.name): template \(source.kind.messageKind.rawValue).mustache is not in \(text.templates)")
+                    "\(file): source \(source.name): template \(source.kind.messageKind.rawValue).mustache is not in \(text.directory)")
             }
         }
         return problems
@@ -38,6 +38,6 @@ extension Configuration {
 
     /// The templates of this configuration, loaded as the daemon loads them.
     public func loadTemplates() throws(TextError) -> TemplateSet {
-        try TemplateSet(directory: text.templates, settings: textSettings, extraElements: text.extraElements)
+        try TemplateSet(directory: text.directory, settings: text.settings, extraElements: text.extraElements)
     }
 }

@@ -14,7 +14,7 @@ package struct FieldMaker: Sendable {
         practice = PracticeInfo(name: config.practice.name, phone: config.practice.phone)
         timeZone = config.practice.timeZone
         locale = Locale(identifier: config.practice.locale)
-        formats = config.dateFormats
+        formats = config.text.dateFormats
     }
 
     package func make(_ a: Appointment) -> [String: String] {

@@ -2,6 +2,7 @@ public import Foundation
 public import RemindCore
 public import RemindRecipients
 public import RemindSchedule
+public import RemindText
 
 /// Everything remindd reads from its configuration file, validated.
 public struct Configuration: Sendable, Hashable {
@@ -9,7 +10,8 @@ public struct Configuration: Sendable, Hashable {
     public var practice: Practice
     public var spool: SpoolSettings
     public var input: InputSettings
-    public var text: TextConfig
+    /// `[templates]`: the templates directory and the text room's own values.
+    public var text: Templates
     public var schedule: ScheduleSettings
     public var provider: ProviderSettings
     public var control: ControlSettings
@@ -72,19 +74,18 @@ public struct Configuration: Sendable, Hashable {
         public var withdrawStatuses: [String] = ["cancelled", "deleted", "noshow", "no-show"]
     }
 
-    public struct TextConfig: Sendable, Hashable {
+    /// `[templates]`: where the templates are, and RemindText's own values read onto from
+    /// the section's keys (no copy of them: the text room validates and uses these).
+    public struct Templates: Sendable, Hashable {
         public init() {}
-        public var templates: String = "/etc/remindd/templates"
-        /// Longest message allowed (in GSM-7 septets or UCS-2 units).
-        public var maxLength: Int = 160
-        public var maxSegments: Int = 3
-        public var transliterate: Bool = true
-        public var dateFormat: String = "EEE d MMM"
-        public var timeFormat: String = "h:mm a"
-        public var weekdayFormat: String = "EEEE"
-        public var dateTimeFormat: String = "d MMM h:mm a"
-        /// Element → maximum length, overriding the defaults.
-        public var fieldLimits: [String: Int] = [:]
+        /// The templates directory (`directory`).
+        public var directory: String = "/etc/remindd/templates"
+        /// Limits and options of rendering: the clinic CMS's defaults, with `max_length`,
+        /// `max_segments`, `transliterate` and `field_limits` over them.
+        public var settings = TextSettings()
+        /// The date elements' patterns (`date_format`, `time_format`, `weekday_format`,
+        /// `datetime_format`).
+        public var dateFormats = DateFormats()
         /// Extra source columns templates may name, by element name (a column's header
         /// lowercased, with every run of other characters than letters and digits as `_`).
         /// `reason` (a recall's reason) and `gender` are always there.

@@ -104,24 +104,24 @@ struct Reader {
             readInput(t, key: "input", into: &c.input)
         }
         if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits", "extra_elements"]) {
-            c.text.templates = path(t, "templates", "directory") ?? c.text.templates
-            if let n = int(t, "templates", "max_length", 1...1530) { c.text.maxLength = n }
-            if let n = int(t, "templates", "max_segments", 1...10) { c.text.maxSegments = n }
-            if let b = bool(t, "templates", "transliterate") { c.text.transliterate = b }
-            c.text.dateFormat = string(t, "templates", "date_format") ?? c.text.dateFormat
-            c.text.timeFormat = string(t, "templates", "time_format") ?? c.text.timeFormat
-            c.text.weekdayFormat = string(t, "templates", "weekday_format") ?? c.text.weekdayFormat
-            c.text.dateTimeFormat = string(t, "templates", "datetime_format") ?? c.text.dateTimeFormat
+            c.text.directory = path(t, "templates", "directory") ?? c.text.directory
+            if let n = int(t, "templates", "max_length", 1...1530) { c.text.settings.maxLength = n }
+            if let n = int(t, "templates", "max_segments", 1...10) { c.text.settings.maxSegments = n }
+            if let b = bool(t, "templates", "transliterate") { c.text.settings.transliterate = b }
+            c.text.dateFormats.date = string(t, "templates", "date_format") ?? c.text.dateFormats.date
+            c.text.dateFormats.time = string(t, "templates", "time_format") ?? c.text.dateFormats.time
+            c.text.dateFormats.weekday = string(t, "templates", "weekday_format") ?? c.text.dateFormats.weekday
+            c.text.dateFormats.datetime = string(t, "templates", "datetime_format") ?? c.text.dateFormats.datetime
             if let names = strings(t, "templates", "extra_elements") {
                 for (i, name) in names.enumerated() where !TemplateElement.isValidName(name) {
                     problem("templates.extra_elements[\(i)]", "\"\(name)\" is not an element name (lowercase letters, digits and _, starting with a letter)")
                 }
-                c.text.extraElements = Configuration.TextConfig.standardExtraElements.union(names)
+                c.text.extraElements = Configuration.Templates.standardExtraElements.union(names)
             }
             if let fl = t["field_limits"] {
                 if let ft = fl.table {
                     for k in ft.keys {
-                        if let n = ft[k]?.int, n > 0 { c.text.fieldLimits[k] = n } else { problem("templates.field_limits.\(k)", "must be a positive integer") }
+                        if let n = ft[k]?.int, n > 0 { c.text.settings.fieldLimits[k] = n } else { problem("templates.field_limits.\(k)", "must be a positive integer") }
                     }
                 } else { problem("templates.field_limits", "must be a table of element = length") }
             }

@@ -26,7 +26,7 @@ struct CheckConfig: ParsableCommand {
         print("\(global.config): OK")
         print("  practice   \(config.practice.name.isEmpty ? "(no name)" : config.practice.name), \(config.practice.timeZone.identifier)")
         print("  spool      \(config.spool.root) (inbox \(config.inboxDirectory))")
-        print("  templates  \(templateCount) in \(config.text.templates)")
+        print("  templates  \(templateCount) in \(config.text.directory)")
         print("  schedule   lead \(DurationText.format(config.schedule.lead)), one message every \(DurationText.format(config.schedule.stagger))")
         print("  windows    \(config.schedule.windows.map(\.description).joined(separator: ", "))")
         for source in config.allSources {

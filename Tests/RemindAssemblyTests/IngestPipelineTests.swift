@@ -166,7 +166,7 @@ import Testing
             [input]
             source = "pracsoft"
             """, file: example + "/remindd.toml")
-        config.text.templates = example + "/templates"
+        config.text.directory = example + "/templates"
         let settings = try Assembly.build(config)
         let archive = try FileManager.default.contentsOfDirectory(atPath: example + "/archive").first { $0.hasSuffix(".csv") }!
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: example + "/archive/" + archive)))

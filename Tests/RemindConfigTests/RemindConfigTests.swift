@@ -5,6 +5,7 @@ import RemindCore
 import RemindInbox
 import RemindSchedule
 import RemindRecipients
+import RemindText
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -50,8 +51,8 @@ import Testing
             directory = "/srv/sms/outgoing"
             """, file: "/etc/remindd/remindd.toml")
         #expect(c.spool.root == "/etc/remindd/spool")
-        #expect(c.text.templates == "/etc/remindd/templates")
-        #expect(c.text.maxLength == 133)
+        #expect(c.text.directory == "/etc/remindd/templates")
+        #expect(c.text.settings.maxLength == 133)
         #expect(c.schedule.lead == .seconds(129_600))
         #expect(c.schedule.stagger == .seconds(2))
         #expect(c.schedule.windows.count == 7)
@@ -59,6 +60,28 @@ import Testing
         #expect(c.input.columns["id"] == "Appt No")
         #expect(c.provider == .outbox(directory: "/srv/sms/outgoing"))
         #expect(c.practice.region == "GB")
+    }
+
+    /// `[templates]` is read onto the text room's own values, `TextSettings` and
+    /// `DateFormats`: the CMS's defaults, with the file's keys over them (no copy between).
+    @Test func theTemplatesSectionIsReadOntoTheTextRoomsValues() throws {
+        let c = try Configuration.parse(minimal + """
+
+            [templates]
+            max_segments = 2
+            transliterate = false
+            field_limits = { doctor = 30, insurer = 12 }
+            time_format = "HH:mm"
+            """, file: "/etc/remindd/remindd.toml")
+        var expected = TextSettings()
+        expected.maxSegments = 2
+        expected.transliterate = false
+        expected.fieldLimits["doctor"] = 30
+        expected.fieldLimits["insurer"] = 12
+        #expect(c.text.settings == expected)
+        #expect(c.text.settings.limit(for: "first_name") == 25, "the CMS's default stays for the elements the file leaves")
+        #expect(c.text.dateFormats == DateFormats(time: "HH:mm"))
+        #expect(try Configuration.parse(minimal, file: "x.toml").text.settings == TextSettings())
     }
 
     @Test func recipientsDefaultToMobilesOfAustralia() throws {
