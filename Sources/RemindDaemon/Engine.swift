@@ -53,24 +53,24 @@ actor Engine {
     /// A release or expiry happened while the backlog warning stood: look again once the
     /// loop has nothing to do now, so the warning clears when it no longer holds.
     var backlogStale = false
-    private var lastStatusLine = ""
-    private var lastStatusSent = ContinuousClock.now - .seconds(10)
-    var statusDirty = false
+    /// When STATUS= is sent: changed lines, at most once a second (``StatusThrottle``).
+    var status = StatusThrottle()
+    /// A STATUS= change not yet sent (the release loop flushes it, Engine+Delivery.swift).
+    var statusDirty: Bool { status.pending }
     /// Messages per state, as the spool last reported.
     private(set) var counts: [MessageState: Int] = [:]
     /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
     private(set) var changesSinceCheckpoint = 0
     /// Set while a loop does work (not while it waits); the watchdog checks these.
     private var busySince: [String: ContinuousClock.Instant] = [:]
-    /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
-    /// of inputs a spool error stopped, and the claimed inputs being ingested now.
-    var nextPruneAt: Date
-    var ingestRetryAt: Date?
-    var ingestRetryDelay: TimeInterval = Engine.firstIngestRetry
+    /// Spool housekeeping (Engine+Spool.swift): when the retention pass and the retry of
+    /// inputs a spool error stopped are due (``HousekeepingSchedule``), and the claimed
+    /// inputs being ingested now.
+    var housekeepingSchedule: HousekeepingSchedule
     var ingesting: Set<String> = []
-    /// Inbox hygiene (Engine+Inbox.swift): files waiting to settle, by inbox path, with
-    /// when to look at them again; rows and files rejected since start.
-    var settling: [String: Date] = [:]
+    /// Inbox hygiene (Engine+Inbox.swift): files waiting to settle (``InboxSettling``);
+    /// rows and files rejected since start.
+    var settling = InboxSettling()
     var rowsRejected = 0
     var filesRejected = 0
     /// Gateway events (Engine+Gateway.swift): the link as last reported, and receipts whose
@@ -97,7 +97,7 @@ actor Engine {
         self.scheduler = ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil)
         let now = clock.now
         self.startedAt = now
-        self.nextPruneAt = now.addingTimeInterval(60)
+        self.housekeepingSchedule = HousekeepingSchedule(start: now)
         self.countingDay = LocalDate(containing: now, in: settings.config.practice.timeZone)
         self.recipientGate = RecipientGate(perDay: settings.config.recipients.dailyLimit, timeZone: settings.config.practice.timeZone)
     }
@@ -395,27 +395,21 @@ actor Engine {
             forgetPastDays(now: now)
             sentToday = 0
             failedToday = 0
-            statusDirty = true
+            status.changed()
         }
     }
 
     // MARK: Status
 
     func statusChanged() {
-        statusDirty = true
+        status.changed()
         flushStatus()
     }
 
     /// Sends STATUS= if it changed, at most once a second (the release loop flushes a
     /// deferred update).
     func flushStatus() {
-        let line = statusLine()
-        guard line != lastStatusLine else { statusDirty = false; return }
-        guard ContinuousClock.now - lastStatusSent >= .seconds(1) else { return }
-        _ = try? notifier.status(line)
-        lastStatusLine = line
-        lastStatusSent = .now
-        statusDirty = false
+        if case .send(let line) = status.offer(statusLine(), now: clock.now) { _ = try? notifier.status(line) }
     }
 
     func statusLine() -> String {
