@@ -53,12 +53,7 @@ public struct Assembly: Sendable {
         if !problems.isEmpty { throw AssemblyError(lines: problems) }
         var pipelines: [String: SourcePipeline] = [:]
         for source in config.allSources {
-            do {
-                pipelines[source.name] = try SourcePipeline.make(source, config: config, templates: templates, ids: ids)
-            } catch {
-                let what = source.isDefault ? "input" : "source \(source.name)"
-                throw AssemblyError(lines: ["\(config.file): \(what): \(error)"])
-            }
+            pipelines[source.name] = SourcePipeline.make(source, config: config, templates: templates, ids: ids)
         }
         guard case .appointments(let pipeline) = pipelines[config.input.source] else {
             preconditionFailure("the default source is an appointment source")

@@ -21,12 +21,12 @@ extension Configuration {
     }
 
     /// How `[input]` reads dates, times, columns and statuses, in the practice's zone.
-    public func appointmentMapping() throws -> AppointmentMapping {
-        try appointmentMapping(input)
+    public func appointmentMapping() -> AppointmentMapping {
+        appointmentMapping(input)
     }
 
     /// How a source's input settings read dates, times, columns and statuses, in the practice's zone.
-    public func appointmentMapping(_ input: InputSettings) throws -> AppointmentMapping {
+    public func appointmentMapping(_ input: InputSettings) -> AppointmentMapping {
         var overrides: [AppointmentField: [String]] = [:]
         for (field, header) in input.columns {
             if let f = AppointmentField(rawValue: field) { overrides[f] = [header] }
@@ -34,53 +34,41 @@ extension Configuration {
         return AppointmentMapping(
             timeZone: practice.timeZone,
             columns: AppointmentColumns(overrides),
-            startPatterns: try input.startFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultStartPatterns,
-            datePatterns: try input.dateFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultDatePatterns,
-            timePatterns: try input.timeFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultTimePatterns,
+            startPatterns: input.startFormat.map { [$0] } ?? AppointmentMapping.defaultStartPatterns,
+            datePatterns: input.dateFormat.map { [$0] } ?? AppointmentMapping.defaultDatePatterns,
+            timePatterns: input.timeFormat.map { [$0] } ?? AppointmentMapping.defaultTimePatterns,
             statusMap: input.statusMap)
     }
 
     /// The CSV parser for appointment exports, as `[input]` describes it.
-    public func appointmentParser() throws -> CSVAppointmentParser {
-        CSVAppointmentParser(format: CSVAppointmentFormat(
-            mapping: try appointmentMapping(), delimiter: Self.delimiter(input),
-            encoding: InputEncoding(rawValue: input.encoding) ?? .auto))
-    }
-
-    static func delimiter(_ input: InputSettings) -> CSVDelimiter? {
-        switch input.delimiter {
-        case ",": .comma
-        case ";": .semicolon
-        case "tab": .tab
-        default: nil
-        }
+    public func appointmentParser() -> CSVAppointmentParser {
+        CSVAppointmentParser(format: CSVAppointmentFormat(mapping: appointmentMapping(), delimiter: input.delimiter, encoding: input.encoding))
     }
 
     /// The parser of an appointment source's files (CSV, JSON Lines or HL7 v2 SIU).
-    public func appointmentParser(for source: Source) throws -> any InputParser {
+    public func appointmentParser(for source: Source) -> any InputParser {
         precondition(source.kind == .appointment, "lists have ListParser")
-        let mapping = try appointmentMapping(source.input)
-        let encoding = InputEncoding(rawValue: source.input.encoding) ?? .auto
+        let mapping = appointmentMapping(source.input)
         switch source.format {
         case .csv:
-            return CSVAppointmentParser(format: CSVAppointmentFormat(mapping: mapping, delimiter: Self.delimiter(source.input), encoding: encoding))
+            return CSVAppointmentParser(format: CSVAppointmentFormat(mapping: mapping, delimiter: source.input.delimiter, encoding: source.input.encoding))
         case .jsonl:
             return JSONLinesAppointmentParser(mapping: mapping)
         case .hl7:
-            return HL7SIUParser(mapping: mapping, encoding: encoding)
+            return HL7SIUParser(mapping: mapping, encoding: source.input.encoding)
         }
     }
 
     /// The parser of a list source's files (recalls, patients, broadcasts, private messages).
-    public func listParser(for source: Source) throws -> ListParser {
+    public func listParser(for source: Source) -> ListParser {
         precondition(source.kind != .appointment, "appointments have their own parsers")
         var columns: [ListField: [String]] = [:]
         for (field, header) in source.input.columns {
             if let f = ListField(rawValue: field) { columns[f] = [header] }
         }
         return ListParser(format: ListFormat(
-            kind: source.kind, fileFormat: source.format == .jsonl ? .jsonl : .csv, delimiter: Self.delimiter(source.input),
-            encoding: InputEncoding(rawValue: source.input.encoding) ?? .auto, columns: columns,
-            datePatterns: try source.input.dateFormat.map { [try DateTimePattern($0)] } ?? AppointmentMapping.defaultDatePatterns))
+            kind: source.kind, fileFormat: source.format == .jsonl ? .jsonl : .csv, delimiter: source.input.delimiter,
+            encoding: source.input.encoding, columns: columns,
+            datePatterns: source.input.dateFormat.map { [$0] } ?? AppointmentMapping.defaultDatePatterns))
     }
 }

@@ -5,24 +5,15 @@ import RemindInbox
 
 extension Configuration {
     /// Everything that keeps this configuration from running, beyond what loading it already
-    /// checked: template problems, an input that cannot be parsed with the given options, a
-    /// source whose template is missing, a provider command that cannot be run. One line each, naming the file; empty when it can
-    /// run. The daemon (at start and reload) and `remindctl check-config` both give this
+    /// checked (its date patterns, dialects and encodings are read into RemindInbox's own
+    /// values, so every parser can be made): template problems, a source whose template is
+    /// missing, a provider command that cannot be run. One line each, naming the file; empty
+    /// when it can run. The daemon (at start and reload) and `remindctl check-config` both give this
     /// verdict, so they never disagree.
     public func problems(with templates: TemplateSet) -> [String] {
         var problems = templates.validate().map { "\(text.directory): \($0)" }
         problems += providerProblems()
-        do { _ = try appointmentParser() } catch { problems.append("\(file): input: \(error)") }
         for source in sources {
-            do {
-                if source.kind == .appointment {
-                    _ = try appointmentParser(for: source)
-                } else {
-                    _ = try listParser(for: source)
-                }
-            } catch {
-                problems.append("\(file): source \(source.name): \(error)")
-            }
             if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
                 problems.append("\(file): source \(source.name): template broadcast.\(variant).mustache is not in \(text.directory)")
             }

@@ -34,13 +34,13 @@ package enum SourcePipeline: Sendable {
     /// The pipeline a source's configuration describes.
     package static func make(
         _ source: Configuration.Source, config: Configuration, templates: TemplateSet, ids: MessageIDGenerator
-    ) throws -> SourcePipeline {
+    ) -> SourcePipeline {
         let fields = FieldMaker(config: config)
         let phones = config.phoneNormalizer
         let phoneFields = PhoneFields(config.recipients.fields)
         if source.kind == .appointment {
             var pipeline = IngestPipeline(
-                parser: try config.appointmentParser(for: source), templates: templates, source: source.name,
+                parser: config.appointmentParser(for: source), templates: templates, source: source.name,
                 reminders: source.rules.compactMap {
                     if case .reminder(let rule) = $0.timing { Configuration.Reminder(name: $0.name, rule: rule) } else { nil }
                 },
@@ -52,7 +52,7 @@ package enum SourcePipeline: Sendable {
             return .appointments(pipeline)
         }
         var pipeline = ListPipeline(
-            kind: source.kind, parser: try config.listParser(for: source), templates: templates, source: source.name,
+            kind: source.kind, parser: config.listParser(for: source), templates: templates, source: source.name,
             rules: source.rules, timeZone: config.practice.timeZone, fields: fields, phones: phones,
             phoneFields: phoneFields, ids: ids)
         pipeline.template = source.template

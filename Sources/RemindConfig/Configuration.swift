@@ -1,5 +1,6 @@
 public import Foundation
 public import RemindCore
+public import RemindInbox
 public import RemindRecipients
 public import RemindSchedule
 public import RemindText
@@ -55,15 +56,15 @@ public struct Configuration: Sendable, Hashable {
         /// The source's name: part of every message's key, so it must stay stable.
         public var source: String = "practice"
         /// Pattern of a single start column (date and time); nil keeps the built-in ones.
-        public var startFormat: String?
+        public var startFormat: DateTimePattern?
         /// Pattern of a separate date column (`dd/MM/yyyy`); nil keeps the built-in ones.
-        public var dateFormat: String?
+        public var dateFormat: DateTimePattern?
         /// Pattern of a separate time column (`h:mm a`); nil keeps the built-in ones.
-        public var timeFormat: String?
-        /// `auto` (sniffed from the header), `,`, `;` or `tab`.
-        public var delimiter: String = "auto"
+        public var timeFormat: DateTimePattern?
+        /// `,`, `;` or tab; nil (`auto`) sniffs it from the header.
+        public var delimiter: CSVDelimiter?
         /// `auto` (UTF-8 if valid, else CP1252; a BOM decides for UTF-16), or a forced encoding.
-        public var encoding: String = "auto"
+        public var encoding: InputEncoding = .auto
         /// remindd field → the export's header name, overriding the built-in aliases.
         public var columns: [String: String] = [:]
         /// The exporter's status words mapped to remindd's (`"Out of Reach" = "unreachable"`).

@@ -223,13 +223,14 @@ struct Reader {
         settings.dateFormat = pattern(t, key, "date_format")
         settings.timeFormat = pattern(t, key, "time_format")
         if let d = string(t, key, "delimiter") {
-            if ["auto", ",", ";", "tab", "\t"].contains(d) { settings.delimiter = d == "\t" ? "tab" : d } else {
+            let delimiters: [String: CSVDelimiter?] = ["auto": nil, ",": .comma, ";": .semicolon, "tab": .tab, "\t": .tab]
+            if let delimiter = delimiters[d] { settings.delimiter = delimiter } else {
                 problem("\(key).delimiter", "'\(d)' is not one of auto, \",\", \";\", tab")
             }
         }
         if let e = string(t, key, "encoding") {
             let known = ["auto", "utf-8", "cp1252", "utf-16le", "utf-16be", "latin1"]
-            if known.contains(e.lowercased()) { settings.encoding = e.lowercased() } else {
+            if let encoding = InputEncoding(rawValue: e.lowercased()) { settings.encoding = encoding } else {
                 problem("\(key).encoding", "'\(e)' is not one of \(known.joined(separator: ", "))")
             }
         }
@@ -335,11 +336,10 @@ struct Reader {
         return out
     }
 
-    mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> String? {
+    mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> DateTimePattern? {
         guard let p = string(t, s, k) else { return nil }
         do {
-            _ = try DateTimePattern(p)
-            return p
+            return try DateTimePattern(p)
         } catch {
             problem("\(s).\(k)", "\(error)")
             return nil

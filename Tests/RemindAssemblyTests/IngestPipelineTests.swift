@@ -22,7 +22,7 @@ import Testing
     func pipeline(reminders: [Configuration.Reminder] = [.init(name: "reminder", rule: .before(.seconds(86400)))]) throws -> IngestPipeline {
         let templates = TemplateSet(sources: ["appointment": "Hi {{first_name}}, see {{doctor}} on {{date}} at {{time}}."])
         return IngestPipeline(
-            parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft",
+            parser: Self.config.appointmentParser(), templates: templates, source: "pracsoft",
             reminders: reminders, timeZone: TimeZone(identifier: "Australia/Sydney")!,
             statuses: ["scheduled", "confirmed", "unreachable"], withdrawStatuses: ["cancelled"],
             fields: FieldMaker(config: Self.config), phones: PhoneNumberNormalizer(defaultRegion: "AU"),
