@@ -37,7 +37,7 @@ package enum SourcePipeline: Sendable {
     ) -> SourcePipeline {
         let fields = FieldMaker(config: config)
         let phones = config.phoneNormalizer
-        let phoneFields = PhoneFields(config.recipients.fields)
+        let phoneFields = config.recipients.fields
         if source.kind == .appointment {
             var pipeline = IngestPipeline(
                 parser: config.appointmentParser(for: source), templates: templates, source: source.name,

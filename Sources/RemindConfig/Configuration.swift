@@ -170,11 +170,11 @@ public struct Configuration: Sendable, Hashable {
     public struct RecipientSettings: Sendable, Hashable {
         public init() {}
         /// Columns tried in order for a number to text (`phone` is the mapped phone column).
-        public var fields: [String] = PhoneFields.defaultNames
+        public var fields = PhoneFields()
         /// The kinds of number texted.
         public var types: Set<PhoneNumberType> = PhoneNumberType.textedByDefault
         /// Replies that opt their sender out (providers that report replies use them).
-        public var optOutKeywords: [String] = OptOutKeywords.defaultWords
+        public var optOutKeywords = OptOutKeywords()
         /// At most this many messages per number per practice-local day (see
         /// `DailyRecipientLimit` for the rule); 0: no limit.
         public var dailyLimit: Int = 0

@@ -164,7 +164,7 @@ struct Reader {
             if let fields = strings(t, "recipients", "fields") {
                 if fields.isEmpty || fields.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                     problem("recipients.fields", "must list at least one column, none empty (like [\"phone\", \"home phone\"])")
-                } else { c.recipients.fields = fields }
+                } else { c.recipients.fields = PhoneFields(fields) }
             }
             if let names = strings(t, "recipients", "types") {
                 var types: Set<PhoneNumberType> = []
@@ -178,7 +178,7 @@ struct Reader {
             if let words = strings(t, "recipients", "opt_out_keywords") {
                 if words.isEmpty || words.contains(where: { !$0.contains(where: { $0.isLetter || $0.isNumber }) }) {
                     problem("recipients.opt_out_keywords", "must list at least one word, each with a letter or digit")
-                } else { c.recipients.optOutKeywords = words }
+                } else { c.recipients.optOutKeywords = OptOutKeywords(words) }
             }
             if let limit = int(t, "recipients", "daily_limit", 0...1000) { c.recipients.dailyLimit = limit }
         }

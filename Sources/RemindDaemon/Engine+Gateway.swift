@@ -159,7 +159,7 @@ extension Engine {
         case .success(let recipient): recipient.e164
         case .failure: inbound.sender
         }
-        let optOut = OptOutKeywords(settings.config.recipients.optOutKeywords).isOptOut(replyText: inbound.text)
+        let optOut = settings.config.recipients.optOutKeywords.isOptOut(replyText: inbound.text)
         let answers = references.latestMessage(to: number)
         let optOuts = self.optOuts
         let directory = settings.paths.replies

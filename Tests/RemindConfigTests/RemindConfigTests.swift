@@ -87,9 +87,9 @@ import Testing
     @Test func recipientsDefaultToMobilesOfAustralia() throws {
         let c = try Configuration.parse(minimal, file: "/etc/remindd/remindd.toml")
         #expect(c.practice.region == "AU")
-        #expect(c.recipients.fields == ["phone", "home phone", "work phone"])
+        #expect(c.recipients.fields.names == ["phone", "home phone", "work phone"])
         #expect(c.recipients.types == [.mobile, .fixedLineOrMobile])
-        #expect(c.recipients.optOutKeywords == ["STOP", "STOPALL", "UNSUBSCRIBE"])
+        #expect(c.recipients.optOutKeywords.words == ["STOP", "STOPALL", "UNSUBSCRIBE"])
         let normalizer = c.phoneNormalizer
         #expect(try normalizer.normalize("0412 345 678").get().e164 == "+61412345678")
     }
@@ -104,9 +104,9 @@ import Testing
             opt_out_keywords = ["STOP", "KATI"]
             """, file: "/etc/remindd/remindd.toml")
         #expect(c.practice.region == "NZ")
-        #expect(c.recipients.fields == ["Mobile", "Home"])
+        #expect(c.recipients.fields.names == ["Mobile", "Home"])
         #expect(c.recipients.types == [.mobile, .fixedLine])
-        #expect(c.recipients.optOutKeywords == ["STOP", "KATI"])
+        #expect(c.recipients.optOutKeywords.words == ["STOP", "KATI"])
         #expect(try c.phoneNormalizer.normalize("09 379 4567").get().e164 == "+6493794567")
     }
 
