@@ -13,15 +13,9 @@ struct CheckConfig: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let config = try global.loadConfiguration()
         // The daemon's own verdict and build (start and reload): they cannot disagree.
-        let assembly: Assembly
-        do {
-            assembly = try Assembly.build(config)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(78)
-        }
+        let assembly = try global.loadAssembly()
+        let config = assembly.config
         let templateCount = assembly.templates.names.count
         print("\(global.config): OK")
         print("  practice   \(config.practice.name.isEmpty ? "(no name)" : config.practice.name), \(config.practice.timeZone.identifier)")

@@ -37,14 +37,7 @@ struct Preview: ParsableCommand {
     }
 
     func run() throws {
-        let config = try global.loadConfiguration()
-        let assembly: Assembly
-        do {
-            assembly = try Assembly.build(config)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(78)
-        }
+        let assembly = try global.loadAssembly()
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("cannot read \(file)")
         }
