@@ -61,8 +61,8 @@ actor Engine {
     private(set) var counts: [MessageState: Int] = [:]
     /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
     private(set) var changesSinceCheckpoint = 0
-    /// Set while a loop does work (not while it waits); the watchdog checks these.
-    private var busySince: [String: ContinuousClock.Instant] = [:]
+    /// Which loop does work since when (not while it waits); the watchdog checks it (``LoopHealth``).
+    private var loops = LoopHealth()
     /// Spool housekeeping (Engine+Spool.swift): when the retention pass and the retry of
     /// inputs a spool error stopped are due (``HousekeepingSchedule``), and the claimed
     /// inputs being ingested now.
@@ -363,12 +363,12 @@ actor Engine {
 
     // MARK: Health
 
-    func markBusy(_ loop: String) { busySince[loop] = .now }
-    func markIdle(_ loop: String) { busySince[loop] = nil }
+    func markBusy(_ loop: String) { loops.busy(loop, at: .now) }
+    func markIdle(_ loop: String) { loops.idle(loop) }
 
-    /// The loop that has been busy longer than `limit`, if any.
-    func stalledLoop(limit: Duration) -> String? {
-        busySince.first { ContinuousClock.now - $0.value > limit }?.key
+    /// The watchdog's check: ping, or report a loop busy longer than `limit` (once), or withhold.
+    func watchdogCheck(limit: Duration) -> LoopHealth.Action {
+        loops.check(limit: limit, now: .now)
     }
 
     // MARK: Helpers
