@@ -1,6 +1,6 @@
 import Foundation
-import RemindAssembly
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindDelivery

@@ -1,7 +1,7 @@
 import FileSystemKit
-import RemindAssembly
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindDelivery

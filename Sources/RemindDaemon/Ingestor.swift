@@ -1,6 +1,6 @@
 import FileSystemKit
-import RemindAssembly
 import Foundation
+import RemindAssembly
 import RemindCore
 import RemindInbox
 import RemindRecipients

@@ -1,6 +1,6 @@
 import Foundation
-import RemindAssembly
 import Logging
+import RemindAssembly
 import RemindCore
 import ServiceLifecycle
 import SystemdKit

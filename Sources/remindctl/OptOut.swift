@@ -1,6 +1,6 @@
 import ArgumentParser
-import RemindAssembly
 import Foundation
+import RemindAssembly
 import RemindConfig
 import RemindControl
 import RemindCore

@@ -1,7 +1,7 @@
 import Foundation
-import RemindAssembly
 import InMemoryLogging
 import Logging
+import RemindAssembly
 @testable import RemindDaemon
 import RemindCore
 import RemindDelivery

@@ -1,7 +1,7 @@
 import Foundation
-import RemindAssembly
 import InMemoryLogging
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 @testable import RemindDaemon
