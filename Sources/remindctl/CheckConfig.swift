@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RemindAssembly
 import RemindConfig
+import RemindCore
 import RemindInbox
 import RemindText
 
