@@ -102,4 +102,41 @@ import Testing
         #expect(ingested.metadata["skipped"].map { "\($0)" } == "\(left.count)")
         #expect(rows.first { $0.line == 6 }?.skipped?.contains("withdraws") == true)
     }
+
+    /// A list source (a broadcast with a filter) routed by the file's name: the same
+    /// texts, the same refused rows and the filtered-out rows said as left out.
+    @Test func previewAndIngestAgreeOnABroadcastList() async throws {
+        let clock = ManualClock(Self.now)
+        let f = try await KindsFixture(clock: clock)
+        let csv = """
+            Patient ID,First Name,Last Name,Mobile,Gender
+            P-1,Ann,Lee,0412 345 678,F
+            P-2,Bob,Ng,0423 456 789,M
+            P-3,Zoë,Ho,0434 567 890,female
+            P-4,Di,Oh,,F
+            P-5,Em,Wu,02 9999 1234,F
+
+            """
+        try f.write("flu-2026.csv", csv)
+        let assembly = try Assembly.load(configPath: f.root + "/remindd.toml")
+        let rows = try assembly.preview(Array(csv.utf8), file: "flu-2026.csv", now: clock.now, optOuts: f.engine.optOuts).get()
+        await f.engine.ingest(inboxName: "flu-2026.csv")
+        let queued = try f.messages("queued")
+        #expect(queued.count == 2)
+        for m in queued {
+            let row = try #require(rows.first { $0.line == m.source?.line })
+            #expect(row.text == m.text)
+            #expect(row.encoding == m.encoding.name)
+            #expect(row.rules == [m.key.rule])
+            #expect(row.template == "broadcast.flu-clinic")
+        }
+        let rejected = f.logged(.rowRejected).map { entry in
+            (line: entry.metadata[LogKey.inboxLine].map { Int("\($0)") ?? -1 } ?? -1, reason: entry.metadata[LogKey.reason].map { "\($0)" } ?? "")
+        }
+        let refused = rows.filter { $0.rejected != nil }
+        #expect(refused.map(\.line) == [5, 6])
+        #expect(refused.map(\.line) == rejected.map(\.line).sorted())
+        for row in refused { #expect(rejected.first { $0.line == row.line }?.reason == row.rejected) }
+        #expect(rows.filter { $0.skipped != nil }.map(\.line) == [3], "Bob is not in the filter")
+    }
 }
