@@ -53,7 +53,7 @@ let package = Package(
         // MARK: remindd rooms
         .target(name: "RemindCore"),
         .target(name: "RemindConfig", dependencies: [
-            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule", "RemindRecipients",
+            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule", "RemindRecipients", "RemindSpool",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RemindInbox", dependencies: [
@@ -136,7 +136,9 @@ let package = Package(
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
-        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindAssembly", "RemindSchedule", "RemindInbox", "RemindText"]),
+        .testTarget(name: "RemindConfigTests", dependencies: [
+            "RemindConfig", "RemindAssembly", "RemindSchedule", "RemindInbox", "RemindText", "RemindSpool",
+        ]),
         .testTarget(name: "RemindAssemblyTests", dependencies: [
             "RemindAssembly", "RemindConfig", "RemindCore", "RemindInbox", "RemindRecipients", "RemindSchedule", "RemindSpool", "RemindText",
         ]),

@@ -3,6 +3,7 @@ public import RemindCore
 public import RemindInbox
 public import RemindRecipients
 public import RemindSchedule
+public import RemindSpool
 public import RemindText
 
 /// Everything remindd reads from its configuration file, validated.
@@ -44,7 +45,7 @@ public struct Configuration: Sendable, Hashable {
         /// Where practice systems drop files; `<root>/inbox` unless set.
         public var inbox: String?
         /// What start-up does with messages found in flight: `hold` (to `uncertain/`) or `resend`.
-        public var interrupted: String = "hold"
+        public var interrupted: InterruptedPolicy = .hold
         /// How long final messages (sent, delivered, failed, expired, cancelled) and
         /// archived or rejected inputs are kept before they are pruned.
         public var retention: Duration = .seconds(30 * 86400)

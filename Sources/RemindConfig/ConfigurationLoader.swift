@@ -3,6 +3,7 @@ import RemindCore
 import RemindInbox
 import RemindRecipients
 import RemindSchedule
+import RemindSpool
 import RemindText
 import TOMLKit
 
@@ -92,7 +93,7 @@ struct Reader {
             c.spool.root = path(t, "spool", "root") ?? c.spool.root
             c.spool.inbox = path(t, "spool", "inbox")
             if let v = string(t, "spool", "interrupted") {
-                if ["hold", "resend"].contains(v) { c.spool.interrupted = v } else {
+                if let policy = InterruptedPolicy(rawValue: v) { c.spool.interrupted = policy } else {
                     problem("spool.interrupted", "'\(v)' is not one of hold, resend")
                 }
             }
@@ -105,8 +106,8 @@ struct Reader {
         }
         if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits", "extra_elements"]) {
             c.text.directory = path(t, "templates", "directory") ?? c.text.directory
-            if let n = int(t, "templates", "max_length", 1...1530) { c.text.settings.maxLength = n }
-            if let n = int(t, "templates", "max_segments", 1...10) { c.text.settings.maxSegments = n }
+            if let n = int(t, "templates", "max_length", TextSettings.maxLengthRange) { c.text.settings.maxLength = n }
+            if let n = int(t, "templates", "max_segments", TextSettings.maxSegmentsRange) { c.text.settings.maxSegments = n }
             if let b = bool(t, "templates", "transliterate") { c.text.settings.transliterate = b }
             c.text.dateFormats.date = string(t, "templates", "date_format") ?? c.text.dateFormats.date
             c.text.dateFormats.time = string(t, "templates", "time_format") ?? c.text.dateFormats.time

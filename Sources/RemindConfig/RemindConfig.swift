@@ -6,7 +6,8 @@
 // Values are read onto the rooms' own types wherever a room has one (`TextSettings` and
 // `DateFormats` of RemindText, `DateTimePattern`, `CSVDelimiter` and `InputEncoding` of
 // RemindInbox, `ReminderRule`, `DeliveryWindow` and `LocalDate` of RemindSchedule,
-// `PhoneNumberType`, `PhoneFields` and `OptOutKeywords` of RemindRecipients), so nothing is
+// `PhoneNumberType`, `PhoneFields` and `OptOutKeywords` of RemindRecipients, `InterruptedPolicy`
+// of RemindSpool; the text limits' ranges are `TextSettings`'s), so nothing is
 // copied field by field later.
 // Loading reads the file, the time-zone database and the holiday file `[schedule]
 // closed_dates` names (its bad lines are problems of that key), and nothing else: it

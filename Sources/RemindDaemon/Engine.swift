@@ -107,7 +107,7 @@ actor Engine {
     /// Prepares and recovers the spool, finishes interrupted ingests, and schedules
     /// everything pending. Returns the names waiting in the inbox (to ingest next).
     func recover() async throws {
-        let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
+        let policy = settings.config.spool.interrupted
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: clock.now, in: tz)
         let witness = Self.handOverWitness(provider)

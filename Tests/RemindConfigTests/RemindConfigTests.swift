@@ -5,6 +5,7 @@ import RemindCore
 import RemindInbox
 import RemindSchedule
 import RemindRecipients
+import RemindSpool
 import RemindText
 import Testing
 
@@ -82,6 +83,18 @@ import Testing
         #expect(c.text.settings.limit(for: "first_name") == 25, "the CMS's default stays for the elements the file leaves")
         #expect(c.text.dateFormats == DateFormats(time: "HH:mm"))
         #expect(try Configuration.parse(minimal, file: "x.toml").text.settings == TextSettings())
+    }
+
+    /// `spool.interrupted` is read onto the spool's own `InterruptedPolicy`; anything else names the key.
+    @Test func theInterruptedPolicyIsTheSpoolsOwnValue() throws {
+        #expect(try Configuration.parse(minimal, file: "x.toml").spool.interrupted == .hold)
+        #expect(try Configuration.parse(minimal + "\n[spool]\ninterrupted = \"resend\"\n", file: "x.toml").spool.interrupted == .resend)
+        #expect(throws: ConfigError.self) { try Configuration.parse(minimal + "\n[spool]\ninterrupted = \"retry\"\n", file: "x.toml") }
+        do {
+            _ = try Configuration.parse(minimal + "\n[spool]\ninterrupted = \"retry\"\n", file: "x.toml")
+        } catch {
+            #expect(error.problems.map(\.key) == ["spool.interrupted"])
+        }
     }
 
     @Test func recipientsDefaultToMobilesOfAustralia() throws {
