@@ -27,13 +27,11 @@ import Testing
         status.changed()
         #expect(status.offer("queued 2", now: clock.now) == .hold(until: sent.addingTimeInterval(1)))
         #expect(status.pending)
-        #expect(status.retry == sent.addingTimeInterval(1))
         clock.advance(by: 0.5)
         #expect(status.offer("queued 3", now: clock.now) == .hold(until: sent.addingTimeInterval(1)), "still within the second")
         clock.advance(by: 0.1)
         #expect(status.offer("queued 3", now: clock.now) == .send("queued 3"), "the latest line, once")
         #expect(!status.pending)
-        #expect(status.retry == nil)
     }
 
     /// A wall clock set back (an NTP step) does not hold STATUS= back until it catches up.

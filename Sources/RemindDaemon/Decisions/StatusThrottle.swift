@@ -4,7 +4,8 @@ import Foundation
 /// (a burst of releases or an ingest changes it many times a second; systemd needs none
 /// of those in between). A decision with no clock or notifier in it: the engine marks a
 /// change, offers the current line with `now`, and sends what it returns; a line held
-/// back is offered again by the release loop, which caps its sleep at ``retry``.
+/// back stays ``pending`` and is offered again by the release loop (Engine+Delivery.swift
+/// caps its sleep at a second while one is).
 struct StatusThrottle: Sendable {
     /// What to do with the line offered.
     enum Action: Sendable, Hashable {
@@ -44,11 +45,5 @@ struct StatusThrottle: Sendable {
         lastSent = now
         pending = false
         return .send(line)
-    }
-
-    /// When a held line can go, if one is held.
-    var retry: Date? {
-        guard pending, let lastSent else { return nil }
-        return lastSent.addingTimeInterval(interval)
     }
 }
