@@ -196,7 +196,8 @@ actor Engine {
             await ingestOptOuts(claimed, bytes: bytes)
             return
         }
-        guard let source = settings.config.source(forInboxPath: claimed.originalName), let pipeline = settings.pipelines[source.name] else {
+        // Routed as `remindctl preview` routes a file (Assembly.route).
+        guard let (source, pipeline) = settings.route(inboxPath: claimed.originalName) else {
             await refuse(claimed, reason: "no source reads \(claimed.originalName): no [[source]] names its subdirectory or matches its name")
             return
         }
