@@ -53,7 +53,7 @@ let package = Package(
         // MARK: remindd rooms
         .target(name: "RemindCore"),
         .target(name: "RemindConfig", dependencies: [
-            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule", "RemindRecipients",
+            "RemindCore", "RemindInbox", "RemindText", "RemindSchedule", "RemindRecipients", "RemindSpool",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RemindInbox", dependencies: [
@@ -77,13 +77,18 @@ let package = Package(
             "RemindCore", "FileSystemKit", "ProcessKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The composition root of what a configuration makes: room values, templates, the one
+        // verdict, the source pipelines (remindd, check-config and preview). No delivery code.
+        .target(name: "RemindAssembly", dependencies: [
+            "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindRecipients", "RemindSchedule", "RemindSpool",
+        ]),
         .target(name: "RemindControl", dependencies: [
             "RemindCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "RemindDaemon", dependencies: [
-            "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindSpool",
+            "RemindCore", "RemindConfig", "RemindAssembly", "RemindInbox", "RemindText", "RemindSpool",
             "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,8 +110,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "remindctl", dependencies: [
-            "RemindCore", "RemindConfig", "RemindControl", "RemindInbox", "RemindRecipients", "RemindSpool", "RemindText",
-            "ProcessKit", "FileSystemKit",
+            "RemindCore", "RemindConfig", "RemindAssembly", "RemindControl", "RemindInbox", "RemindRecipients", "RemindSpool",
+            "RemindText", "ProcessKit", "FileSystemKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -131,7 +136,12 @@ let package = Package(
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
         .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit"]),
         .testTarget(name: "RemindCoreTests", dependencies: ["RemindCore"]),
-        .testTarget(name: "RemindConfigTests", dependencies: ["RemindConfig", "RemindSchedule", "RemindInbox"]),
+        .testTarget(name: "RemindConfigTests", dependencies: [
+            "RemindConfig", "RemindAssembly", "RemindSchedule", "RemindInbox", "RemindText", "RemindSpool",
+        ]),
+        .testTarget(name: "RemindAssemblyTests", dependencies: [
+            "RemindAssembly", "RemindConfig", "RemindCore", "RemindInbox", "RemindRecipients", "RemindSchedule", "RemindSpool", "RemindText",
+        ]),
         .testTarget(name: "RemindInboxTests", dependencies: ["RemindInbox"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RemindTextTests", dependencies: ["RemindText", "RemindCore"]),
         .testTarget(name: "RemindSpoolTests", dependencies: ["RemindSpool"]),
@@ -143,7 +153,7 @@ let package = Package(
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
-            "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
+            "RemindDaemon", "RemindAssembly", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
             "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

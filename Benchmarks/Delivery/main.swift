@@ -132,7 +132,7 @@ func prepare(_ root: String, count: Int) throws -> String {
             id: ids.next(), key: MessageKey(source: "practice", recordID: "B-\(i)", rule: "reminder"), kind: .appointment,
             recipient: "+61412\(String(format: "%06d", i))", text: "Hi Ann, see you tomorrow at 9:30 with Dr Patel. Harbour Dental",
             due: start.addingTimeInterval(-86400), expires: start, appointmentStart: start,
-            source: SourcePosition(file: "bench.csv", line: i + 2), created: now, encoding: "gsm7", segments: 1)
+            source: SourcePosition(file: "bench.csv", line: i + 2), created: now, encoding: .gsm7, segments: 1)
     }
     _ = try spool.commit(spool.plan(candidates: messages), input: nil)
     return config

@@ -32,7 +32,7 @@ func message(_ i: Int, start: Date, now: Date) -> SpoolMessage {
         id: ids.next(), key: MessageKey(source: "practice", recordID: "A-\(i)", rule: "reminder"), kind: .appointment,
         recipient: "+61412\(String(format: "%06d", i % 1_000_000))", text: text, due: start.addingTimeInterval(-86400),
         expires: start, appointmentStart: start, source: SourcePosition(file: "appointments.csv", line: i + 1),
-        created: now, encoding: "gsm7", segments: 1)
+        created: now, encoding: .gsm7, segments: 1)
 }
 
 let openCalendar = DeliveryCalendar(

@@ -1,12 +1,4 @@
-public import RemindSchedule
-
-extension Configuration {
-    /// The delivery calendar `[schedule]` describes: its weekly windows in the practice's
-    /// time zone, minus the holiday file's closed dates.
-    public var deliveryCalendar: DeliveryCalendar {
-        DeliveryCalendar(windows: schedule.windows, timeZone: practice.timeZone, closedDates: schedule.closedDates)
-    }
-}
+import RemindSchedule
 
 extension Reader {
     /// A holiday file's error as configuration problems under `schedule.closed_dates`, one

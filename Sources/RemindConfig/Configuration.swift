@@ -1,7 +1,10 @@
 public import Foundation
 public import RemindCore
+public import RemindInbox
 public import RemindRecipients
 public import RemindSchedule
+public import RemindSpool
+public import RemindText
 
 /// Everything remindd reads from its configuration file, validated.
 public struct Configuration: Sendable, Hashable {
@@ -9,7 +12,8 @@ public struct Configuration: Sendable, Hashable {
     public var practice: Practice
     public var spool: SpoolSettings
     public var input: InputSettings
-    public var text: TextConfig
+    /// `[templates]`: the templates directory and the text room's own values.
+    public var text: Templates
     public var schedule: ScheduleSettings
     public var provider: ProviderSettings
     public var control: ControlSettings
@@ -41,7 +45,7 @@ public struct Configuration: Sendable, Hashable {
         /// Where practice systems drop files; `<root>/inbox` unless set.
         public var inbox: String?
         /// What start-up does with messages found in flight: `hold` (to `uncertain/`) or `resend`.
-        public var interrupted: String = "hold"
+        public var interrupted: InterruptedPolicy = .hold
         /// How long final messages (sent, delivered, failed, expired, cancelled) and
         /// archived or rejected inputs are kept before they are pruned.
         public var retention: Duration = .seconds(30 * 86400)
@@ -53,15 +57,15 @@ public struct Configuration: Sendable, Hashable {
         /// The source's name: part of every message's key, so it must stay stable.
         public var source: String = "practice"
         /// Pattern of a single start column (date and time); nil keeps the built-in ones.
-        public var startFormat: String?
+        public var startFormat: DateTimePattern?
         /// Pattern of a separate date column (`dd/MM/yyyy`); nil keeps the built-in ones.
-        public var dateFormat: String?
+        public var dateFormat: DateTimePattern?
         /// Pattern of a separate time column (`h:mm a`); nil keeps the built-in ones.
-        public var timeFormat: String?
-        /// `auto` (sniffed from the header), `,`, `;` or `tab`.
-        public var delimiter: String = "auto"
+        public var timeFormat: DateTimePattern?
+        /// `,`, `;` or tab; nil (`auto`) sniffs it from the header.
+        public var delimiter: CSVDelimiter?
         /// `auto` (UTF-8 if valid, else CP1252; a BOM decides for UTF-16), or a forced encoding.
-        public var encoding: String = "auto"
+        public var encoding: InputEncoding = .auto
         /// remindd field → the export's header name, overriding the built-in aliases.
         public var columns: [String: String] = [:]
         /// The exporter's status words mapped to remindd's (`"Out of Reach" = "unreachable"`).
@@ -72,19 +76,18 @@ public struct Configuration: Sendable, Hashable {
         public var withdrawStatuses: [String] = ["cancelled", "deleted", "noshow", "no-show"]
     }
 
-    public struct TextConfig: Sendable, Hashable {
+    /// `[templates]`: where the templates are, and RemindText's own values read onto from
+    /// the section's keys (no copy of them: the text room validates and uses these).
+    public struct Templates: Sendable, Hashable {
         public init() {}
-        public var templates: String = "/etc/remindd/templates"
-        /// Longest message allowed (in GSM-7 septets or UCS-2 units).
-        public var maxLength: Int = 160
-        public var maxSegments: Int = 3
-        public var transliterate: Bool = true
-        public var dateFormat: String = "EEE d MMM"
-        public var timeFormat: String = "h:mm a"
-        public var weekdayFormat: String = "EEEE"
-        public var dateTimeFormat: String = "d MMM h:mm a"
-        /// Element → maximum length, overriding the defaults.
-        public var fieldLimits: [String: Int] = [:]
+        /// The templates directory (`directory`).
+        public var directory: String = "/etc/remindd/templates"
+        /// Limits and options of rendering: the clinic CMS's defaults, with `max_length`,
+        /// `max_segments`, `transliterate` and `field_limits` over them.
+        public var settings = TextSettings()
+        /// The date elements' patterns (`date_format`, `time_format`, `weekday_format`,
+        /// `datetime_format`).
+        public var dateFormats = DateFormats()
         /// Extra source columns templates may name, by element name (a column's header
         /// lowercased, with every run of other characters than letters and digits as `_`).
         /// `reason` (a recall's reason) and `gender` are always there.
@@ -168,19 +171,14 @@ public struct Configuration: Sendable, Hashable {
     public struct RecipientSettings: Sendable, Hashable {
         public init() {}
         /// Columns tried in order for a number to text (`phone` is the mapped phone column).
-        public var fields: [String] = PhoneFields.defaultNames
+        public var fields = PhoneFields()
         /// The kinds of number texted.
         public var types: Set<PhoneNumberType> = PhoneNumberType.textedByDefault
         /// Replies that opt their sender out (providers that report replies use them).
-        public var optOutKeywords: [String] = OptOutKeywords.defaultWords
+        public var optOutKeywords = OptOutKeywords()
         /// At most this many messages per number per practice-local day (see
         /// `DailyRecipientLimit` for the rule); 0: no limit.
         public var dailyLimit: Int = 0
-
-        /// The normaliser these settings describe, for `region`.
-        public func normalizer(region: String) -> PhoneNumberNormalizer {
-            PhoneNumberNormalizer(defaultRegion: region, acceptedTypes: types)
-        }
     }
 
     public struct ControlSettings: Sendable, Hashable {

@@ -3,6 +3,7 @@ import RemindCore
 import RemindInbox
 import RemindRecipients
 import RemindSchedule
+import RemindSpool
 import RemindText
 import TOMLKit
 
@@ -92,7 +93,7 @@ struct Reader {
             c.spool.root = path(t, "spool", "root") ?? c.spool.root
             c.spool.inbox = path(t, "spool", "inbox")
             if let v = string(t, "spool", "interrupted") {
-                if ["hold", "resend"].contains(v) { c.spool.interrupted = v } else {
+                if let policy = InterruptedPolicy(rawValue: v) { c.spool.interrupted = policy } else {
                     problem("spool.interrupted", "'\(v)' is not one of hold, resend")
                 }
             }
@@ -104,24 +105,24 @@ struct Reader {
             readInput(t, key: "input", into: &c.input)
         }
         if let t = section(root, "templates", known: ["directory", "max_length", "max_segments", "transliterate", "date_format", "time_format", "weekday_format", "datetime_format", "field_limits", "extra_elements"]) {
-            c.text.templates = path(t, "templates", "directory") ?? c.text.templates
-            if let n = int(t, "templates", "max_length", 1...1530) { c.text.maxLength = n }
-            if let n = int(t, "templates", "max_segments", 1...10) { c.text.maxSegments = n }
-            if let b = bool(t, "templates", "transliterate") { c.text.transliterate = b }
-            c.text.dateFormat = string(t, "templates", "date_format") ?? c.text.dateFormat
-            c.text.timeFormat = string(t, "templates", "time_format") ?? c.text.timeFormat
-            c.text.weekdayFormat = string(t, "templates", "weekday_format") ?? c.text.weekdayFormat
-            c.text.dateTimeFormat = string(t, "templates", "datetime_format") ?? c.text.dateTimeFormat
+            c.text.directory = path(t, "templates", "directory") ?? c.text.directory
+            if let n = int(t, "templates", "max_length", TextSettings.maxLengthRange) { c.text.settings.maxLength = n }
+            if let n = int(t, "templates", "max_segments", TextSettings.maxSegmentsRange) { c.text.settings.maxSegments = n }
+            if let b = bool(t, "templates", "transliterate") { c.text.settings.transliterate = b }
+            c.text.dateFormats.date = string(t, "templates", "date_format") ?? c.text.dateFormats.date
+            c.text.dateFormats.time = string(t, "templates", "time_format") ?? c.text.dateFormats.time
+            c.text.dateFormats.weekday = string(t, "templates", "weekday_format") ?? c.text.dateFormats.weekday
+            c.text.dateFormats.datetime = string(t, "templates", "datetime_format") ?? c.text.dateFormats.datetime
             if let names = strings(t, "templates", "extra_elements") {
                 for (i, name) in names.enumerated() where !TemplateElement.isValidName(name) {
                     problem("templates.extra_elements[\(i)]", "\"\(name)\" is not an element name (lowercase letters, digits and _, starting with a letter)")
                 }
-                c.text.extraElements = Configuration.TextConfig.standardExtraElements.union(names)
+                c.text.extraElements = Configuration.Templates.standardExtraElements.union(names)
             }
             if let fl = t["field_limits"] {
                 if let ft = fl.table {
                     for k in ft.keys {
-                        if let n = ft[k]?.int, n > 0 { c.text.fieldLimits[k] = n } else { problem("templates.field_limits.\(k)", "must be a positive integer") }
+                        if let n = ft[k]?.int, n > 0 { c.text.settings.fieldLimits[k] = n } else { problem("templates.field_limits.\(k)", "must be a positive integer") }
                     }
                 } else { problem("templates.field_limits", "must be a table of element = length") }
             }
@@ -164,7 +165,7 @@ struct Reader {
             if let fields = strings(t, "recipients", "fields") {
                 if fields.isEmpty || fields.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                     problem("recipients.fields", "must list at least one column, none empty (like [\"phone\", \"home phone\"])")
-                } else { c.recipients.fields = fields }
+                } else { c.recipients.fields = PhoneFields(fields) }
             }
             if let names = strings(t, "recipients", "types") {
                 var types: Set<PhoneNumberType> = []
@@ -178,7 +179,7 @@ struct Reader {
             if let words = strings(t, "recipients", "opt_out_keywords") {
                 if words.isEmpty || words.contains(where: { !$0.contains(where: { $0.isLetter || $0.isNumber }) }) {
                     problem("recipients.opt_out_keywords", "must list at least one word, each with a letter or digit")
-                } else { c.recipients.optOutKeywords = words }
+                } else { c.recipients.optOutKeywords = OptOutKeywords(words) }
             }
             if let limit = int(t, "recipients", "daily_limit", 0...1000) { c.recipients.dailyLimit = limit }
         }
@@ -223,13 +224,14 @@ struct Reader {
         settings.dateFormat = pattern(t, key, "date_format")
         settings.timeFormat = pattern(t, key, "time_format")
         if let d = string(t, key, "delimiter") {
-            if ["auto", ",", ";", "tab", "\t"].contains(d) { settings.delimiter = d == "\t" ? "tab" : d } else {
+            let delimiters: [String: CSVDelimiter?] = ["auto": nil, ",": .comma, ";": .semicolon, "tab": .tab, "\t": .tab]
+            if let delimiter = delimiters[d] { settings.delimiter = delimiter } else {
                 problem("\(key).delimiter", "'\(d)' is not one of auto, \",\", \";\", tab")
             }
         }
         if let e = string(t, key, "encoding") {
             let known = ["auto", "utf-8", "cp1252", "utf-16le", "utf-16be", "latin1"]
-            if known.contains(e.lowercased()) { settings.encoding = e.lowercased() } else {
+            if let encoding = InputEncoding(rawValue: e.lowercased()) { settings.encoding = encoding } else {
                 problem("\(key).encoding", "'\(e)' is not one of \(known.joined(separator: ", "))")
             }
         }
@@ -335,11 +337,10 @@ struct Reader {
         return out
     }
 
-    mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> String? {
+    mutating func pattern(_ t: TOMLTable, _ s: String, _ k: String) -> DateTimePattern? {
         guard let p = string(t, s, k) else { return nil }
         do {
-            _ = try DateTimePattern(p)
-            return p
+            return try DateTimePattern(p)
         } catch {
             problem("\(s).\(k)", "\(error)")
             return nil

@@ -1,6 +1,7 @@
 import CLinux
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindDelivery
@@ -22,9 +23,9 @@ public enum Daemon {
         // Big buffers mapped on their own: a 2,000,000-row export then peaks at 242 MB
         // instead of 282 (Benchmarks/Daemon/README.md).
         _ = clinux_fix_mmap_threshold()
-        let settings: RuntimeSettings
+        let settings: Assembly
         do {
-            settings = try RuntimeSettings.load(configPath: options.configPath)
+            settings = try Assembly.load(configPath: options.configPath)
         } catch {
             bootstrapLogging(target: options.logTarget ?? "auto", level: options.logLevel ?? "info")
             let logger = Logger(label: "remindd")

@@ -1,4 +1,5 @@
 package import Logging
+import RemindAssembly
 package import RemindDelivery
 package import ServiceLifecycle
 import RemindSchedule
@@ -12,7 +13,7 @@ package struct DeliveryHarness: Sendable {
     let engine: Engine
 
     package init(configPath: String, provider: any Provider, logger: Logger) throws {
-        engine = Engine(settings: try RuntimeSettings.load(configPath: configPath), provider: provider, notifier: Notifier(),
+        engine = Engine(settings: try Assembly.load(configPath: configPath), provider: provider, notifier: Notifier(),
                         sleeper: try WallClockSleeper(), logger: logger)
     }
 

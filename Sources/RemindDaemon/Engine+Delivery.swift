@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemindAssembly
 import RemindCore
 import RemindDelivery
 import RemindRecipients

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindControl
 import RemindCore

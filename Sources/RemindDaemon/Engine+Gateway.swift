@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindDelivery
@@ -154,11 +155,11 @@ extension Engine {
     /// Stores a patient's reply (and opts the number out when it says so); true when the
     /// reply is durable in `replies/`.
     func handleInbound(_ inbound: InboundMessage) async -> Bool {
-        let number: String = switch settings.pipeline.phones.parse(inbound.sender) {
+        let number: String = switch settings.phones.parse(inbound.sender) {
         case .success(let recipient): recipient.e164
         case .failure: inbound.sender
         }
-        let optOut = OptOutKeywords(settings.config.recipients.optOutKeywords).isOptOut(replyText: inbound.text)
+        let optOut = settings.config.recipients.optOutKeywords.isOptOut(replyText: inbound.text)
         let answers = references.latestMessage(to: number)
         let optOuts = self.optOuts
         let directory = settings.paths.replies

@@ -1,6 +1,7 @@
 import FileSystemKit
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindSchedule
@@ -12,9 +13,9 @@ import RemindSpool
 /// scan, symbolic links, FIFOs, devices and sockets are refused (moved to `rejected/` with
 /// a `.reason`; a rename never opens them, so a FIFO cannot block the daemon), and a file
 /// over `[inbox] max_size` is refused with its size. With `[inbox] settle`, a file is
-/// claimed only once its modification time is `settle` old: until then it waits in
-/// ``settling`` and the release loop's sleep is capped by its deadline (one re-check per
-/// file and change, no polling loop).
+/// claimed only once its modification time is `settle` old, as ``InboxSettling`` decides:
+/// until then it waits there and the release loop's sleep is capped by its deadline (one
+/// re-check per file and change, no polling loop).
 extension Engine {
     /// Claims an inbox file (a name, or a path relative to the inbox for files in its
     /// subdirectories) and ingests it. Files that are not for us (dotfiles, `*.tmp`,
@@ -31,21 +32,17 @@ extension Engine {
             return
         }
         guard let status else {
-            settling[name] = nil
+            settling.forget(name)
             return
         }
         if status.kind == .directory || (unlessRegular && status.kind == .regular) { return }
-        let settle = settings.config.inbox.settle
-        if status.kind == .regular, settle > .zero {
-            let ready = Date(timeIntervalSince1970: status.modified + TimeInterval(settle.components.seconds)
-                + TimeInterval(settle.components.attoseconds) / 1e18)
-            if ready > clock.now {
-                settling[name] = ready
-                sleeper.wake()
-                return
-            }
+        if status.kind == .regular,
+            case .wait = settling.look(at: name, modified: status.modified, settle: settings.config.inbox.settle, now: clock.now)
+        {
+            sleeper.wake()
+            return
         }
-        settling[name] = nil
+        settling.forget(name)
         let refusal = Self.refusal(status, maxSize: settings.config.inbox.maxSize)
         let claimed: ClaimedInput?
         do {
@@ -87,13 +84,11 @@ extension Engine {
     }
 
     /// The earliest time a settling file is looked at again.
-    var nextSettleCheck: Date? { settling.values.min() }
+    var nextSettleCheck: Date? { settling.nextCheck }
 
     /// Looks again at every settling file whose time has come.
     func recheckSettling() async {
-        let now = clock.now
-        for (name, ready) in settling.sorted(by: { $0.key < $1.key }) where ready <= now {
-            settling[name] = nil
+        for name in settling.due(now: clock.now) {
             await ingest(inboxName: name)
         }
     }

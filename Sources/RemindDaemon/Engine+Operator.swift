@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindControl
 import RemindCore
@@ -121,7 +122,7 @@ extension Engine {
         return MessageReport(
             id: m.id, state: state, kind: m.kind, key: m.key, recipient: full ? m.recipient : PhoneMask.mask(m.recipient),
             text: text ? m.text : nil, due: due, expires: m.expires, appointmentStart: m.appointmentStart,
-            sourceFile: m.source?.file, sourceLine: m.source?.line, created: m.created, encoding: m.encoding,
+            sourceFile: m.source?.file, sourceLine: m.source?.line, created: m.created, encoding: m.encoding.name,
             segments: m.segments, events: events, timeZone: timeZone)
     }
 

@@ -1,6 +1,7 @@
 import FileSystemKit
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindControl
 import RemindCore
@@ -182,7 +183,7 @@ extension Engine {
     /// The number an operator typed, normalised for the practice's region (any type: a
     /// landline may be opted out too), or nil and the refusal as a control response.
     private func normalizeForOptOut(_ raw: String) -> (number: String?, refusal: ControlResponse?) {
-        switch settings.pipeline.phones.parse(raw) {
+        switch settings.phones.parse(raw) {
         case .success(let recipient): return (recipient.e164, nil)
         case .failure(let refusal):
             return (nil, .failure("not a phone number for \(settings.config.practice.region): \(refusal.description)", code: .badArgument))

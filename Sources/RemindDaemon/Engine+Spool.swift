@@ -1,6 +1,7 @@
 import FileSystemKit
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindDelivery
@@ -13,8 +14,6 @@ import RemindSpool
 /// idle daemon wakes once a day for retention and, while ingest is stopped, at the retry
 /// back-off (15 s doubling to 5 min): never a busy loop.
 extension Engine {
-    static let firstIngestRetry: TimeInterval = 15
-    static let maximumIngestRetry: TimeInterval = 300
     /// Index changes after which the checkpoint is rewritten (a restart then reads at
     /// most this many message files).
     static let checkpointAfterChanges = 50_000
@@ -33,8 +32,7 @@ extension Engine {
 
     /// `action`, with a sleep no longer than the next housekeeping deadline.
     func cappedByHousekeeping(_ action: ReleaseScheduler.Action) -> ReleaseScheduler.Action {
-        var deadline = nextPruneAt
-        if let retry = ingestRetryAt { deadline = min(deadline, retry) }
+        var deadline = housekeepingSchedule.deadline
         if let settle = nextSettleCheck { deadline = min(deadline, settle) }
         switch action {
         case .sleep(let until): return .sleep(until: min(until, deadline))
@@ -48,13 +46,11 @@ extension Engine {
     func housekeeping() async {
         let now = clock.now
         if let settle = nextSettleCheck, settle <= now { await recheckSettling() }
-        if let retry = ingestRetryAt, retry <= now {
-            ingestRetryAt = nil
-            await retryStoppedInputs()
-        }
-        if nextPruneAt <= now {
-            nextPruneAt = now.addingTimeInterval(86400)
-            await prune(now: now)
+        for work in housekeepingSchedule.due(now: now) {
+            switch work {
+            case .retryStoppedInputs: await retryStoppedInputs()
+            case .prune: await prune(now: now)
+            }
         }
         if changesSinceCheckpoint >= Self.checkpointAfterChanges, ingesting.isEmpty, quietFor(checkpointDuration, now: now) {
             await checkpoint()
@@ -84,14 +80,11 @@ extension Engine {
     }
 
     func scheduleIngestRetry() {
-        guard ingestRetryAt == nil else { return }
-        ingestRetryAt = clock.now.addingTimeInterval(ingestRetryDelay)
-        ingestRetryDelay = min(ingestRetryDelay * 2, Self.maximumIngestRetry)
-        sleeper.wake()
+        if housekeepingSchedule.ingestStopped(now: clock.now) != nil { sleeper.wake() }
     }
 
     func ingestSucceeded() {
-        ingestRetryDelay = Self.firstIngestRetry
+        housekeepingSchedule.ingestSucceeded()
     }
 
     /// Ingests again every input left in `incoming/` by a spool error.

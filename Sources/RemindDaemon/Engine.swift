@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindDelivery
@@ -37,7 +38,7 @@ actor Engine {
     /// the spool's thread.
     nonisolated let references: ReferenceIndex
     let startedAt: Date
-    private(set) var settings: RuntimeSettings
+    private(set) var settings: Assembly
     /// The release decisions over the messages due within the next hour (and any already
     /// due); the spool's index has the rest until the horizon reaches them (Engine+Delivery.swift).
     var scheduler: ReleaseHorizon
@@ -54,24 +55,24 @@ actor Engine {
     /// A release or expiry happened while the backlog warning stood: look again once the
     /// loop has nothing to do now, so the warning clears when it no longer holds.
     var backlogStale = false
-    private var lastStatusLine = ""
-    private var lastStatusSent = ContinuousClock.now - .seconds(10)
-    var statusDirty = false
+    /// When STATUS= is sent: changed lines, at most once a second (``StatusThrottle``).
+    var status = StatusThrottle()
+    /// A STATUS= change not yet sent (the release loop flushes it, Engine+Delivery.swift).
+    var statusDirty: Bool { status.pending }
     /// Messages per state, as the spool last reported.
     private(set) var counts: [MessageState: Int] = [:]
     /// The spool's changes since its last checkpoint, as it last reported (``withSpool(_:)``).
     private(set) var changesSinceCheckpoint = 0
-    /// Set while a loop does work (not while it waits); the watchdog checks these.
-    private var busySince: [String: ContinuousClock.Instant] = [:]
-    /// Spool housekeeping (Engine+Spool.swift): the next retention pass, the next retry
-    /// of inputs a spool error stopped, and the claimed inputs being ingested now.
-    var nextPruneAt: Date
-    var ingestRetryAt: Date?
-    var ingestRetryDelay: TimeInterval = Engine.firstIngestRetry
+    /// Which loop does work since when (not while it waits); the watchdog checks it (``LoopHealth``).
+    private var loops = LoopHealth()
+    /// Spool housekeeping (Engine+Spool.swift): when the retention pass and the retry of
+    /// inputs a spool error stopped are due (``HousekeepingSchedule``), and the claimed
+    /// inputs being ingested now.
+    var housekeepingSchedule: HousekeepingSchedule
     var ingesting: Set<String> = []
-    /// Inbox hygiene (Engine+Inbox.swift): files waiting to settle, by inbox path, with
-    /// when to look at them again; rows and files rejected since start.
-    var settling: [String: Date] = [:]
+    /// Inbox hygiene (Engine+Inbox.swift): files waiting to settle (``InboxSettling``);
+    /// rows and files rejected since start.
+    var settling = InboxSettling()
     var rowsRejected = 0
     var filesRejected = 0
     /// Gateway events (Engine+Gateway.swift): the link as last reported, and receipts whose
@@ -94,7 +95,7 @@ actor Engine {
     /// reference; applied when it is recorded sent (Engine+Gateway.swift).
     var earlyReceipts: [String: EarlyReceipt] = [:]
 
-    init(settings: RuntimeSettings, provider: any Provider, notifier: Notifier, sleeper: any Sleeper, logger: Logger,
+    init(settings: Assembly, provider: any Provider, notifier: Notifier, sleeper: any Sleeper, logger: Logger,
          clock: any WallClock = SystemClock()) {
         self.settings = settings
         self.store = SpoolStore(paths: settings.paths, clock: { clock.now })
@@ -110,7 +111,7 @@ actor Engine {
             scheduler: ReleaseScheduler(calendar: settings.calendar, stagger: settings.config.schedule.stagger, lastRelease: nil),
             boundary: now.addingTimeInterval(ReleaseHorizon.defaultSpan), earliestBeyond: nil)
         self.startedAt = now
-        self.nextPruneAt = now.addingTimeInterval(60)
+        self.housekeepingSchedule = HousekeepingSchedule(start: now)
         self.countingDay = LocalDate(containing: now, in: settings.config.practice.timeZone)
         self.recipientGate = RecipientGate(perDay: settings.config.recipients.dailyLimit, timeZone: settings.config.practice.timeZone)
     }
@@ -120,7 +121,7 @@ actor Engine {
     /// Prepares and recovers the spool, finishes interrupted ingests, and schedules
     /// everything pending. Returns the names waiting in the inbox (to ingest next).
     func recover() async throws {
-        let policy = InterruptedPolicy(rawValue: settings.config.spool.interrupted) ?? .hold
+        let policy = settings.config.spool.interrupted
         let tz = settings.config.practice.timeZone
         let today = LocalDate(containing: clock.now, in: tz)
         let witness = Self.handOverWitness(provider)
@@ -212,7 +213,8 @@ actor Engine {
             await ingestOptOuts(claimed, bytes: bytes)
             return
         }
-        guard let source = settings.config.source(forInboxPath: claimed.originalName), let pipeline = settings.pipelines[source.name] else {
+        // Routed as `remindctl preview` routes a file (Assembly.route).
+        guard let (source, pipeline) = settings.route(inboxPath: claimed.originalName) else {
             await refuse(claimed, reason: "no source reads \(claimed.originalName): no [[source]] names its subdirectory or matches its name")
             return
         }
@@ -317,7 +319,7 @@ actor Engine {
     /// the additions, which change nothing the second time. Messages already queued for
     /// these numbers are cancelled when they come up for release.
     private func ingestOptOuts(_ claimed: ClaimedInput, bytes: [UInt8]) async {
-        let parsed = OptOutImport.parse(bytes, file: claimed.originalName, normalizer: settings.pipeline.phones)
+        let parsed = OptOutImport.parse(bytes, file: claimed.originalName, normalizer: settings.phones)
         for rejection in parsed.rejections {
             log(.rowRejected, .warning, "row rejected", [
                 LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
@@ -354,7 +356,7 @@ actor Engine {
 
     /// Swaps in new settings; the caller has validated them. Returns why they were refused
     /// (settings that only a restart can apply), or nil when they are in force.
-    func apply(_ new: RuntimeSettings) async -> String? {
+    func apply(_ new: Assembly) async -> String? {
         var fixed: [String] = []
         if new.paths != settings.paths { fixed.append("spool.root or spool.inbox") }
         if new.config.provider != settings.config.provider { fixed.append("provider") }
@@ -379,12 +381,12 @@ actor Engine {
 
     // MARK: Health
 
-    func markBusy(_ loop: String) { busySince[loop] = .now }
-    func markIdle(_ loop: String) { busySince[loop] = nil }
+    func markBusy(_ loop: String) { loops.busy(loop, at: .now) }
+    func markIdle(_ loop: String) { loops.idle(loop) }
 
-    /// The loop that has been busy longer than `limit`, if any.
-    func stalledLoop(limit: Duration) -> String? {
-        busySince.first { ContinuousClock.now - $0.value > limit }?.key
+    /// The watchdog's check: ping, or report a loop busy longer than `limit` (once), or withhold.
+    func watchdogCheck(limit: Duration) -> LoopHealth.Action {
+        loops.check(limit: limit, now: .now)
     }
 
     // MARK: Helpers
@@ -411,27 +413,21 @@ actor Engine {
             forgetPastDays(now: now)
             sentToday = 0
             failedToday = 0
-            statusDirty = true
+            status.changed()
         }
     }
 
     // MARK: Status
 
     func statusChanged() {
-        statusDirty = true
+        status.changed()
         flushStatus()
     }
 
     /// Sends STATUS= if it changed, at most once a second (the release loop flushes a
     /// deferred update).
     func flushStatus() {
-        let line = statusLine()
-        guard line != lastStatusLine else { statusDirty = false; return }
-        guard ContinuousClock.now - lastStatusSent >= .seconds(1) else { return }
-        _ = try? notifier.status(line)
-        lastStatusLine = line
-        lastStatusSent = .now
-        statusDirty = false
+        if case .send(let line) = status.offer(statusLine(), now: clock.now) { _ = try? notifier.status(line) }
     }
 
     func statusLine() -> String {

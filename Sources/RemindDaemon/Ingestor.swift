@@ -1,6 +1,7 @@
 import CLinux
 import FileSystemKit
 import Foundation
+import RemindAssembly
 import RemindCore
 import RemindInbox
 import RemindRecipients

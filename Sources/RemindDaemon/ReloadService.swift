@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemindAssembly
 import RemindCore
 import ServiceLifecycle
 import SystemdKit
@@ -28,9 +29,9 @@ struct ReloadService: Service {
     }
 
     func reload() async {
-        let settings: RuntimeSettings
+        let settings: Assembly
         do {
-            settings = try RuntimeSettings.load(configPath: configPath)
+            settings = try Assembly.load(configPath: configPath)
         } catch {
             logger.error("reload failed; the previous configuration stays in force", metadata: [
                 LogKey.messageID: "\(EventID.reloadFailed.rawValue)", LogKey.reason: "\(error)", LogKey.path: "\(configPath)",

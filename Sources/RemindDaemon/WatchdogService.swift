@@ -23,18 +23,16 @@ struct WatchdogService: Service {
             try? await gracefulShutdown()
             return
         }
-        var reported = false
         while !Task.isShuttingDownGracefully {
-            if let loop = await engine.stalledLoop(limit: interval) {
-                if !reported {
-                    logger.error("a main loop is stuck; withholding watchdog pings", metadata: [
-                        LogKey.messageID: "\(EventID.watchdogStalled.rawValue)", "loop": "\(loop)",
-                    ])
-                    reported = true
-                }
-            } else {
+            switch await engine.watchdogCheck(limit: interval) {
+            case .ping:
                 _ = try? notifier.watchdog()
-                reported = false
+            case .report(let loop):
+                logger.error("a main loop is stuck; withholding watchdog pings", metadata: [
+                    LogKey.messageID: "\(EventID.watchdogStalled.rawValue)", "loop": "\(loop)",
+                ])
+            case .withhold:
+                break
             }
             // Shut down last (it is first in the group), so pings go on while the other
             // services stop; then its sleep ends at once instead of up to half of WatchdogSec

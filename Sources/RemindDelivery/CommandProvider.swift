@@ -52,7 +52,7 @@ public struct CommandProvider: Provider {
         var environment = ChildProcess.baseEnvironment
         environment["REMINDD_RECIPIENT"] = message.recipient
         environment["REMINDD_MESSAGE_ID"] = "\(message.id)"
-        environment["REMINDD_ENCODING"] = message.encoding
+        environment["REMINDD_ENCODING"] = message.encoding.name
         environment["REMINDD_SEGMENTS"] = "\(message.segments)"
         return environment
     }

@@ -7,12 +7,12 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// E.164 with a leading `+`.
     public var recipient: String
     public var text: String
-    /// `gsm7` or `ucs2`.
-    public var encoding: String
+    /// GSM-7 or UCS-2, as the text was measured when it was rendered.
+    public var encoding: SMSEncoding
     /// How many SMS segments the text takes in its encoding.
     public var segments: Int
 
-    public init(id: MessageID, recipient: String, text: String, encoding: String, segments: Int = 1) {
+    public init(id: MessageID, recipient: String, text: String, encoding: SMSEncoding, segments: Int = 1) {
         self.id = id
         self.recipient = recipient
         self.text = text

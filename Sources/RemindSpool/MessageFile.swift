@@ -56,7 +56,7 @@ public enum MessageFile {
             }
         }
         line("Created: ") { Timestamp.append(m.created, to: &$0) }
-        line("Encoding: ") { $0.append(contentsOf: m.encoding.utf8) }
+        line("Encoding: ") { $0.append(contentsOf: m.encoding.name.utf8) }
         line("Segments: ") { appendDecimal(m.segments, to: &$0) }
         line("Text: ") { appendEscaped(m.text, to: &$0) }
         if m.events.isEmpty, let e = eventIfNone { appendEventLine(e, to: &out) }
@@ -181,7 +181,7 @@ public enum MessageFile {
             appointmentStart: fields["Appointment"] == nil ? nil : try date("Appointment"),
             source: source,
             created: try date("Created"),
-            encoding: String(fields["Encoding"] ?? "gsm7"),
+            encoding: encoding(fields["Encoding"]),
             segments: Int(fields["Segments"] ?? "1") ?? 1,
             events: events,
             expiryCause: fields["Expiry-Cause"].flatMap { ExpiryCause(name: $0) }
@@ -200,6 +200,14 @@ public enum MessageFile {
             }
         }
         return out
+    }
+
+    /// The `Encoding:` value as a type. A file that does not say (written before the field
+    /// existed) was GSM-7, as remindd then assumed; a value other than GSM-7's or UCS-2's
+    /// is read as UCS-2, the encoding that carries any text.
+    static func encoding(_ value: Substring?) -> SMSEncoding {
+        guard let value else { return .gsm7 }
+        return SMSEncoding(name: value) ?? .ucs2
     }
 
     static func unescape(_ s: Substring) -> String {

@@ -31,7 +31,8 @@ public struct SpoolMessage: Sendable, Hashable {
     public var appointmentStart: Date?
     public var source: SourcePosition?
     public var created: Date
-    public var encoding: String
+    /// GSM-7 or UCS-2, as rendered (`Encoding:` in the file).
+    public var encoding: SMSEncoding
     public var segments: Int
     /// Append-only history, oldest first.
     public var events: [SpoolEvent]
@@ -46,7 +47,7 @@ public struct SpoolMessage: Sendable, Hashable {
     public init(
         id: MessageID, key: MessageKey, kind: MessageKind, recipient: String, text: String, due: Date,
         expires: Date?, appointmentStart: Date?, source: SourcePosition?, created: Date,
-        encoding: String, segments: Int, events: [SpoolEvent] = [], expiryCause: ExpiryCause? = nil
+        encoding: SMSEncoding, segments: Int, events: [SpoolEvent] = [], expiryCause: ExpiryCause? = nil
     ) {
         self.expiryCause = expiryCause
         self.id = id

@@ -1,3 +1,5 @@
+public import RemindCore
+
 /// A message text ready for the spool: the text, how it is sent, and which rules changed it.
 public struct RenderedText: Sendable, Hashable, Codable {
     /// The text as the patient will read it.

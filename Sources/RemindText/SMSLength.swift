@@ -1,3 +1,5 @@
+public import RemindCore
+
 /// The size of a text as an SMS: its encoding, its length in that encoding's units and
 /// the number of messages (segments) it is sent as.
 ///

@@ -51,6 +51,11 @@ public struct TextSettings: Sendable, Hashable, Codable {
     /// a name cut to nothing would read worse than a message that is not sent.
     public static let defaultShortenOrder = ["location", "practice_name", "doctor"]
 
+    /// The ``maxLength`` a configuration may set: up to ten GSM-7 parts (10 × 153).
+    public static let maxLengthRange = 1...1530
+    /// The ``maxSegments`` a configuration may set.
+    public static let maxSegmentsRange = 1...10
+
     /// Settings with the CMS defaults; override any of them.
     public init(
         fieldLimits: [String: Int] = TextSettings.defaultFieldLimits,

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import RemindAssembly
 import RemindConfig
+import RemindCore
 import RemindInbox
 import RemindText
 
@@ -12,24 +14,14 @@ struct CheckConfig: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let config = try global.loadConfiguration()
-        var problems: [String] = []
-        var templateCount = 0
-        do {
-            let templates = try config.loadTemplates()
-            problems += config.problems(with: templates)
-            templateCount = templates.names.count
-        } catch {
-            problems.append("\(config.text.templates): \(error)")
-        }
-        if !problems.isEmpty {
-            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
-            throw ExitCode(78)
-        }
+        // The daemon's own verdict and build (start and reload): they cannot disagree.
+        let assembly = try global.loadAssembly()
+        let config = assembly.config
+        let templateCount = assembly.templates.names.count
         print("\(global.config): OK")
         print("  practice   \(config.practice.name.isEmpty ? "(no name)" : config.practice.name), \(config.practice.timeZone.identifier)")
         print("  spool      \(config.spool.root) (inbox \(config.inboxDirectory))")
-        print("  templates  \(templateCount) in \(config.text.templates)")
+        print("  templates  \(templateCount) in \(config.text.directory)")
         print("  schedule   lead \(DurationText.format(config.schedule.lead)), one message every \(DurationText.format(config.schedule.stagger))")
         print("  windows    \(config.schedule.windows.map(\.description).joined(separator: ", "))")
         for source in config.allSources {

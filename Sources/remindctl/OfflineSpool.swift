@@ -52,7 +52,7 @@ struct OfflineSpool {
         return MessageReport(
             id: m.id, state: state, kind: m.kind, key: m.key, recipient: full ? m.recipient : PhoneMask.mask(m.recipient),
             text: text ? m.text : nil, due: due, expires: m.expires, appointmentStart: m.appointmentStart,
-            sourceFile: m.source?.file, sourceLine: m.source?.line, created: m.created, encoding: m.encoding,
+            sourceFile: m.source?.file, sourceLine: m.source?.line, created: m.created, encoding: m.encoding.name,
             segments: m.segments, events: events, timeZone: timeZone)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemindAssembly
 import RemindConfig
 import RemindControl
 import RemindCore
@@ -151,7 +152,7 @@ struct OptOut: AsyncParsableCommand {
         /// `raw` in E.164 for the practice's region (a number of any type), or exit 65
         /// with libphonenumber's reason.
         func normalize(_ raw: String) throws -> String {
-            let normalizer = config.recipients.normalizer(region: config.practice.region)
+            let normalizer = config.phoneNormalizer
             switch normalizer.parse(raw) {
             case .success(let recipient): return recipient.e164
             case .failure(let refusal):

@@ -4,6 +4,7 @@
 // the configured test command through ProcessKit, never a send).
 import ArgumentParser
 import Foundation
+import RemindAssembly
 import RemindConfig
 
 @main
@@ -59,6 +60,18 @@ extension GlobalOptions {
     func loadConfiguration() throws -> Configuration {
         do {
             return try Configuration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    /// What the daemon makes of the configuration (``Assembly/build(_:ids:)``, its own verdict
+    /// at start and reload), or every problem on standard error and exit status 78.
+    func loadAssembly() throws -> Assembly {
+        let config = try loadConfiguration()
+        do {
+            return try Assembly.build(config)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(78)

@@ -195,7 +195,8 @@ extension RemindctlTests {
             A-3,Bob,Ng,0412 345 670,not a date,11:00,Dr Patel,3,Scheduled
 
             """.write(toFile: dir + "/sample.csv", atomically: true, encoding: .utf8)
-        let r = try Self.remindctl(["preview", "--config", path, "--json", dir + "/sample.csv"])
+        // Before the appointments, as the daemon would receive the export.
+        let r = try Self.remindctl(["preview", "--config", path, "--json", "--at", "2026-11-20T09:00:00+11:00", dir + "/sample.csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(rows.count == 3)

@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindSchedule

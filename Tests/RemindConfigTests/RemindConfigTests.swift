@@ -1,9 +1,12 @@
 import Foundation
+import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindInbox
 import RemindSchedule
 import RemindRecipients
+import RemindSpool
+import RemindText
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -49,8 +52,8 @@ import Testing
             directory = "/srv/sms/outgoing"
             """, file: "/etc/remindd/remindd.toml")
         #expect(c.spool.root == "/etc/remindd/spool")
-        #expect(c.text.templates == "/etc/remindd/templates")
-        #expect(c.text.maxLength == 133)
+        #expect(c.text.directory == "/etc/remindd/templates")
+        #expect(c.text.settings.maxLength == 133)
         #expect(c.schedule.lead == .seconds(129_600))
         #expect(c.schedule.stagger == .seconds(2))
         #expect(c.schedule.windows.count == 7)
@@ -60,13 +63,47 @@ import Testing
         #expect(c.practice.region == "GB")
     }
 
+    /// `[templates]` is read onto the text room's own values, `TextSettings` and
+    /// `DateFormats`: the CMS's defaults, with the file's keys over them (no copy between).
+    @Test func theTemplatesSectionIsReadOntoTheTextRoomsValues() throws {
+        let c = try Configuration.parse(minimal + """
+
+            [templates]
+            max_segments = 2
+            transliterate = false
+            field_limits = { doctor = 30, insurer = 12 }
+            time_format = "HH:mm"
+            """, file: "/etc/remindd/remindd.toml")
+        var expected = TextSettings()
+        expected.maxSegments = 2
+        expected.transliterate = false
+        expected.fieldLimits["doctor"] = 30
+        expected.fieldLimits["insurer"] = 12
+        #expect(c.text.settings == expected)
+        #expect(c.text.settings.limit(for: "first_name") == 25, "the CMS's default stays for the elements the file leaves")
+        #expect(c.text.dateFormats == DateFormats(time: "HH:mm"))
+        #expect(try Configuration.parse(minimal, file: "x.toml").text.settings == TextSettings())
+    }
+
+    /// `spool.interrupted` is read onto the spool's own `InterruptedPolicy`; anything else names the key.
+    @Test func theInterruptedPolicyIsTheSpoolsOwnValue() throws {
+        #expect(try Configuration.parse(minimal, file: "x.toml").spool.interrupted == .hold)
+        #expect(try Configuration.parse(minimal + "\n[spool]\ninterrupted = \"resend\"\n", file: "x.toml").spool.interrupted == .resend)
+        #expect(throws: ConfigError.self) { try Configuration.parse(minimal + "\n[spool]\ninterrupted = \"retry\"\n", file: "x.toml") }
+        do {
+            _ = try Configuration.parse(minimal + "\n[spool]\ninterrupted = \"retry\"\n", file: "x.toml")
+        } catch {
+            #expect(error.problems.map(\.key) == ["spool.interrupted"])
+        }
+    }
+
     @Test func recipientsDefaultToMobilesOfAustralia() throws {
         let c = try Configuration.parse(minimal, file: "/etc/remindd/remindd.toml")
         #expect(c.practice.region == "AU")
-        #expect(c.recipients.fields == ["phone", "home phone", "work phone"])
+        #expect(c.recipients.fields.names == ["phone", "home phone", "work phone"])
         #expect(c.recipients.types == [.mobile, .fixedLineOrMobile])
-        #expect(c.recipients.optOutKeywords == ["STOP", "STOPALL", "UNSUBSCRIBE"])
-        let normalizer = c.recipients.normalizer(region: c.practice.region)
+        #expect(c.recipients.optOutKeywords.words == ["STOP", "STOPALL", "UNSUBSCRIBE"])
+        let normalizer = c.phoneNormalizer
         #expect(try normalizer.normalize("0412 345 678").get().e164 == "+61412345678")
     }
 
@@ -80,10 +117,10 @@ import Testing
             opt_out_keywords = ["STOP", "KATI"]
             """, file: "/etc/remindd/remindd.toml")
         #expect(c.practice.region == "NZ")
-        #expect(c.recipients.fields == ["Mobile", "Home"])
+        #expect(c.recipients.fields.names == ["Mobile", "Home"])
         #expect(c.recipients.types == [.mobile, .fixedLine])
-        #expect(c.recipients.optOutKeywords == ["STOP", "KATI"])
-        #expect(try c.recipients.normalizer(region: c.practice.region).normalize("09 379 4567").get().e164 == "+6493794567")
+        #expect(c.recipients.optOutKeywords.words == ["STOP", "KATI"])
+        #expect(try c.phoneNormalizer.normalize("09 379 4567").get().e164 == "+6493794567")
     }
 
     @Test(arguments: [

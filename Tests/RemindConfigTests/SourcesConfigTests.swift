@@ -74,8 +74,8 @@ import Testing
         #expect(c.inbox.settle == .seconds(5) && c.inbox.maxSize == 8 << 20)
         #expect(c.sources.map(\.name) == ["recalls", "patients", "flu", "pas", "book"])
         let recalls = c.sources[0]
-        #expect(recalls.kind == .recall && recalls.subdirectory == "recalls" && recalls.input.delimiter == ";")
-        #expect(recalls.input.encoding == "cp1252" && recalls.input.columns == ["id": "Patient No", "date": "Due"])
+        #expect(recalls.kind == .recall && recalls.subdirectory == "recalls" && recalls.input.delimiter == .semicolon)
+        #expect(recalls.input.encoding == .cp1252 && recalls.input.columns == ["id": "Patient No", "date": "Due"])
         #expect(recalls.rules == [
             .init(name: "recall", timing: .recall(daysAfterDue: 0, at: nil, lifetime: .seconds(14 * 86400))),
             .init(name: "again", timing: .recall(daysAfterDue: 21, at: LocalTime(hour: 10), lifetime: .seconds(30 * 86400))),

@@ -1,6 +1,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
+import RemindAssembly
 @testable import RemindDaemon
 import RemindCore
 import RemindDelivery
@@ -73,7 +74,7 @@ extension EngineScratch {
     static func makeEngine(root: String, provider: any Provider, logs: InMemoryLogHandler, debug: Bool = false, clock: ManualClock? = nil) throws -> Engine {
         var logger = Logger(label: "test", factory: { _ in logs })
         if debug { logger.logLevel = .debug }
-        let settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
+        let settings = try Assembly.load(configPath: root + "/remindd.toml")
         if let clock {
             return Engine(settings: settings, provider: provider, notifier: Notifier(), sleeper: clock, logger: logger, clock: clock)
         }

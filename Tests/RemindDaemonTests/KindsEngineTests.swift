@@ -20,7 +20,7 @@ final class KindsFixture: EngineScratch {
     let logs = InMemoryLogHandler()
     static let zone = TimeZone(identifier: "Australia/Sydney")!
 
-    init(inbox: String = "max_size = 4000") async throws {
+    init(inbox: String = "max_size = 4000", clock: ManualClock? = nil) async throws {
         root = try Self.makeScratch("kinds", directories: ["spool/inbox/recalls", "spool/inbox/book"], config: """
             [schedule]
             stagger = "0"
@@ -60,7 +60,7 @@ final class KindsFixture: EngineScratch {
             pattern = "*.hl7"
             ack = true
             """)
-        engine = try Self.makeEngine(root: root, provider: provider, logs: logs)
+        engine = try Self.makeEngine(root: root, provider: provider, logs: logs, clock: clock)
         try await engine.recover()
     }
 
@@ -323,32 +323,41 @@ final class KindsFixture: EngineScratch {
         #expect(await f.engine.statusReport().filesRejected == 4)
     }
 
+    /// Settling is measured between each write's modification time and the engine's clock:
+    /// both are the manual clock here, so the test moves time instead of waiting for it.
     @Test func aFileWrittenSlowlyInPiecesIsReadOnceAndWholeAfterItSettles() async throws {
-        // 20 s: long enough that a test runner stalled by a loaded machine between a write
-        // and the check below does not see the file settle early (6 s was not, on a CI
-        // runner busy with the crash tests: the actor hop to the engine waited that long).
-        let settle = 20.0
-        let f = try await KindsFixture(inbox: "settle = \"\(Int(settle))s\"")
-        let start = Date().addingTimeInterval(3 * 86400)
+        let clock = ManualClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        let f = try await KindsFixture(inbox: "settle = \"20s\"", clock: clock)
+        let start = clock.now.addingTimeInterval(3 * 86400)
         let path = f.inbox + "/slow.csv"
+        func touch() throws { try FileManager.default.setAttributes([.modificationDate: clock.now], ofItemAtPath: path) }
         let header = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Status\n"
         try header.write(toFile: path, atomically: false, encoding: .utf8)
+        try touch()
         // Each piece: the writer closes and reopens (an SMB client); each close is an event.
         await f.engine.ingest(inboxName: "slow.csv")
         #expect(FileManager.default.fileExists(atPath: path), "not claimed before it settles")
         for i in 1...3 {
-            try await Task.sleep(for: .milliseconds(700))
+            clock.advance(by: 7)  // within the settle time of the previous write
+            await f.engine.housekeeping()
+            #expect(FileManager.default.fileExists(atPath: path), "not claimed 7 s after a write")
             let handle = try #require(FileHandle(forWritingAtPath: path))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data("A-\(i),Ann,Lee,04123456\(10 + i),\(KindsFixture.day(start)),09:00,Scheduled\n".utf8))
             try handle.close()
+            try touch()
             await f.engine.ingest(inboxName: "slow.csv")
             #expect(FileManager.default.fileExists(atPath: path))
         }
-        // The release loop sleeps until the file's settle time, not longer.
+        let lastWrite = clock.now
+        // A second short of the settle time: still waiting, and the release loop sleeps until
+        // the file's settle time, not longer.
+        clock.advance(by: 19)
+        await f.engine.housekeeping()
+        #expect(FileManager.default.fileExists(atPath: path))
         guard case .sleep(let until) = await f.engine.nextAction() else { Issue.record("expected a sleep"); return }
-        #expect(until <= Date().addingTimeInterval(settle + 0.1))
-        try await Task.sleep(until: .now + .seconds(until.timeIntervalSinceNow + 0.1), clock: .continuous)
+        #expect(until == lastWrite.addingTimeInterval(20))
+        clock.advance(by: 1)
         await f.engine.housekeeping()
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(Set(try f.messages("queued").map(\.key.recordID)) == ["A-1", "A-2", "A-3"])

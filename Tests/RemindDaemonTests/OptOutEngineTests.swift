@@ -1,6 +1,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindCore
 @testable import RemindDaemon
@@ -28,7 +29,7 @@ import Testing
 
     struct Fixture: EngineScratch {
         let root: String
-        let settings: RuntimeSettings
+        let settings: Assembly
         let logs = InMemoryLogHandler()
         let provider = RecordingProvider()
 
@@ -39,7 +40,7 @@ import Testing
                 stagger = "0"
                 windows = ["mon-sun 00:00-24:00"]
                 """)
-            settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
+            settings = try Assembly.load(configPath: root + "/remindd.toml")
         }
 
         func engine() throws -> Engine { try makeEngine(provider: provider, debug: true) }

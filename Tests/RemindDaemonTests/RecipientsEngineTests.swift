@@ -1,6 +1,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
+import RemindAssembly
 import RemindConfig
 import RemindControl
 import RemindCore
@@ -22,7 +23,7 @@ import Testing
 
     final class Fixture: EngineScratch {
         let root: String
-        let settings: RuntimeSettings
+        let settings: Assembly
         let logs = InMemoryLogHandler()
         let provider = RecordingProvider()
 
@@ -35,7 +36,7 @@ import Testing
                 [recipients]
                 daily_limit = \(dailyLimit)
                 """)
-            settings = try RuntimeSettings.load(configPath: root + "/remindd.toml")
+            settings = try Assembly.load(configPath: root + "/remindd.toml")
         }
 
         deinit { removeScratch() }
@@ -310,7 +311,7 @@ extension RecipientsEngineTests {
             [recipients]
             daily_limit = 1
             """, file: fx.root + "/remindd.toml")
-        #expect(await engine.apply(try RuntimeSettings.build(config)) == nil)
+        #expect(await engine.apply(try Assembly.build(config)) == nil)
         await engine.reloadRecipients()
         try fx.drop("b.csv", [("A-2", Self.ann)])
         await engine.ingest(inboxName: "b.csv")

@@ -27,7 +27,7 @@ struct Gateways {
 
 @Suite struct CommandProviderTests {
     static let message = OutgoingMessage(
-        id: MessageID(rawValue: 0x1F2E), recipient: "+61412345678", text: "Hi Zoë, see you Tue 9:30.\nReply STOP to opt out.", encoding: "ucs2",
+        id: MessageID(rawValue: 0x1F2E), recipient: "+61412345678", text: "Hi Zoë, see you Tue 9:30.\nReply STOP to opt out.", encoding: .ucs2,
         segments: 2)
 
     func send(_ provider: CommandProvider, _ message: OutgoingMessage = Self.message) async -> Result<DeliveryResult, DeliveryError> {

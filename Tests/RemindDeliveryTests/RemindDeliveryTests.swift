@@ -14,7 +14,7 @@ import Testing
         let provider = OutboxProvider(directory: dir)
         try provider.prepare()
         let id = MessageID(rawValue: 0xABC)
-        let result = try await provider.send(OutgoingMessage(id: id, recipient: "+61412345678", text: "Hi Ann, see you Tue.", encoding: "gsm7"))
+        let result = try await provider.send(OutgoingMessage(id: id, recipient: "+61412345678", text: "Hi Ann, see you Tue.", encoding: .gsm7))
         #expect(result.reference == "remindd-0000000000000ABC")
         let text = try String(contentsOfFile: dir + "/remindd-0000000000000ABC", encoding: .utf8)
         #expect(text == "To: 61412345678\n\nHi Ann, see you Tue.")
@@ -26,7 +26,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let provider = OutboxProvider(directory: dir)
         try provider.prepare()
-        _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: 1), recipient: "+4915112345678", text: "Grüße, Zoë", encoding: "ucs2"))
+        _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: 1), recipient: "+4915112345678", text: "Grüße, Zoë", encoding: .ucs2))
         let text = try String(contentsOfFile: dir + "/remindd-0000000000000001", encoding: .utf8)
         #expect(text == "To: 4915112345678\nAlphabet: UTF-8\n\nGrüße, Zoë")
     }
@@ -36,7 +36,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let provider = OutboxProvider(directory: dir)
         try provider.prepare()
-        let m = OutgoingMessage(id: MessageID(rawValue: 7), recipient: "+61412345678", text: "one", encoding: "gsm7")
+        let m = OutgoingMessage(id: MessageID(rawValue: 7), recipient: "+61412345678", text: "one", encoding: .gsm7)
         _ = try await provider.send(m)
         var changed = m
         changed.text = "two"
@@ -48,7 +48,7 @@ import Testing
     @Test func missingDirectoryIsATemporaryFailure() async {
         let provider = OutboxProvider(directory: "/nonexistent/remindd-outbox")
         do {
-            _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: 1), recipient: "+61412345678", text: "x", encoding: "gsm7"))
+            _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: 1), recipient: "+61412345678", text: "x", encoding: .gsm7))
             Issue.record("expected a failure")
         } catch {
             #expect(error.code == .temporary)

@@ -22,7 +22,7 @@ final class TemporarySpool {
             id: ids.next(), key: MessageKey(source: "test", recordID: record, rule: "24h"), kind: .appointment,
             recipient: "+61412345678", text: text, due: start.addingTimeInterval(-86400), expires: start,
             appointmentStart: start, source: SourcePosition(file: "a.csv", line: 2), created: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
-            encoding: "gsm7", segments: 1)
+            encoding: .gsm7, segments: 1)
     }
 
     func names(_ state: MessageState) -> [String] {
@@ -74,7 +74,7 @@ final class TemporarySpool {
             id: MessageID(rawValue: 0x032A_9C4E_1F30_000A), key: MessageKey(source: "prac/soft", recordID: "A-1%", rule: "24h"),
             kind: .recall, recipient: "+61412345678", text: "Hi Ann\nback\\slash\r ✓", due: start.addingTimeInterval(-86_399),
             expires: start, appointmentStart: nil, source: SourcePosition(file: "a\nb.csv", line: 1_234_567), created: start,
-            encoding: "ucs2", segments: 12,
+            encoding: .ucs2, segments: 12,
             events: [SpoolEvent(time: start, what: "queued"), SpoolEvent(time: start.addingTimeInterval(59), what: "deferred", detail: "retry=x\ny")])
         let expected = """
             Id: 032A9C4E1F30000A

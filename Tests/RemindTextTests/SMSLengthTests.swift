@@ -1,4 +1,5 @@
 import RemindText
+import RemindCore
 import Testing
 
 /// Segment counts at the GSM 03.38 / TS 23.040 boundaries.

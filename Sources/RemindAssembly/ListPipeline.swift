@@ -1,11 +1,11 @@
-import Foundation
-import RemindConfig
-import RemindCore
-import RemindInbox
-import RemindRecipients
-import RemindSchedule
-import RemindSpool
-import RemindText
+package import Foundation
+package import RemindConfig
+package import RemindCore
+package import RemindInbox
+package import RemindRecipients
+package import RemindSchedule
+package import RemindSpool
+package import RemindText
 
 /// Turns a list's bytes (recalls, patients, broadcast recipients, private messages) into
 /// candidate messages, as ``IngestPipeline`` does for appointments: parse, filter, pick
@@ -16,28 +16,30 @@ import RemindText
 /// the spool compares to tell a re-export from a new occasion: the recall's due time, the
 /// birthday's end of day, a broadcast's set time. Broadcasts sent at once and private
 /// messages have none: their key alone identifies them (see ``isKeyedOnly``).
-struct ListPipeline: Sendable {
-    let kind: SourceKind
-    let parser: ListParser
-    let templates: TemplateSet
-    let source: String
-    let rules: [Configuration.Source.Rule]
-    let timeZone: TimeZone
-    let fields: FieldMaker
-    let phones: PhoneNumberNormalizer
-    let phoneFields: PhoneFields
-    let ids: MessageIDGenerator
+package struct ListPipeline: Sendable {
+    package let kind: SourceKind
+    package let parser: ListParser
+    package let templates: TemplateSet
+    package let source: String
+    package let rules: [Configuration.Source.Rule]
+    package let timeZone: TimeZone
+    package let fields: FieldMaker
+    package let phones: PhoneNumberNormalizer
+    package let phoneFields: PhoneFields
+    package let ids: MessageIDGenerator
     /// Broadcasts: the template variant, and the filter (column → accepted values, lower-cased).
-    var template: String? = nil
-    var filter: [String: Set<String>] = [:]
+    package var template: String? = nil
+    package var filter: [String: Set<String>] = [:]
+    /// Keep each candidate's rendering and each skipped row's reason (`remindctl preview`).
+    package var keepsDetails = false
 
     /// Messages whose key alone identifies them (no occasion): a second file with the same
     /// keys adds nothing, even after the first was sent.
-    static func isKeyedOnly(_ message: SpoolMessage) -> Bool {
+    package static func isKeyedOnly(_ message: SpoolMessage) -> Bool {
         message.appointmentStart == nil && (message.kind == .broadcast || message.kind == .private)
     }
 
-    func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
+    package func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
         let parsed: ParsedList
         do {
             parsed = try parser.parseList(bytes, file: file)
@@ -49,6 +51,7 @@ struct ListPipeline: Sendable {
         for record in parsed.records {
             guard passesFilter(record) else {
                 out.skipped += 1
+                if keepsDetails { out.notes.append(RowRejection(position: record.position, reason: "not in the broadcast's filter")) }
                 continue
             }
             let recipient: String
@@ -77,14 +80,15 @@ struct ListPipeline: Sendable {
                     id: ids.next(), key: p.key, kind: kind.messageKind, recipient: recipient, text: rendered.text,
                     due: Date(timeIntervalSince1970: max(p.due, now).timeIntervalSince1970.rounded(.down)),
                     expires: p.expires, appointmentStart: p.occasion, source: record.position, created: now,
-                    encoding: rendered.encoding.rawValue, segments: rendered.segments, expiryCause: p.expires == nil ? nil : p.cause))
+                    encoding: rendered.encoding, segments: rendered.segments, expiryCause: p.expires == nil ? nil : p.cause))
+                if keepsDetails { out.renderings.append(rendered) }
             }
         }
         return .success(out)
     }
 
     /// One rule's message for a record, before rendering.
-    struct Plan {
+    package struct Plan {
         var key: MessageKey
         var due: Date
         var expires: Date?

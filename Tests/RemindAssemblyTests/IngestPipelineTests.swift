@@ -1,5 +1,5 @@
 import Foundation
-@testable import RemindDaemon
+@testable import RemindAssembly
 import RemindConfig
 import RemindCore
 import RemindSchedule
@@ -22,7 +22,7 @@ import Testing
     func pipeline(reminders: [Configuration.Reminder] = [.init(name: "reminder", rule: .before(.seconds(86400)))]) throws -> IngestPipeline {
         let templates = TemplateSet(sources: ["appointment": "Hi {{first_name}}, see {{doctor}} on {{date}} at {{time}}."])
         return IngestPipeline(
-            parser: try Self.config.appointmentParser(), templates: templates, source: "pracsoft",
+            parser: Self.config.appointmentParser(), templates: templates, source: "pracsoft",
             reminders: reminders, timeZone: TimeZone(identifier: "Australia/Sydney")!,
             statuses: ["scheduled", "confirmed", "unreachable"], withdrawStatuses: ["cancelled"],
             fields: FieldMaker(config: Self.config), phones: PhoneNumberNormalizer(defaultRegion: "AU"),
@@ -166,8 +166,8 @@ import Testing
             [input]
             source = "pracsoft"
             """, file: example + "/remindd.toml")
-        config.text.templates = example + "/templates"
-        let settings = try RuntimeSettings.build(config)
+        config.text.directory = example + "/templates"
+        let settings = try Assembly.build(config)
         let archive = try FileManager.default.contentsOfDirectory(atPath: example + "/archive").first { $0.hasSuffix(".csv") }!
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: example + "/archive/" + archive)))
         let created = Date(timeIntervalSince1970: 1_795_420_805)  // 2026-11-23T08:00:05Z

@@ -1,12 +1,12 @@
-import Foundation
-import RemindConfig
-import RemindCore
-import RemindInbox
-import RemindSchedule
+package import Foundation
+package import RemindConfig
+package import RemindCore
+package import RemindInbox
+package import RemindSchedule
 
 /// Each kind's keys, due times, expiries and occasions.
 extension ListPipeline {
-    func plan(_ record: ListRecord, rule: Configuration.Source.Rule, recipient: String, file: String, now: Date) -> Plan? {
+    package func plan(_ record: ListRecord, rule: Configuration.Source.Rule, recipient: String, file: String, now: Date) -> Plan? {
         switch (kind, rule.timing) {
         case (.recall, .recall(let days, let at, let lifetime)):
             // From the due date (plus days), at a local time or from midnight, as soon as a
@@ -54,7 +54,7 @@ extension ListPipeline {
     }
 
     /// FNV-1a of the text's UTF-8, 16 hex digits: stable across runs and builds.
-    static func fingerprint(_ text: String) -> String {
+    package static func fingerprint(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

@@ -1,4 +1,5 @@
 import Foundation
+public import RemindConfig
 
 extension Configuration {
     /// What keeps the provider from working, read from the disk: the command of

@@ -1,68 +1,44 @@
-import Foundation
-import RemindConfig
-import RemindCore
-import RemindInbox
-import RemindRecipients
-import RemindSchedule
-import RemindSpool
-import RemindText
-
-/// An input file's messages, ready for the spool.
-struct PreparedInput: Sendable {
-    var candidates: [SpoolMessage] = []
-    /// Keys whose appointments were cancelled, deleted or missed, with the reason.
-    var withdrawals: [(key: MessageKey, reason: String)] = []
-    /// Rows that produced no message, each with its line and reason.
-    var rejections: [RowRejection] = []
-    /// Rows left out on purpose (a status not reminded, an appointment already started,
-    /// a broadcast's filter).
-    var skipped = 0
-    /// Rows of an appointment that a later row of the same file (or piece) replaced.
-    var superseded = 0
-    /// For a snapshot source: the range the file covers and the appointment ids it lists.
-    var snapshot: SnapshotCover?
-    /// For an acknowledged HL7 source: the ACK of every message, one after the other.
-    var ack: [UInt8]?
-}
-
-/// What a snapshot file covers: pending reminders of its source for appointments in
-/// `range` whose id is not in `listed` are withdrawn (`missing from snapshot`).
-struct SnapshotCover: Sendable, Hashable {
-    var range: Range<Date>
-    var listed: Set<String>
-
-    static let reason = "missing from snapshot"
-}
+package import Foundation
+package import RemindConfig
+package import RemindCore
+package import RemindInbox
+package import RemindRecipients
+package import RemindSchedule
+package import RemindSpool
+package import RemindText
 
 /// Turns an input file's bytes into candidate messages: parse, filter by status,
 /// pick and normalise the number (refusing landlines and opted-out numbers), compute
 /// due and expiry, render the text. Pure CPU work with no I/O (the opt-out list is read
 /// in memory), so it runs outside the engine's actor and is tested without a spool.
-struct IngestPipeline: Sendable {
-    let parser: any InputParser
-    let templates: TemplateSet
-    let source: String
+package struct IngestPipeline: Sendable {
+    package let parser: any InputParser
+    package let templates: TemplateSet
+    package let source: String
     /// Each reminder's name is the rule part of its messages' keys, so renaming one makes
     /// new messages, while changing its timing leaves queued ones as they are.
-    let reminders: [Configuration.Reminder]
-    let timeZone: TimeZone
-    let statuses: Set<String>
-    let withdrawStatuses: Set<String>
-    let fields: FieldMaker
-    let phones: PhoneNumberNormalizer
-    let phoneFields: PhoneFields
-    let ids: MessageIDGenerator
+    package let reminders: [Configuration.Reminder]
+    package let timeZone: TimeZone
+    package let statuses: Set<String>
+    package let withdrawStatuses: Set<String>
+    package let fields: FieldMaker
+    package let phones: PhoneNumberNormalizer
+    package let phoneFields: PhoneFields
+    package let ids: MessageIDGenerator
     /// Snapshot mode: how the file's range is found; nil when files only add, move and cancel.
-    var snapshot: Configuration.Source.SnapshotRange? = nil
+    package var snapshot: Configuration.Source.SnapshotRange? = nil
     /// Whether to build the ACK of each HL7 message.
-    var acknowledge = false
+    package var acknowledge = false
     /// At most this many slices of a large piece are prepared at once (``defaultMaxSlices``).
-    var maxSlices = IngestPipeline.defaultMaxSlices
+    package var maxSlices = IngestPipeline.defaultMaxSlices
+    /// Keep what `remindctl preview` shows besides the messages: each candidate's
+    /// rendering and each skipped row's reason (``PreparedInput/renderings``, ``PreparedInput/notes``).
+    package var keepsDetails = false
 
     /// The reason a row of an opted-out number is refused with, and its pending message withdrawn with.
-    static let optedOutReason = "opted-out"
+    package static let optedOutReason = "opted-out"
 
-    func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
+    package func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
         let parsed: ParsedInput
         do {
             parsed = try parser.parse(bytes, file: file)
@@ -83,14 +59,14 @@ struct IngestPipeline: Sendable {
 
     /// The reader for a file read in pieces, when the format allows it (CSV and JSON Lines
     /// do; an HL7 file, whose events are reconciled and acknowledged as a whole, does not).
-    func stream(file: String) -> (any RecordStream)? {
+    package func stream(file: String) -> (any RecordStream)? {
         guard !acknowledge, let streaming = parser as? any StreamingInputParser else { return nil }
         return streaming.stream(file: file)
     }
 
     /// Turns parsed records (a whole file's, or one piece's) into candidate messages and
     /// withdrawals; the snapshot cover and the ACK are the caller's.
-    func prepare(_ parsed: ParsedInput, now: Date, optOuts: OptOutList) -> PreparedInput {
+    package func prepare(_ parsed: ParsedInput, now: Date, optOuts: OptOutList) -> PreparedInput {
         var out = PreparedInput()
         out.rejections = parsed.rejections
         out.candidates.reserveCapacity(parsed.records.count)
@@ -121,6 +97,8 @@ struct IngestPipeline: Sendable {
                 out.withdrawals += parts[c].withdrawals
                 out.rejections += parts[c].rejections
                 out.skipped += parts[c].skipped
+                out.renderings += parts[c].renderings
+                out.notes += parts[c].notes
                 parts[c] = PreparedInput()  // each slice freed as soon as it is merged
             }
         }
@@ -130,14 +108,14 @@ struct IngestPipeline: Sendable {
     }
 
     /// Rows from this many records up are prepared in parallel slices.
-    static let parallelThreshold = 4096
-    static let placeholderID = MessageID(rawValue: 0)
+    package static let parallelThreshold = 4096
+    package static let placeholderID = MessageID(rawValue: 0)
 
     /// One slice per core but one (at most 4, at least 1): the core left over keeps
     /// releases, remindctl and the spool's commits of earlier pieces going during an ingest.
-    static let defaultMaxSlices = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount - 1))
+    package static let defaultMaxSlices = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount - 1))
 
-    static func chunkCount(rows: Int, maxSlices: Int = defaultMaxSlices) -> Int {
+    package static func chunkCount(rows: Int, maxSlices: Int = defaultMaxSlices) -> Int {
         guard rows >= parallelThreshold else { return 1 }
         return max(1, min(maxSlices, rows / (parallelThreshold / 2)))
     }
@@ -149,6 +127,7 @@ struct IngestPipeline: Sendable {
             let a = record.appointment
             if withdrawStatuses.contains(a.status) || record.event?.withdraws == true {
                 for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
+                if keepsDetails { part.notes.append(RowRejection(position: record.position, reason: "status '\(a.status)' withdraws its pending reminders")) }
                 continue
             }
             guard statuses.contains(a.status) else {
@@ -156,10 +135,12 @@ struct IngestPipeline: Sendable {
                 // that set (arrived, tentative, …) keeps no pending reminder either.
                 for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 part.skipped += 1
+                if keepsDetails { part.notes.append(RowRejection(position: record.position, reason: "status '\(a.status)' is not reminded")) }
                 continue
             }
             guard a.start > now else {
                 part.skipped += 1
+                if keepsDetails { part.notes.append(RowRejection(position: record.position, reason: "the appointment has already started")) }
                 continue
             }
             let recipient: String
@@ -190,14 +171,15 @@ struct IngestPipeline: Sendable {
                     recipient: recipient, text: rendered.text,
                     due: Date(timeIntervalSince1970: max(schedule.due, now).timeIntervalSince1970.rounded(.down)),
                     expires: schedule.expires ?? a.start, appointmentStart: a.start, source: record.position,
-                    created: now, encoding: rendered.encoding.rawValue, segments: rendered.segments,
+                    created: now, encoding: rendered.encoding, segments: rendered.segments,
                     expiryCause: schedule.expires == nil ? .appointmentStart : schedule.expiryCause))
+                if keepsDetails { part.renderings.append(rendered) }
             }
         }
     }
 
     /// A `yyyy-MM-dd` (or `dd/MM/yyyy`) date in an extra column, found like a header.
-    static func localDate(_ extra: [String: String], _ column: String) -> LocalDate? {
+    package static func localDate(_ extra: [String: String], _ column: String) -> LocalDate? {
         let key = column.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" }
         guard let text = extra.first(where: { $0.key.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" } == key })?.value else {
             return nil
@@ -208,56 +190,5 @@ struct IngestPipeline: Sendable {
         guard parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2].prefix(4)),
             (1...12).contains(m), (1...LocalDate.daysInMonth(year: y, month: m)).contains(d) else { return nil }
         return LocalDate(year: y, month: m, day: d)
-    }
-}
-
-/// What a snapshot file covers, gathered record by record as the file is read (in pieces
-/// or whole): the range (the first and last appointment dates, or the first record that
-/// fills both range columns) and every appointment id listed. Holds the ids only, so a
-/// snapshot of a large export costs its ids' memory, not its rows'.
-struct SnapshotCollector: Sendable {
-    let mode: Configuration.Source.SnapshotRange
-    let timeZone: TimeZone
-    private var first: Date?
-    private var last: Date?
-    private var range: Range<Date>?
-    private var listed: Set<String> = []
-
-    init(mode: Configuration.Source.SnapshotRange, timeZone: TimeZone) {
-        self.mode = mode
-        self.timeZone = timeZone
-    }
-
-    mutating func add(_ records: [ParsedAppointment]) {
-        for record in records {
-            let a = record.appointment
-            listed.insert(a.id)
-            switch mode {
-            case .fileDates:
-                first = min(first ?? a.start, a.start)
-                last = max(last ?? a.start, a.start)
-            case .columns(let fromColumn, let toColumn):
-                guard range == nil, let from = IngestPipeline.localDate(a.extra, fromColumn),
-                    let to = IngestPipeline.localDate(a.extra, toColumn), from <= to
-                else { continue }
-                range = from.instant(atMinute: 0, in: timeZone)..<to.adding(days: 1).instant(atMinute: 0, in: timeZone)
-            }
-        }
-    }
-
-    /// The cover; nil when the file revealed no range (no appointments, or the range
-    /// columns empty or unreadable).
-    var cover: SnapshotCover? {
-        guard !listed.isEmpty else { return nil }
-        switch mode {
-        case .fileDates:
-            guard let first, let last else { return nil }
-            let from = LocalDate(containing: first, in: timeZone)
-            let to = LocalDate(containing: last, in: timeZone)
-            return SnapshotCover(
-                range: from.instant(atMinute: 0, in: timeZone)..<to.adding(days: 1).instant(atMinute: 0, in: timeZone), listed: listed)
-        case .columns:
-            return range.map { SnapshotCover(range: $0, listed: listed) }
-        }
     }
 }

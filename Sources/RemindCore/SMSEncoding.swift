@@ -1,4 +1,6 @@
-/// The data coding an SMS is sent with.
+/// The data coding an SMS is sent with: decided when the text is rendered (RemindText),
+/// kept by the spool (`Encoding: gsm7` or `ucs2` in a message file) and handed to the
+/// provider with the text (an SMPP provider maps it to `data_coding`).
 public enum SMSEncoding: String, Sendable, Hashable, Codable, CaseIterable {
     /// The GSM 03.38 default alphabet: 7-bit septets, 160 per single message, 153 per
     /// part of a concatenated one. Extension-table characters cost two septets.
@@ -22,4 +24,20 @@ public enum SMSEncoding: String, Sendable, Hashable, Codable, CaseIterable {
         case .ucs2: 67
         }
     }
+}
+
+extension SMSEncoding {
+    /// The encoding a spool file's `Encoding:` value names: `gsm7` or `ucs2` as remindd
+    /// writes them, also in other cases and with a hyphen (`GSM-7`, `UCS-2`); nil for
+    /// anything else.
+    public init?(name: some StringProtocol) {
+        switch name.lowercased().filter({ $0 != "-" && $0 != "_" }) {
+        case "gsm7": self = .gsm7
+        case "ucs2": self = .ucs2
+        default: return nil
+        }
+    }
+
+    /// How the spool writes it: `gsm7` or `ucs2`.
+    public var name: String { rawValue }
 }

@@ -1,0 +1,31 @@
+package import Foundation
+package import RemindCore
+package import RemindSpool
+package import RemindText
+
+/// An input file's messages, ready for the spool.
+package struct PreparedInput: Sendable {
+    package var candidates: [SpoolMessage] = []
+    /// Keys whose appointments were cancelled, deleted or missed, with the reason.
+    package var withdrawals: [(key: MessageKey, reason: String)] = []
+    /// Rows that produced no message, each with its line and reason.
+    package var rejections: [RowRejection] = []
+    /// Rows left out on purpose (a status not reminded, an appointment already started,
+    /// a broadcast's filter).
+    package var skipped = 0
+    /// Rows of an appointment that a later row of the same file (or piece) replaced.
+    package var superseded = 0
+    /// For a snapshot source: the range the file covers and the appointment ids it lists.
+    package var snapshot: SnapshotCover?
+    /// For an acknowledged HL7 source: the ACK of every message, one after the other.
+    package var ack: [UInt8]?
+    /// Only when the pipeline keeps details (`remindctl preview`): what rendering made of
+    /// each candidate's text (template, length, cuts), one per candidate, in their order.
+    package var renderings: [RenderedText] = []
+    /// Only when the pipeline keeps details: the rows left out on purpose (counted in
+    /// ``skipped`` either way) and the rows that withdraw (a cancelled status), each with
+    /// its line and why.
+    package var notes: [RowRejection] = []
+
+    package init() {}
+}
