@@ -26,19 +26,28 @@ public struct ControlClient: Sendable {
 
     public init(path: String) { self.path = path }
 
+    static func denied(_ path: String) -> ControlClientError {
+        ControlClientError(code: .permissionDenied,
+                           message: "permission denied on \(path): join group remindd (usermod -aG remindd USER, then log in again) or run as root")
+    }
+
     public func send(_ request: ControlRequest) async throws -> ControlResponse {
+        // A socket this user may not reach (its directory closed to it, or the socket's own
+        // mode) is told apart from no socket at all: one needs `usermod -aG remindd`, the
+        // other `systemctl start remindd`.
         if access(path, F_OK) != 0 {
+            if errno == EACCES { throw Self.denied(path) }
             throw ControlClientError(code: .notRunning, message: "no control socket at \(path): is remindd running?")
         }
-        if access(path, R_OK | W_OK) != 0 {
-            throw ControlClientError(code: .permissionDenied, message: "permission denied on \(path) (run as root or a member of group remindd)")
-        }
+        if access(path, R_OK | W_OK) != 0 { throw Self.denied(path) }
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(unixDomainSocketPath: path) { c in
                     c.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: c) }
                 }
+        } catch let error as IOError where error.errnoCode == EACCES || error.errnoCode == EPERM {
+            throw Self.denied(path)
         } catch {
             throw ControlClientError(code: .notRunning, message: "cannot connect to \(path): is remindd running? (\(error))")
         }

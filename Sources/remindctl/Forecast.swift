@@ -20,7 +20,7 @@ struct Forecast: AsyncParsableCommand {
             response = try await ControlClient(path: path).send(ControlRequest(.forecast))
         } catch let error as ControlClientError {
             print(error.message)
-            throw ExitCode(error.code == .notRunning ? 3 : 1)
+            throw ExitCode(error.code == .notRunning ? 3 : error.code == .permissionDenied ? 77 : 1)
         }
         guard response.ok, let f = response.forecast else { throw ValidationError(response.error ?? "remindd answered with an error") }
         if json {

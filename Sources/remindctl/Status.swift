@@ -36,6 +36,9 @@ struct Status: AsyncParsableCommand {
                 print("rejected since start: \(status.rejectedRows) row(s), \(status.rejectedFiles) file(s)")
                 if let link = status.link { print("gateway link: \(link)") }
             }
+        } catch let error as ControlClientError where error.code == .permissionDenied {
+            FileHandle.standardError.write(Data("remindctl: \(error.message)\n".utf8))
+            throw ExitCode(77)
         } catch let error as ControlClientError where error.code == .notRunning {
             guard let config else {
                 print("remindd is not running, and \(global.config) cannot be read to find its spool")

@@ -33,6 +33,66 @@ import Testing
 
     /// `remindctl replies` reads the spool's replies/ files itself (no daemon), masked
     /// unless `--full`, in the practice's time zone.
+    /// remindctl run by a user who may not reach the control socket (its directory closed
+    /// to them, as /run/remindd is to users outside group remindd) says so and exits 77,
+    /// instead of "remindd is not running" or a raw Foundation error.
+    @Test func aUserWhoMayNotReachTheSocketIsToldToJoinTheGroup() throws {
+        let setpriv = "/usr/bin/setpriv"
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "util-linux's setpriv is required")
+        let (dir, config) = try scratchConfig("""
+            [practice]
+            name = "Harbour Dental"
+            phone = "02 9999 0000"
+            time_zone = "Australia/Sydney"
+            [spool]
+            root = "@DIR@/spool"
+            [templates]
+            directory = "@DIR@/templates"
+            [control]
+            socket = "@DIR@/run/control.sock"
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let toml = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "@DIR@", with: dir)
+        try toml.write(toFile: config, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: config)
+        // A socket something listens on, in a directory only root may enter.
+        try FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = dir + "/run/control.sock"
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in path.utf8.enumerated() { raw[i] = b }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0 && listen(fd, 4) == 0)
+        let binary = try Sandbox.product("remindctl")
+        func asNobody(_ args: [String]) throws -> Output {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: setpriv)
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + args + ["--config", config]
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        }
+        for args in [["status"], ["hold", "032AA0F97D43493F"], ["optout", "add", "0412345678"], ["forecast"]] {
+            let r = try asNobody(args)
+            #expect(r.status == 77, "\(args): \(r.status) \(r.stdout) \(r.stderr)")
+            let all = r.stdout + r.stderr
+            #expect(all.contains("permission denied") && all.contains("join group remindd"), "\(args): \(all)")
+            #expect(!all.contains("not running") && !all.contains("NSCocoaErrorDomain"), "\(args): \(all)")
+        }
+    }
+
     @Test func repliesListsTheRepliesFilesMasked() throws {
         let (dir, path) = try scratchConfig("""
             [practice]
