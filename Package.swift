@@ -83,7 +83,7 @@ let package = Package(
             "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindRecipients", "RemindSchedule", "RemindSpool",
         ]),
         .target(name: "RemindControl", dependencies: [
-            "RemindCore",
+            "RemindCore", "CLinux",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

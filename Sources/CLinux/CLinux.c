@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -35,3 +36,5 @@ int clinux_errno(void) { return errno; }
 int clinux_ecanceled(void) { return ECANCELED; }
 int clinux_release_free_memory(void) { return malloc_trim(0); }
 int clinux_fix_mmap_threshold(void) { return mallopt(M_MMAP_THRESHOLD, 128 * 1024); }
+int clinux_so_peercred(void) { return SO_PEERCRED; }
+_Static_assert(sizeof(clinux_peer_credentials) == sizeof(struct ucred), "struct ucred layout");

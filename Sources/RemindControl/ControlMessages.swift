@@ -37,11 +37,17 @@ public struct ControlRequest: Codable, Sendable, Hashable {
     public var command: Command
     /// Command arguments (a message id, a filter…), by name.
     public var arguments: [String: String]
+    /// Who sent it: set by the daemon's server from the socket's peer credentials, never
+    /// read from the request's bytes (not coded).
+    public var caller: ControlCaller?
 
-    public init(_ command: Command, arguments: [String: String] = [:]) {
+    public init(_ command: Command, arguments: [String: String] = [:], caller: ControlCaller? = nil) {
         self.command = command
         self.arguments = arguments
+        self.caller = caller
     }
+
+    private enum CodingKeys: String, CodingKey { case command, arguments }
 }
 
 /// What the daemon answers: `ok` with a payload, or an error message.

@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import NIOCore
 import NIOPosix
@@ -23,8 +24,17 @@ public struct ControlServer: Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
             .bind(unixDomainSocketPath: path + ".new", cleanupExistingSocketFile: true) { child in
-                child.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                // The peer's pid, uid and gid, from the kernel (SO_PEERCRED), before any byte is read.
+                let credentials: EventLoopFuture<clinux_peer_credentials>
+                if let provider = child as? any SocketOptionProvider {
+                    credentials = provider.unsafeGetSocketOption(
+                        level: NIOBSDSocket.OptionLevel(rawValue: SOL_SOCKET), name: NIOBSDSocket.Option(rawValue: clinux_so_peercred()))
+                } else {
+                    credentials = child.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
+                }
+                return credentials.map { Optional($0) }.recover { _ in nil }.flatMapThrowing { cred -> Connection in
+                    let caller = cred.map { ControlCaller(pid: $0.pid, uid: $0.uid, gid: $0.gid, user: ControlCaller.userName($0.uid)) }
+                    return Connection(channel: try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child), caller: caller)
                 }
             }
         // Bound under a temporary name, given its mode, then renamed: the socket never
@@ -37,7 +47,7 @@ public struct ControlServer: Sendable {
                 try await withThrowingDiscardingTaskGroup { group in
                     try await channel.executeThenClose { connections in
                         for try await connection in connections {
-                            group.addTask { await serve(connection) }
+                            group.addTask { await serve(connection.channel, caller: connection.caller) }
                         }
                     }
                 }
@@ -49,7 +59,13 @@ public struct ControlServer: Sendable {
         }
     }
 
-    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    /// An accepted connection and who is at its other end.
+    struct Connection: Sendable {
+        var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        var caller: ControlCaller?
+    }
+
+    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, caller: ControlCaller?) async {
         try? await connection.executeThenClose { inbound, outbound in
             var pending = ByteBuffer()
             for try await chunk in inbound {
@@ -60,7 +76,8 @@ public struct ControlServer: Sendable {
                     let line = pending.readBytes(length: length) ?? []
                     pending.moveReaderIndex(forwardBy: 1)
                     let response: ControlResponse
-                    if let request = try? ControlCoding.decoder().decode(ControlRequest.self, from: Data(line)) {
+                    if var request = try? ControlCoding.decoder().decode(ControlRequest.self, from: Data(line)) {
+                        request.caller = caller
                         response = await handler(request)
                     } else {
                         response = .failure("not a control request (expected one JSON object per line)")

@@ -17,4 +17,10 @@ public enum LogKey {
     public static let due = "due"
     public static let error = "error"
     public static let path = "path"
+    /// Who asked, for a change made through the control socket (from the socket's peer
+    /// credentials): CALLER_UID, CALLER_GID, CALLER_PID, CALLER_USER.
+    public static let callerUID = "caller_uid"
+    public static let callerGID = "caller_gid"
+    public static let callerPID = "caller_pid"
+    public static let callerUser = "caller_user"
 }

@@ -20,9 +20,9 @@ struct ControlService: Service {
             case .forecast:
                 return ControlResponse(ok: true, forecast: await engine.forecastReport())
             case .optOutAdd:
-                return await engine.optOutAdd(request.arguments["number"] ?? "", reason: request.arguments["reason"])
+                return await engine.optOutAdd(request.arguments["number"] ?? "", reason: request.arguments["reason"], caller: request.caller)
             case .optOutRemove:
-                return await engine.optOutRemove(request.arguments["number"] ?? "")
+                return await engine.optOutRemove(request.arguments["number"] ?? "", caller: request.caller)
             case .optOutList:
                 return await engine.optOutList()
             case .queue:

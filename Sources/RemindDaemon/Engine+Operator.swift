@@ -177,7 +177,7 @@ extension Engine {
                                      error: "is not a message id (16 hexadecimal digits)", errorCode: .badID))
                 continue
             }
-            changes.append(await operate(action, id, force: force, note: note))
+            changes.append(await operate(action, id, force: force, note: note, caller: request.caller))
         }
         if changes.contains(where: \.changed) {
             await checkBacklog()
@@ -196,7 +196,9 @@ extension Engine {
         case moved(from: MessageState, to: SpoolEntry, recipient: String)
     }
 
-    private func operate(_ action: OperatorAction, _ id: MessageID, force: Bool, note: String?) async -> OperatorReport.Change {
+    private func operate(
+        _ action: OperatorAction, _ id: MessageID, force: Bool, note: String?, caller: ControlCaller?
+    ) async -> OperatorReport.Change {
         // Out of the schedule first (see the overview): the release loop cannot choose it now.
         // (A pending message past the scheduler's horizon is not held; one before it that
         // is not held was just taken out by the release loop.)
@@ -215,7 +217,7 @@ extension Engine {
                     return .busy(entry.state)
                 }
                 let recipient = try spool.message(id).recipient
-                let detail = Self.operatorDetail(action, from: entry.state, note: note)
+                let detail = Self.operatorDetail(action, from: entry.state, note: note, caller: caller)
                 let moved = try spool.transition(id, to: target, what: action.eventName, detail: detail)
                 return .moved(from: entry.state, to: moved, recipient: recipient)
             }
@@ -249,6 +251,7 @@ extension Engine {
                 "previous_state": "\(from.rawValue)", LogKey.kind: "\(entry.kind.rawValue)",
                 LogKey.reason: "\(Self.journalReason(action))",
             ]
+            metadata.merge(Self.callerMetadata(caller)) { $1 }
             var due: Date?
             switch action {
             case .hold:
@@ -268,13 +271,29 @@ extension Engine {
     }
 
     /// The history line's detail for a change by `action`.
-    nonisolated static func operatorDetail(_ action: OperatorAction, from: MessageState, note: String?) -> String {
+    /// The history detail of an operator's change: who asked (the socket's peer
+    /// credentials) first, then `reason=` (read back to its end by ``MessageHistory``).
+    nonisolated static func operatorDetail(_ action: OperatorAction, from: MessageState, note: String?, caller: ControlCaller? = nil) -> String {
+        (caller.map { "\($0) " } ?? "") + operatorReason(action, from: from, note: note)
+    }
+
+    nonisolated static func operatorReason(_ action: OperatorAction, from: MessageState, note: String?) -> String {
         switch action {
         case .hold: "reason=operator"
         case .release: "reason=operator release"
         case .retry: from == .uncertain ? "reason=operator retry (forced: it was uncertain)" : "reason=operator retry"
         case .cancel: "reason=operator" + (note.map { ": " + $0 } ?? "")
         }
+    }
+
+    /// The journal fields naming who asked (none when the server could not tell).
+    nonisolated static func callerMetadata(_ caller: ControlCaller?) -> Logger.Metadata {
+        guard let caller else { return [:] }
+        var m: Logger.Metadata = [
+            LogKey.callerUID: "\(caller.uid)", LogKey.callerGID: "\(caller.gid)", LogKey.callerPID: "\(caller.pid)",
+        ]
+        if let user = caller.user { m[LogKey.callerUser] = "\(user)" }
+        return m
     }
 
     /// The journal's REASON for a change by `action` (never the operator's words).

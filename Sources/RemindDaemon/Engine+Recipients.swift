@@ -191,7 +191,7 @@ extension Engine {
     }
 
     /// `remindctl optout add`: lists the number and withdraws its pending messages.
-    func optOutAdd(_ raw: String, reason: String?) async -> ControlResponse {
+    func optOutAdd(_ raw: String, reason: String?, caller: ControlCaller? = nil) async -> ControlResponse {
         let normalized = normalizeForOptOut(raw)
         guard let number = normalized.number else { return normalized.refusal! }
         let source = "remindctl" + (reason.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
@@ -209,7 +209,7 @@ extension Engine {
         }
         logger.notice("number put on the opt-out list", metadata: [
             LogKey.recipient: "\(PhoneMask.mask(number))", "source": "remindctl", "already_listed": "\(!added)", LogKey.count: "\(withdrawn.count)",
-        ])
+        ].merging(Self.callerMetadata(caller)) { $1 })
         await unschedule(withdrawn, optedOut: number)
         return ControlResponse(ok: true, optOut: OptOutReport(
             number: number, changed: added, withdrawn: withdrawn.map { "\($0)" },
@@ -248,7 +248,7 @@ extension Engine {
 
     /// `remindctl optout remove`: takes the number off the list (its withdrawn messages
     /// stay withdrawn; a new export queues new ones).
-    func optOutRemove(_ raw: String) async -> ControlResponse {
+    func optOutRemove(_ raw: String, caller: ControlCaller? = nil) async -> ControlResponse {
         let normalized = normalizeForOptOut(raw)
         guard let number = normalized.number else { return normalized.refusal! }
         let optOuts = self.optOuts
@@ -261,7 +261,7 @@ extension Engine {
         }
         logger.notice("number taken off the opt-out list", metadata: [
             LogKey.recipient: "\(PhoneMask.mask(number))", "source": "remindctl", "was_listed": "\(removed)",
-        ])
+        ].merging(Self.callerMetadata(caller)) { $1 })
         return ControlResponse(ok: true, optOut: OptOutReport(
             number: number, changed: removed, timeZone: settings.config.practice.timeZone.identifier))
     }

@@ -92,11 +92,17 @@ extension SandboxLane2 {
                 #expect(try Self.states(h) == ["A-1": .queued, "A-2": .cancelled, "A-3": .sent, "A-4": .queued])
                 let held = try Self.remindctl(h, ["show", a])
                 #expect(held.stdout.contains("reason=operator release"))
+                #expect(held.stdout.contains("user=root uid=0 gid=0 pid="), "\(held.stdout)")
 
                 // The journal: one entry per change, masked numbers, never a full one or the operator's words.
                 let heldLog = try await h.waitForJournal(.messageHeld)
                 #expect(heldLog.map { $0["SPOOL_ID"] } == [a])
                 #expect(heldLog.first?["RECIPIENT"] == "+614******78")
+                // Who asked: the peer credentials of the remindctl process (root here), in the
+                // journal and in the message's history.
+                #expect(heldLog.first?["CALLER_UID"] == "0" && heldLog.first?["CALLER_USER"] == "root")
+                // (remindctl runs outside the sandbox's PID namespace, where the kernel gives its pid as 0.)
+                #expect(heldLog.first?["CALLER_PID"].flatMap(Int.init) != nil)
                 let requeued = try await h.waitForJournal(.messageRequeued, count: 2)
                 #expect(requeued.map { $0["SPOOL_ID"] ?? "" } == [c, a])
                 #expect(requeued.map { $0["REASON"] ?? "" } == ["operator retry", "operator release"])

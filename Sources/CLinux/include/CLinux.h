@@ -29,5 +29,10 @@ int clinux_release_free_memory(void);
 /// such a buffer is freed, up to 32 MiB, and later ones then fragment the heap, which
 /// keeps them. Returns 1 on success.
 int clinux_fix_mmap_threshold(void);
+/// The layout of struct ucred (a Unix socket peer's pid, uid, gid), which Glibc's Swift
+/// module does not export (it needs _GNU_SOURCE), for getsockopt(SO_PEERCRED).
+typedef struct { int32_t pid; uint32_t uid; uint32_t gid; } clinux_peer_credentials;
+/// SO_PEERCRED.
+int clinux_so_peercred(void);
 
 #endif
