@@ -77,6 +77,15 @@ let package = Package(
             "RemindCore", "FileSystemKit", "ProcessKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // SMPP 3.4 (swift-nio): the PDU codec as channel handlers, the session as a state
+        // machine, and the provider. Only the daemon links it; remindctl does not.
+        .target(name: "RemindSMPP", dependencies: [
+            "RemindCore", "RemindDelivery", "RemindText",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "RemindControl", dependencies: [
             "RemindCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -84,7 +93,7 @@ let package = Package(
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindSpool",
-            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients",
+            "RemindSchedule", "RemindDelivery", "RemindSMPP", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -141,6 +150,13 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),
+        .testTarget(name: "RemindSMPPTests", dependencies: [
+            "RemindSMPP", "RemindDelivery", "RemindCore", "RemindTesting", "RemindText",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
