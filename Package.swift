@@ -150,13 +150,16 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),
+        // Codec and state machine tests, and integration tests against PyPI's smpp34 SMSC
+        // (Tests/RemindSMPPTests/SMSC/smsc.py; `make deps` installs it in .build/smpp34-venv).
         .testTarget(name: "RemindSMPPTests", dependencies: [
-            "RemindSMPP", "RemindDelivery", "RemindCore", "RemindTesting", "RemindText",
+            "RemindSMPP", "RemindDelivery", "RemindCore", "RemindTesting", "RemindText", "RemindSchedule",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["SMSC"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",

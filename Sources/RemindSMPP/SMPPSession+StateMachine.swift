@@ -181,7 +181,8 @@ extension SMPPSession {
         public mutating func submit(_ token: Token, parts: [ShortMessage], now: Date) -> [Action] {
             precondition(!parts.isEmpty && submissions[token] == nil)
             switch phase {
-            case .connecting, .binding, .bound:
+            case .idle, .connecting, .binding, .bound:
+                // Before the first bind, messages wait for it (the daemon starts sending at once).
                 guard !stopping else { return [.complete(token, .temporary("remindd is stopping"))] }
             case .refused:
                 return [.complete(token, .temporary("the SMSC refused the bind (\(lastRefusal.map { "\($0)" } ?? "refused"))"))]
