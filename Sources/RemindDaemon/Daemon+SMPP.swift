@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import RemindConfig
+import RemindCore
+import RemindSMPP
+import RemindSchedule
+import SystemdKit
+
+/// Why the SMPP provider cannot be set up (the credential's name and path, never its value).
+struct SMPPSetupError: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension Daemon {
+    /// The SMPP provider for `[provider] type = "smpp"`, with the password read from the
+    /// systemd credential the configuration names.
+    static func makeSMPPProvider(_ s: Configuration.SMPPSettings, logger: Logger) throws -> SMPPProvider {
+        let credentials = try Credentials()
+        var password = try credentials.bytes(s.passwordCredential)
+        while let last = password.last, last == 0x0A || last == 0x0D { password.removeLast() }
+        guard let text = String(validating: password, as: UTF8.self), !text.isEmpty else {
+            throw SMPPSetupError(description: "credential \"\(s.passwordCredential)\" is empty or not UTF-8")
+        }
+        guard text.utf8.count <= 8 else {
+            throw SMPPSetupError(description: "credential \"\(s.passwordCredential)\" is longer than the 8 characters an SMPP 3.4 password can have")
+        }
+        return SMPPProvider(settings: smppSettings(s, password: text), clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
+    }
+
+    /// The provider's settings from the configuration (the one place that maps them).
+    static func smppSettings(_ s: Configuration.SMPPSettings, password: String) -> SMPPProvider.Settings {
+        func seconds(_ d: Duration) -> TimeInterval {
+            let c = d.components
+            return TimeInterval(c.seconds) + TimeInterval(c.attoseconds) / 1e18
+        }
+        var source = Address.sender(s.source)
+        if let ton = s.sourceTON { source.ton = UInt8(ton) }
+        if let npi = s.sourceNPI { source.npi = UInt8(npi) }
+        let bind = BindRequest(mode: s.bind == "transmitter" ? .transmitter : .transceiver, systemID: s.systemID, password: password,
+                               systemType: s.systemType, addressRange: Address(ton: 0, npi: 0, s.addressRange))
+        var session = SMPPSession.Configuration(bind: bind)
+        session.window = s.window
+        session.throughput = s.throughput
+        session.enquireLinkInterval = seconds(s.enquireLink)
+        session.responseTimeout = seconds(s.responseTimeout)
+        session.reconnectInitial = seconds(s.reconnectMin)
+        session.reconnectMaximum = seconds(s.reconnectMax)
+        session.refusedRetry = seconds(s.refusedRetry)
+        let submit = SubmitOptions(source: source, serviceType: s.serviceType, receipts: s.receipts && s.bind != "transmitter",
+                                   longMessages: SubmitOptions.LongMessages(rawValue: s.longMessages) ?? .udh,
+                                   charset: SubmitOptions.Charset(rawValue: s.charset) ?? .gsm7)
+        return SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
+    }
+}
