@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
-            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
+            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl", "RemindSMPP",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -4,6 +4,7 @@ import RemindCore
 import RemindDelivery
 import RemindSchedule
 @testable import RemindSMPP
+import RemindTesting
 import RemindText
 import ServiceLifecycle
 import Synchronization

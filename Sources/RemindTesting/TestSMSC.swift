@@ -1,6 +1,4 @@
-import Foundation
-import NIOCore
-import NIOPosix
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,25 +8,25 @@ import Glibc
 ///
 /// The Python comes from `$REMINDD_SMPP_PYTHON`, else `.build/smpp34-venv/bin/python3`
 /// (made by `make deps`). A missing one is an error: the tests fail, they never skip.
-final class TestSMSC {
-    struct Missing: Error, CustomStringConvertible {
-        var description: String
+public final class TestSMSC {
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var python: String {
+    public static var python: String {
         if let p = ProcessInfo.processInfo.environment["REMINDD_SMPP_PYTHON"], !p.isEmpty { return p }
         return packageRoot.appendingPathComponent(".build/smpp34-venv/bin/python3").path
     }
 
-    let port: Int
-    let logPath: String
-    let refuseBind: Bool
-    let idPrefix: String
+    public let port: Int
+    public let logPath: String
+    public let refuseBind: Bool
+    public let idPrefix: String
     private(set) var process: Process?
 
-    init(port: Int? = nil, refuseBind: Bool = false, idPrefix: String = "m") throws {
+    public init(port: Int? = nil, refuseBind: Bool = false, idPrefix: String = "m") throws {
         self.port = try port ?? Self.freePort()
         self.logPath = NSTemporaryDirectory() + "remindd-smsc-\(UUID().uuidString).jsonl"
         self.refuseBind = refuseBind
@@ -41,7 +39,7 @@ final class TestSMSC {
     }
 
     /// Starts the SMSC and waits (at most 20 s) until it listens.
-    func start() async throws {
+    public func start() async throws {
         let python = Self.python
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Missing(description: "the test SMSC needs PyPI's smpp34: no Python at \(python); run `make deps` (or set REMINDD_SMPP_PYTHON)")
@@ -61,7 +59,7 @@ final class TestSMSC {
     }
 
     /// SIGKILL: no unbind, no FIN from an orderly close of the session.
-    func kill() {
+    public func kill() {
         guard let p = process, p.isRunning else { return }
         Glibc.kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -69,50 +67,70 @@ final class TestSMSC {
     }
 
     /// The test SMSC keeps nothing: SIGKILL (smpp34's runtime may outlive a SIGTERM).
-    func stop() { kill() }
+    public func stop() { kill() }
 
     /// One line of the SMSC's log (the fields of its event; the rest nil).
-    struct Event: Decodable {
-        var event: String
-        var dest: String?
-        var dest_ton: Int?
-        var dest_npi: Int?
-        var src: String?
-        var src_ton: Int?
-        var src_npi: Int?
-        var dc: Int?
-        var esm: Int?
-        var reg: Int?
-        var sm: String?
-        var id: String?
-        var status: Int?
-        var attempt: Int?
-        var kind: String?
+    public struct Event: Decodable, Sendable {
+        public var event: String
+        public var dest: String?
+        public var dest_ton: Int?
+        public var dest_npi: Int?
+        public var src: String?
+        public var src_ton: Int?
+        public var src_npi: Int?
+        public var dc: Int?
+        public var esm: Int?
+        public var reg: Int?
+        public var sm: String?
+        public var id: String?
+        public var status: Int?
+        public var attempt: Int?
+        public var kind: String?
 
-        var bytes: [UInt8] { hex(sm ?? "") }
+        public var bytes: [UInt8] { Self.hex(sm ?? "") }
+
+        static func hex(_ s: String) -> [UInt8] {
+            var out: [UInt8] = []
+            var i = s.startIndex
+            while let j = s.index(i, offsetBy: 2, limitedBy: s.endIndex), i < s.endIndex {
+                out.append(UInt8(s[i..<j], radix: 16) ?? 0)
+                i = j
+            }
+            return out
+        }
     }
 
     /// Every logged event, in order.
-    func log() -> [Event] {
+    public func log() -> [Event] {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
     }
 
-    func events(_ name: String) -> [Event] { log().filter { $0.event == name } }
+    public func events(_ name: String) -> [Event] { log().filter { $0.event == name } }
 
     /// Submits the SMSC accepted (status 0).
-    func accepted() -> [Event] { events("submit").filter { $0.status == 0 } }
+    public func accepted() -> [Event] { events("submit").filter { $0.status == 0 } }
 
-    static func freePort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
-        let port = channel.localAddress?.port ?? 0
-        try channel.close().wait()
-        return port
+    /// A port on 127.0.0.1 that nothing listens on now (bound to port 0, then closed).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Missing(description: "socket: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Missing(description: "bind 127.0.0.1:0: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes (then throws).
-func waitFor(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws {
+public func waitFor(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws {
     let clock = ContinuousClock()
     let end = clock.now + timeout
     while clock.now < end {
