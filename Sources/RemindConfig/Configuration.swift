@@ -152,8 +152,10 @@ public struct Configuration: Sendable, Hashable {
     public struct SMPPSettings: Sendable, Hashable {
         public var host: String
         public var port: Int = 2775
-        /// TLS to the SMSC (not in this build yet: the loader refuses `tls = true`).
+        /// TLS to the SMSC, its certificate verified (chain and host name).
         public var tls: Bool = false
+        /// PEM CA certificates to verify the SMSC's certificate with (default: the system's).
+        public var tlsCAFile: String?
         public var systemID: String
         /// The credential (in `$CREDENTIALS_DIRECTORY`, from `LoadCredential=`) holding the password.
         public var passwordCredential: String = "smpp-password"

@@ -5,7 +5,7 @@ extension Reader {
     static let providerKeys: [String: [String]] = [
         "outbox": ["directory"],
         "command": ["argv", "timeout", "temporary_exit_codes", "test_argv"],
-        "smpp": ["host", "port", "tls", "system_id", "password_credential", "system_type", "bind", "address_range",
+        "smpp": ["host", "port", "tls", "tls_ca_file", "system_id", "password_credential", "system_type", "bind", "address_range",
                  "source", "source_ton", "source_npi", "service_type", "window", "throughput", "enquire_link",
                  "response_timeout", "reconnect_min", "reconnect_max", "refused_retry", "receipts", "charset", "long_messages"],
     ]
@@ -67,9 +67,9 @@ extension Reader {
             problem("provider.source", "must be at most 20 digits")
         }
         s.port = int(t, "provider", "port", 1...65535) ?? s.port
-        if let tls = bool(t, "provider", "tls") {
-            if tls { problem("provider.tls", "TLS to the SMSC is not in this build yet; use a local stunnel in front of the SMSC, or tls = false") }
-            s.tls = tls
+        s.tls = bool(t, "provider", "tls") ?? s.tls
+        if let ca = path(t, "provider", "tls_ca_file") {
+            if s.tls { s.tlsCAFile = ca } else { problem("provider.tls_ca_file", "only with tls = true") }
         }
         if let name = string(t, "provider", "password_credential") {
             if name.isEmpty || name.contains("/") || name == "." || name == ".." {

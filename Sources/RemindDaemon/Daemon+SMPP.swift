@@ -24,7 +24,13 @@ extension Daemon {
         guard text.utf8.count <= 8 else {
             throw SMPPSetupError(description: "credential \"\(s.passwordCredential)\" is longer than the 8 characters an SMPP 3.4 password can have")
         }
-        return SMPPProvider(settings: smppSettings(s, password: text), clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
+        var settings = smppSettings(s, password: text)
+        if s.tls {
+            do { settings.tls = try SMPPProvider.Settings.tlsContext(caFile: s.tlsCAFile) } catch {
+                throw SMPPSetupError(description: "cannot set up TLS to the SMSC\(s.tlsCAFile.map { " with \($0)" } ?? ""): \(error)")
+            }
+        }
+        return SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
     }
 
     /// The provider's settings from the configuration (the one place that maps them).

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import NIOCore
 import NIOPosix
+public import NIOSSL
 public import RemindCore
 public import RemindDelivery
 public import ServiceLifecycle
@@ -25,12 +26,24 @@ public final class SMPPProvider: Provider, Service, Sendable {
         public var session: SMPPSession.Configuration
         public var submit: SubmitOptions
         public var maximumPDULength = 70_000
+        /// TLS to the SMSC when set (certificate and host name verified as the context says).
+        public var tls: NIOSSLContext?
 
-        public init(host: String, port: Int, session: SMPPSession.Configuration, submit: SubmitOptions) {
+        public init(host: String, port: Int, session: SMPPSession.Configuration, submit: SubmitOptions, tls: NIOSSLContext? = nil) {
             self.host = host
             self.port = port
             self.session = session
             self.submit = submit
+            self.tls = tls
+        }
+
+        /// A client TLS context that verifies the SMSC's certificate (chain and host name)
+        /// against `caFile` (PEM), or the system's trust store when nil.
+        public static func tlsContext(caFile: String?) throws -> NIOSSLContext {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .fullVerification
+            if let caFile { configuration.trustRoots = .file(caFile) }
+            return try NIOSSLContext(configuration: configuration)
         }
     }
 
@@ -205,11 +218,18 @@ public final class SMPPProvider: Provider, Service, Sendable {
         }
         let maximumLength = settings.maximumPDULength
         let timeout = TimeAmount.milliseconds(Int64(settings.session.responseTimeout * 1000))
+        let tls = settings.tls
+        // SNI and the certificate's name: the host name; an address is checked as an IP SAN.
+        let isAddress = (try? SocketAddress(ipAddress: settings.host, port: 0)) != nil
+        let serverHostname = isAddress ? nil : settings.host
         ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(PDUDecoder(maximumLength: maximumLength)), MessageToByteHandler(PDUEncoder()),
                         SessionHandler(provider: self, generation: generation))

@@ -45,7 +45,8 @@ import Testing
         let c = try parse(Self.minimal + """
 
             port = 3775
-            tls = false
+            tls = true
+            tls_ca_file = "/etc/remindd/smsc-ca.pem"
             password_credential = "smsc-pw"
             system_type = "remindd"
             bind = "transmitter"
@@ -68,6 +69,7 @@ import Testing
             Issue.record("\(c.provider)")
             return
         }
+        #expect(s.tls && s.tlsCAFile == "/etc/remindd/smsc-ca.pem")
         #expect(s.port == 3775 && s.passwordCredential == "smsc-pw" && s.systemType == "remindd" && s.bind == "transmitter")
         #expect(s.addressRange == "^614" && s.sourceTON == 1 && s.sourceNPI == 1 && s.serviceType == "CMT")
         #expect(s.window == 50 && s.throughput == 12.5)
@@ -80,7 +82,7 @@ import Testing
         ("type = \"smpp\"", "provider.host: required"),
         (minimal + "\npassword = \"hunter2\"", "provider.password: a password is never kept in the configuration"),
         (minimal + "\nport = 0", "provider.port: 0 is out of range"),
-        (minimal + "\ntls = true", "provider.tls: TLS to the SMSC is not in this build yet"),
+        (minimal + "\ntls_ca_file = \"/etc/ssl/smsc.pem\"", "provider.tls_ca_file: only with tls = true"),
         (minimal + "\nbind = \"receiver\"", "provider.bind: must be transceiver or transmitter"),
         (minimal + "\nbind = \"transmitter+receiver\"", "provider.bind: transmitter+receiver (two links) is not in this build yet"),
         (minimal + "\nwindow = 0", "provider.window: 0 is out of range"),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import RemindCore
 import RemindDelivery
 import RemindSchedule
@@ -20,7 +21,8 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(1))) struct SMPPProviderIntegrationTests {
     /// A provider for `smsc`, running in a service group until `body` returns.
     func withProvider(
-        _ smsc: TestSMSC, window: Int = 10, configure: (inout SMPPSession.Configuration) -> Void = { _ in },
+        _ smsc: TestSMSC, port: Int? = nil, tls: NIOSSLContext? = nil, window: Int = 10,
+        configure: (inout SMPPSession.Configuration) -> Void = { _ in },
         _ body: (SMPPProvider, EventCollector) async throws -> Void
     ) async throws {
         var session = SMPPSession.Configuration(bind: BindRequest(mode: .transceiver, systemID: "remindd", password: "secret"))
@@ -31,8 +33,8 @@ import Testing
         session.throttleInitial = 0.1
         session.throttleMaximum = 0.4
         configure(&session)
-        let settings = SMPPProvider.Settings(host: "127.0.0.1", port: smsc.port, session: session,
-                                             submit: SubmitOptions(source: .sender("Clinic")))
+        let settings = SMPPProvider.Settings(host: "127.0.0.1", port: port ?? smsc.port, session: session,
+                                             submit: SubmitOptions(source: .sender("Clinic")), tls: tls)
         var logger = Logger(label: "smpp-test") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = ProcessInfo.processInfo.environment["SMPP_TEST_TRACE"] == nil ? .info : .trace
         let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
@@ -228,6 +230,29 @@ import Testing
             #expect(again.events("submit").map { $0.dest } == ["61400000402"])
             #expect(smsc.events("submit").filter { $0.dest == "61400000401" }.count == 1)
         }
+    }
+
+    @Test func overTLSThroughStunnel() async throws {
+        let smsc = try TestSMSC()
+        try await smsc.start()
+        let front = try TestTLSFront(forwardingTo: smsc.port)
+        try await front.start()
+        let tls = try SMPPProvider.Settings.tlsContext(caFile: front.certificate)
+        try await withProvider(smsc, port: front.port, tls: tls) { provider, events in
+            let r = try await provider.send(message("Over TLS €", to: "+61400000501", id: 80))
+            #expect(smsc.accepted().map(\.id) == [r.reference])
+            #expect(GSM7.decode(try #require(smsc.accepted().first).bytes) == "Over TLS €")
+            try await waitFor("its receipt") { events.receipts.contains { $0.reference == r.reference } }
+        }
+        // The same SMSC through TLS with a CA that did not sign its certificate: never bound.
+        let other = try TestTLSFront(forwardingTo: smsc.port)
+        try await other.start()
+        let wrongCA = try SMPPProvider.Settings.tlsContext(caFile: other.certificate)
+        try await withProvider(smsc, port: front.port, tls: wrongCA) { provider, events in
+            try await waitFor("the link down") { events.links.contains { if case .down = $0 { true } else { false } } }
+            #expect(!provider.isBound)
+        }
+        #expect(smsc.events("bound").count == 1)
     }
 
     @Test func aMissingServerFailsLoudly() throws {
