@@ -136,6 +136,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/Delivery", exclude: ["README.md"]),
+        // Submits per second through the SMPP provider on loopback (smpp34's SMSC, as the tests).
+        .executableTarget(name: "SMPPBenchmark", dependencies: [
+            "RemindSMPP", "RemindDelivery", "RemindCore", "RemindSchedule", "RemindTesting",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/SMPP", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
