@@ -58,3 +58,44 @@ extension Daemon {
         return SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
     }
 }
+
+extension Daemon {
+    /// `remindd --test-provider` (what `remindctl test-provider` runs for SMPP, as remindctl
+    /// links no SMPP code): binds with the configured account and the password credential,
+    /// times one enquire_link, unbinds; sends no SMS. Prints one line per step; returns 0
+    /// (OK), 69 (the SMSC refused or did not answer) or 78 (configuration or credential).
+    public static func testProvider(configPath: String) async -> Int32 {
+        let config: Configuration
+        do { config = try RuntimeSettings.load(configPath: configPath).config } catch {
+            print("FAILED: \(error)")
+            return 78
+        }
+        guard case .smpp(let s) = config.provider else {
+            print("provider \(config.provider.name): remindctl test-provider checks it; remindd --test-provider is for SMPP")
+            return 78
+        }
+        print("provider smpp \(s.host):\(s.port)\(s.tls ? " (TLS)" : "") as \(s.systemID), bind \(s.bind)")
+        let settings: SMPPProvider.Settings
+        do {
+            let credentials = try Credentials()
+            var password = try credentials.bytes(s.passwordCredential)
+            while let last = password.last, last == 0x0A || last == 0x0D { password.removeLast() }
+            var built = smppSettings(s, password: String(decoding: password, as: UTF8.self))
+            if s.tls { built.tls = try SMPPProvider.Settings.tlsContext(caFile: s.tlsCAFile) }
+            settings = built
+        } catch {
+            print("FAILED: \(error) (run it with the credential, e.g. systemd-run --pipe --property=LoadCredential=\(s.passwordCredential):/etc/remindd/\(s.passwordCredential) remindd --test-provider)")
+            return 78
+        }
+        do throws(SMPPProbe.Failure) {
+            let report = try await SMPPProbe.run(settings)
+            let c = report.roundTrip.components
+            let ms = Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+            print(String(format: "OK: bound to %@, enquire_link answered in %.1f ms, unbound; no SMS sent", report.smscSystemID, ms))
+            return 0
+        } catch {
+            print("FAILED: \(error)")
+            return 69
+        }
+    }
+}

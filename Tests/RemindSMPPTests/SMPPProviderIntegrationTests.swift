@@ -271,3 +271,46 @@ final class EventCollector: Sendable {
     var inbound: [InboundMessage] { events.withLock { $0.compactMap { if case .inbound(let m) = $0 { m } else { nil } } } }
     var links: [LinkState] { events.withLock { $0.compactMap { if case .link(let l) = $0 { l } else { nil } } } }
 }
+
+/// `remindd --test-provider`'s probe against the smpp34 SMSC: bind, enquire_link, unbind.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct SMPPProbeTests {
+    func settings(_ smsc: TestSMSC) -> SMPPProvider.Settings {
+        var session = SMPPSession.Configuration(bind: BindRequest(mode: .transceiver, systemID: "remindd", password: "secret"))
+        session.responseTimeout = 3
+        return SMPPProvider.Settings(host: "127.0.0.1", port: smsc.port, session: session, submit: SubmitOptions(source: .sender("Clinic")))
+    }
+
+    @Test func bindsTimesAnEnquireLinkAndUnbindsWithoutSending() async throws {
+        let smsc = try TestSMSC()
+        try await smsc.start()
+        let report = try await SMPPProbe.run(settings(smsc))
+        #expect(report.smscSystemID == "smpp34-test")
+        #expect(report.roundTrip > .zero && report.roundTrip < .seconds(3))
+        #expect(smsc.events("submit").isEmpty)
+        try await waitFor("the unbind") { smsc.events("unbound").count == 1 }
+    }
+
+    @Test func aRefusedBindNamesTheStatus() async throws {
+        let smsc = try TestSMSC(refuseBind: true)
+        try await smsc.start()
+        do throws(SMPPProbe.Failure) {
+            _ = try await SMPPProbe.run(settings(smsc))
+            Issue.record("bound")
+        } catch {
+            #expect(error.status == .invalidPassword)
+            #expect(error.description.contains("ESME_RINVPASWD"))
+        }
+    }
+
+    @Test func nothingListeningIsAFailureNotAHang() async throws {
+        var s = settings(try TestSMSC())
+        s.port = try TestSMSC.freePort()
+        do throws(SMPPProbe.Failure) {
+            _ = try await SMPPProbe.run(s)
+            Issue.record("bound to nothing")
+        } catch {
+            #expect(error.status == nil)
+            #expect(error.description.contains("cannot reach"))
+        }
+    }
+}
