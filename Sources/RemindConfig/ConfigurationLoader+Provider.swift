@@ -18,7 +18,7 @@ extension Reader {
         let known = ["type", "password"] + Self.providerKeys.values.flatMap { $0 }
         guard let t = section(root, "provider", known: known) else { return }
         if t["password"] != nil {
-            problem("provider.password", "a password is never kept in the configuration: put it in a systemd credential (LoadCredential=smpp-password:/etc/remindd/smpp-password) and name it with password_credential")
+            problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/smpp-password (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential")
         }
         let type = string(t, "provider", "type") ?? "outbox"
         guard let keys = Self.providerKeys[type] else {

@@ -15,9 +15,7 @@ extension Daemon {
     /// The SMPP provider for `[provider] type = "smpp"`, with the password read from the
     /// systemd credential the configuration names.
     static func makeSMPPProvider(_ s: Configuration.SMPPSettings, logger: Logger) throws -> SMPPProvider {
-        let credentials = try Credentials()
-        var password = try credentials.bytes(s.passwordCredential)
-        while let last = password.last, last == 0x0A || last == 0x0D { password.removeLast() }
+        let password = try smppPassword(s.passwordCredential)
         guard let text = String(validating: password, as: UTF8.self), !text.isEmpty else {
             throw SMPPSetupError(description: "credential \"\(s.passwordCredential)\" is empty or not UTF-8")
         }
@@ -31,6 +29,23 @@ extension Daemon {
             }
         }
         return SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
+    }
+
+    /// The password's bytes (a trailing newline dropped) from the credential the shipped unit
+    /// loads, `remindd_NAME` (`LoadCredential=remindd:/etc/remindd/credentials`, the file
+    /// /etc/remindd/credentials/NAME), or else `NAME` (`LoadCredential=NAME:PATH`).
+    static func smppPassword(_ name: String) throws -> [UInt8] {
+        let credentials = try Credentials()
+        var password: [UInt8]
+        do {
+            password = try credentials.bytes("remindd_" + name)
+        } catch let error as SystemdError where error.code == .credentialMissing {
+            do { password = try credentials.bytes(name) } catch let plain as SystemdError where plain.code == .credentialMissing {
+                throw SMPPSetupError(description: "no credential remindd_\(name) or \(name) in $CREDENTIALS_DIRECTORY: put the password in /etc/remindd/credentials/\(name) (the unit loads that directory)")
+            }
+        }
+        while let last = password.last, last == 0x0A || last == 0x0D { password.removeLast() }
+        return password
     }
 
     /// The provider's settings from the configuration (the one place that maps them).
@@ -77,14 +92,12 @@ extension Daemon {
         print("provider smpp \(s.host):\(s.port)\(s.tls ? " (TLS)" : "") as \(s.systemID), bind \(s.bind)")
         let settings: SMPPProvider.Settings
         do {
-            let credentials = try Credentials()
-            var password = try credentials.bytes(s.passwordCredential)
-            while let last = password.last, last == 0x0A || last == 0x0D { password.removeLast() }
+            let password = try smppPassword(s.passwordCredential)
             var built = smppSettings(s, password: String(decoding: password, as: UTF8.self))
             if s.tls { built.tls = try SMPPProvider.Settings.tlsContext(caFile: s.tlsCAFile) }
             settings = built
         } catch {
-            print("FAILED: \(error) (run it with the credential, e.g. systemd-run --pipe --property=LoadCredential=\(s.passwordCredential):/etc/remindd/\(s.passwordCredential) remindd --test-provider)")
+            print("FAILED: \(error) (run it with the credential, e.g. systemd-run --pipe --property=LoadCredential=remindd:/etc/remindd/credentials remindctl test-provider)")
             return 78
         }
         do throws(SMPPProbe.Failure) {
