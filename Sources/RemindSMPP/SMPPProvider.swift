@@ -224,7 +224,6 @@ public final class SMPPProvider: Provider, Service, Sendable {
         let serverHostname = isAddress ? nil : settings.host
         ClientBootstrap(group: group)
             .connectTimeout(timeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {

@@ -72,6 +72,8 @@ public final class TestSMSC {
     /// One line of the SMSC's log (the fields of its event; the rest nil).
     public struct Event: Decodable, Sendable {
         public var event: String
+        /// When the SMSC got it (Unix time), for submits.
+        public var t: Double?
         public var dest: String?
         public var dest_ton: Int?
         public var dest_npi: Int?

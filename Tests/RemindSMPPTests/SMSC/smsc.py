@@ -32,6 +32,7 @@ import asyncio
 import json
 import struct
 import sys
+import time
 
 import smpp34
 
@@ -89,7 +90,7 @@ async def serve(args, out):
             dest = ev.destination_addr
             key = (dest, bytes(ev.short_message))
             attempts[key] = attempts.get(key, 0) + 1
-            record = dict(event="submit", dest=dest, dest_ton=ev.dest_addr_ton, dest_npi=ev.dest_addr_npi,
+            record = dict(event="submit", t=time.time(), dest=dest, dest_ton=ev.dest_addr_ton, dest_npi=ev.dest_addr_npi,
                           src=ev.source_addr, src_ton=ev.source_addr_ton, src_npi=ev.source_addr_npi,
                           dc=ev.data_coding, esm=ev.esm_class, reg=ev.registered_delivery,
                           sm=bytes(ev.short_message).hex(), tlvs={str(t.tag): bytes(t.value).hex() for t in ev.tlvs},
