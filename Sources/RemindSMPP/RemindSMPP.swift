@@ -10,8 +10,9 @@
 //   throttling, unbind, reconnect with backoff and jitter, "link refused". A synchronous
 //   struct over an injected clock whose methods return actions; it never does I/O.
 // - the provider (`SMPPProvider`): a `Provider` and a `Service` that runs the state
-//   machine's actions on a NIO channel and turns submit results into `DeliveryResult`s
-//   and deliver_sm into `GatewayEvent`s.
+//   machine's actions on a NIO channel (TLS through swift-nio-ssl when configured) and
+//   turns submit results into `DeliveryResult`s and deliver_sm into `GatewayEvent`s;
+//   `SMPPProbe` is `remindd --test-provider` (bind, one enquire_link, unbind).
 //
 // Nothing here touches the spool or logs message text or full phone numbers; the
 // password is held in memory only, never logged or described.
