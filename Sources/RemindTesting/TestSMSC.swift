@@ -132,7 +132,7 @@ public final class TestSMSC {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes (then throws).
-public func waitFor(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws {
+public func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
     let clock = ContinuousClock()
     let end = clock.now + timeout
     while clock.now < end {

@@ -17,7 +17,7 @@ import Testing
 /// SMSC on 127.0.0.1 (`TestSMSC`): receipts move messages to `delivered`, a STOP reply
 /// opts its sender out, every reply lands in `replies/`, and the journal keeps no full
 /// number, text or password.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SMPPEngineTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct SMPPEngineTests {
     @Test func receiptsDeliverAndRepliesOptOutThroughTheEngine() async throws {
         let smsc = try TestSMSC()
         try await smsc.start()

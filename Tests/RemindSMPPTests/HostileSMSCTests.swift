@@ -13,7 +13,7 @@ import Testing
 
 /// A peer that answers the bind with bytes no SMSC should send, over a real socket on
 /// 127.0.0.1: the link closes cleanly, the daemon does not crash, and it connects again.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct HostileSMSCTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct HostileSMSCTests {
     /// Answers the first bytes it reads with `answer`, and counts connections.
     final class Hostile: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer

@@ -18,7 +18,7 @@ import Testing
 /// - SMSC/smsc.py (on smpp34): which status a destination gets, receipts (text and TLV
 ///   form), replies, the never-answered submit, and the refused bind (smpp34's Server
 ///   accepts every bind, so that mode reads the bind with smpp34.decode and answers it).
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SMPPProviderIntegrationTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct SMPPProviderIntegrationTests {
     /// A provider for `smsc`, running in a service group until `body` returns.
     func withProvider(
         _ smsc: TestSMSC, port: Int? = nil, tls: NIOSSLContext? = nil, window: Int = 10,
@@ -273,7 +273,7 @@ final class EventCollector: Sendable {
 }
 
 /// `remindd --test-provider`'s probe against the smpp34 SMSC: bind, enquire_link, unbind.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SMPPProbeTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct SMPPProbeTests {
     func settings(_ smsc: TestSMSC) -> SMPPProvider.Settings {
         var session = SMPPSession.Configuration(bind: BindRequest(mode: .transceiver, systemID: "remindd", password: "secret"))
         session.responseTimeout = 3
