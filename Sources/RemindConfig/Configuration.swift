@@ -184,6 +184,8 @@ public struct Configuration: Sendable, Hashable {
         public var charset: String = "gsm7"
         /// `udh`, `sar` or `payload`.
         public var longMessages: String = "udh"
+        /// Kannel's msg-id-type: nil as they are; bit 0 submit_sm_resp ids are hex, bit 1 receipt ids are hex.
+        public var messageIDType: Int?
 
         public init(host: String, systemID: String, source: String) {
             self.host = host

@@ -7,7 +7,7 @@ extension Reader {
         "command": ["argv", "timeout", "temporary_exit_codes", "test_argv"],
         "smpp": ["host", "port", "tls", "tls_ca_file", "system_id", "password_credential", "system_type", "bind", "address_range",
                  "source", "source_ton", "source_npi", "service_type", "window", "throughput", "enquire_link",
-                 "response_timeout", "reconnect_min", "reconnect_max", "refused_retry", "receipts", "charset", "long_messages"],
+                 "response_timeout", "reconnect_min", "reconnect_max", "refused_retry", "receipts", "charset", "long_messages", "message_id_type"],
     ]
 
     /// `[provider]`: `type = "outbox"` (the default, `directory`) or `type = "command"`
@@ -121,6 +121,7 @@ extension Reader {
         if let v = string(t, "provider", "long_messages") {
             if ["udh", "sar", "payload"].contains(v) { s.longMessages = v } else { problem("provider.long_messages", "must be udh, sar or payload") }
         }
+        s.messageIDType = int(t, "provider", "message_id_type", 0...3)
         c.provider = .smpp(s)
     }
 

@@ -67,9 +67,10 @@ extension Daemon {
         session.reconnectInitial = seconds(s.reconnectMin)
         session.reconnectMaximum = seconds(s.reconnectMax)
         session.refusedRetry = seconds(s.refusedRetry)
-        let submit = SubmitOptions(source: source, serviceType: s.serviceType, receipts: s.receipts && s.bind != "transmitter",
+        var submit = SubmitOptions(source: source, serviceType: s.serviceType, receipts: s.receipts && s.bind != "transmitter",
                                    longMessages: SubmitOptions.LongMessages(rawValue: s.longMessages) ?? .udh,
                                    charset: SubmitOptions.Charset(rawValue: s.charset) ?? .gsm7)
+        submit.messageIDType = s.messageIDType
         return SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
     }
 }

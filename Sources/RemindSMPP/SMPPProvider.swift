@@ -115,7 +115,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
             perform(state.withLock { $0.machine.cancel(token, now: clock.now) })
         }
         switch outcome.result {
-        case .success(let result): return result
+        case .success(let result): return DeliveryResult(reference: settings.submit.canonicalMessageID(result.reference, receipt: false))
         case .failure(let error): throw error
         }
     }
@@ -203,7 +203,9 @@ public final class SMPPProvider: Provider, Service, Sendable {
         case .intermediateReceipt:
             state.withLock { $0.channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
             return
-        case .receipt(let receipt): event = .receipt(receipt)
+        case .receipt(var receipt):
+            receipt.reference = settings.submit.canonicalMessageID(receipt.reference, receipt: true)
+            event = .receipt(receipt)
         case .inbound(let message): event = .inbound(message)
         }
         state.withLock { s in s.acknowledgements[event, default: []].append(Acknowledgement(sequence: sequence, generation: s.generation)) }

@@ -1,3 +1,4 @@
+import Foundation
 public import RemindDelivery
 public import RemindText
 
@@ -18,6 +19,10 @@ public struct SubmitOptions: Sendable, Hashable {
     public enum Charset: String, Sendable, Hashable, CaseIterable { case gsm7, latin1 }
 
     public var source: Address
+    /// How the SMSC writes message ids (Kannel's `msg-id-type`): nil keeps them as they are;
+    /// else bit 0 says submit_sm_resp's id is hex, bit 1 that a receipt's id is hex, and
+    /// both are turned into decimal so that a receipt finds its message.
+    public var messageIDType: Int?
     public var serviceType: String = ""
     public var receipts: Bool = true
     public var longMessages: LongMessages = .udh
@@ -30,6 +35,19 @@ public struct SubmitOptions: Sendable, Hashable {
         self.receipts = receipts
         self.longMessages = longMessages
         self.charset = charset
+    }
+}
+
+extension SubmitOptions {
+    /// The id from submit_sm_resp (`receipt` false) or from a receipt, as the reference
+    /// remindd keeps: unchanged without ``messageIDType``, else decimal (an id that does
+    /// not parse in its declared base is kept as it is).
+    public func canonicalMessageID(_ id: String, receipt: Bool) -> String {
+        guard let type = messageIDType, type >= 0 else { return id }
+        let isHex = type & (receipt ? 2 : 1) != 0
+        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        guard let value = UInt64(trimmed, radix: isHex ? 16 : 10) else { return id }
+        return String(value)
     }
 }
 

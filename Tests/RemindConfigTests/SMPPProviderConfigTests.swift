@@ -64,6 +64,7 @@ import Testing
             receipts = false
             charset = "latin1"
             long_messages = "sar"
+            message_id_type = 1
             """)
         guard case .smpp(let s) = c.provider else {
             Issue.record("\(c.provider)")
@@ -75,7 +76,7 @@ import Testing
         #expect(s.window == 50 && s.throughput == 12.5)
         #expect(s.enquireLink == .seconds(45) && s.responseTimeout == .seconds(5) && s.reconnectMin == .seconds(2))
         #expect(s.reconnectMax == .seconds(300) && s.refusedRetry == .seconds(600))
-        #expect(!s.receipts && s.charset == "latin1" && s.longMessages == "sar")
+        #expect(!s.receipts && s.charset == "latin1" && s.longMessages == "sar" && s.messageIDType == 1)
     }
 
     @Test(arguments: [
@@ -90,6 +91,7 @@ import Testing
         (minimal + "\nenquire_link = \"0\"", "provider.enquire_link: must be a positive duration"),
         (minimal + "\nrefused_retry = \"5s\"", "provider.refused_retry: must be at least 1m"),
         (minimal + "\ncharset = \"utf8\"", "provider.charset: must be gsm7"),
+        (minimal + "\nmessage_id_type = 4", "provider.message_id_type: 4 is out of range 0…3"),
         (minimal + "\nlong_messages = \"split\"", "provider.long_messages: must be udh, sar or payload"),
         (minimal + "\npassword_credential = \"../etc/shadow\"", "provider.password_credential: must be a credential name"),
         (minimal.replacingOccurrences(of: "practice1", with: "a-very-long-system-id"), "provider.system_id: must be 1 to 15 characters"),

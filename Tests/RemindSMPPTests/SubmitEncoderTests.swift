@@ -93,6 +93,21 @@ import Testing
         #expect(DeliverDecoder.text(m) == "A")
     }
 
+    @Test(arguments: [
+        (nil as Int?, "0A1B", "0A1B", "0A1B", "0A1B"),
+        (1, "0A1B", "2587", "2587", "2587"),   // resp in hex, receipt in decimal
+        (2, "2587", "0A1B", "2587", "2587"),   // resp in decimal, receipt in hex
+        (3, "0a1b", "0A1B", "2587", "2587"),
+        (0, "00042", "42", "42", "42"),
+        (1, "not-hex", "x", "not-hex", "x"),   // kept when it does not parse
+    ])
+    func messageIDTypeMakesReceiptsFindTheirMessage(_ type: Int?, _ resp: String, _ receipt: String, _ respOut: String, _ receiptOut: String) {
+        var o = options
+        o.messageIDType = type
+        #expect(o.canonicalMessageID(resp, receipt: false) == respOut)
+        #expect(o.canonicalMessageID(receipt, receipt: true) == receiptOut)
+    }
+
     @Test func receiptTextVariants() {
         let f = DeliverDecoder.receiptFields("id:0A1B2C sub:001 dlvrd:000 submit date:2612040230 done date:2612040231 stat:UNDELIV err:001 Text:Hi")
         #expect(f["id"] == "0A1B2C")
