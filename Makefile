@@ -10,9 +10,12 @@ PREFIX    ?= /usr
 DESTDIR   ?=
 BUILD     ?= debug
 RUN_DIR   ?= $(CURDIR)/.run
-APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev libicu-dev
+APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev libicu-dev python3 python3-venv stunnel4 openssl
+# The SMSC the SMPP integration tests run against: PyPI's smpp34 (MIT), in a venv under .build.
+SMPP34_VERSION = 1.5.0
+SMPP_VENV = $(CURDIR)/.build/smpp34-venv
 
-.PHONY: all deps build release run test install clean-run
+.PHONY: all deps smpp-smsc build release run test install clean-run
 
 all: build
 
@@ -23,6 +26,14 @@ deps:
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
+	fi
+	@$(MAKE) --no-print-directory smpp-smsc
+
+# PyPI's smpp34 server for Tests/RemindSMPPTests (SMSC/smsc.py); the tests fail without it.
+smpp-smsc:
+	@if ! $(SMPP_VENV)/bin/python3 -c 'import smpp34, sys; sys.exit(smpp34.__version__ != "$(SMPP34_VERSION)")' 2>/dev/null; then \
+		echo "installing smpp34 $(SMPP34_VERSION) into $(SMPP_VENV)"; \
+		python3 -m venv "$(SMPP_VENV)" && "$(SMPP_VENV)/bin/pip" install --quiet "smpp34==$(SMPP34_VERSION)"; \
 	fi
 
 build: deps

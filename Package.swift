@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
@@ -82,6 +83,16 @@ let package = Package(
         .target(name: "RemindAssembly", dependencies: [
             "RemindCore", "RemindConfig", "RemindInbox", "RemindText", "RemindRecipients", "RemindSchedule", "RemindSpool",
         ]),
+        // SMPP 3.4 (swift-nio): the PDU codec as channel handlers, the session as a state
+        // machine, and the provider. Only the daemon links it; remindctl does not.
+        .target(name: "RemindSMPP", dependencies: [
+            "RemindCore", "RemindDelivery", "RemindText",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "RemindControl", dependencies: [
             "RemindCore", "CLinux",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -89,7 +100,7 @@ let package = Package(
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindAssembly", "RemindInbox", "RemindText", "RemindSpool",
-            "RemindSchedule", "RemindDelivery", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
+            "RemindSchedule", "RemindDelivery", "RemindSMPP", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -130,6 +141,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/Delivery", exclude: ["README.md"]),
+        // Submits per second through the SMPP provider on loopback (smpp34's SMSC, as the tests).
+        .executableTarget(name: "SMPPBenchmark", dependencies: [
+            "RemindSMPP", "RemindDelivery", "RemindCore", "RemindSchedule", "RemindTesting",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/SMPP", exclude: ["README.md"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
@@ -151,14 +168,25 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RemindDeliveryTests", dependencies: ["RemindDelivery", "RemindCore", "RemindTesting"]),
+        // Codec and state machine tests, and integration tests against PyPI's smpp34 SMSC
+        // (Tests/RemindSMPPTests/SMSC/smsc.py; `make deps` installs it in .build/smpp34-venv).
+        .testTarget(name: "RemindSMPPTests", dependencies: [
+            "RemindSMPP", "RemindDelivery", "RemindCore", "RemindTesting", "RemindText", "RemindSchedule",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["SMSC"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindAssembly", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
-            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl",
+            "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl", "RemindSMPP",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport", "RemindTesting"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
         .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
     ],

@@ -6,6 +6,9 @@ extension Configuration {
     /// `type = "command"` (and its `test_argv`) must exist and be executable by this user.
     /// One line each, `FILE: KEY: REASON`; part of ``problems(with:)``.
     public func providerProblems() -> [String] {
+        if case .smpp(let smpp) = provider, let ca = smpp.tlsCAFile, !FileManager.default.isReadableFile(atPath: ca) {
+            return ["\(file): provider.tls_ca_file: \(ca) does not exist or is not readable by this user"]
+        }
         guard case .command(let settings) = provider else { return [] }
         var problems: [String] = []
         for (key, argv) in [("argv", settings.argv), ("test_argv", settings.testArgv)] {

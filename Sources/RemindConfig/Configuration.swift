@@ -137,13 +137,63 @@ public struct Configuration: Sendable, Hashable {
         case outbox(directory: String)
         /// A command run per message: the text on stdin, exit codes mapped to results.
         case command(CommandSettings)
+        /// An SMSC spoken to over SMPP 3.4.
+        case smpp(SMPPSettings)
 
-        /// The provider's name in logs and history (`outbox`, `command`).
+        /// The provider's name in logs and history (`outbox`, `command`, `smpp`).
         public var name: String {
             switch self {
             case .outbox: "outbox"
             case .command: "command"
+            case .smpp: "smpp"
             }
+        }
+    }
+
+    /// `[provider] type = "smpp"`: the SMSC, the account and the link's pace. The password
+    /// is not here: it is the systemd credential named ``passwordCredential``.
+    public struct SMPPSettings: Sendable, Hashable {
+        public var host: String
+        public var port: Int = 2775
+        /// TLS to the SMSC, its certificate verified (chain and host name).
+        public var tls: Bool = false
+        /// PEM CA certificates to verify the SMSC's certificate with (default: the system's).
+        public var tlsCAFile: String?
+        public var systemID: String
+        /// The credential (in `$CREDENTIALS_DIRECTORY`, from `LoadCredential=`) holding the password.
+        public var passwordCredential: String = "smpp-password"
+        public var systemType: String = ""
+        /// `transceiver` (receipts and replies on the same link) or `transmitter` (send only).
+        public var bind: String = "transceiver"
+        public var addressRange: String = ""
+        /// The sender: alphanumeric (TON 5, NPI 0) or a number (TON 1, NPI 1) unless overridden.
+        public var source: String
+        public var sourceTON: Int?
+        public var sourceNPI: Int?
+        public var serviceType: String = ""
+        /// submit_sm outstanding at once.
+        public var window: Int = 10
+        /// submit_sm per second on the link at most (nil: only the window limits).
+        public var throughput: Double?
+        public var enquireLink: Duration = .seconds(30)
+        public var responseTimeout: Duration = .seconds(10)
+        public var reconnectMin: Duration = .seconds(1)
+        public var reconnectMax: Duration = .seconds(60)
+        /// The wait before binding again after the SMSC refused the credentials.
+        public var refusedRetry: Duration = .seconds(300)
+        /// registered_delivery: ask the SMSC for delivery receipts.
+        public var receipts: Bool = true
+        /// `gsm7` (data_coding 0) or `latin1` (data_coding 3) for GSM-7 text.
+        public var charset: String = "gsm7"
+        /// `udh`, `sar` or `payload`.
+        public var longMessages: String = "udh"
+        /// Kannel's msg-id-type: nil as they are; bit 0 submit_sm_resp ids are hex, bit 1 receipt ids are hex.
+        public var messageIDType: Int?
+
+        public init(host: String, systemID: String, source: String) {
+            self.host = host
+            self.systemID = systemID
+            self.source = source
         }
     }
 

@@ -5,6 +5,9 @@ extension Reader {
     static let providerKeys: [String: [String]] = [
         "outbox": ["directory"],
         "command": ["argv", "timeout", "temporary_exit_codes", "test_argv"],
+        "smpp": ["host", "port", "tls", "tls_ca_file", "system_id", "password_credential", "system_type", "bind", "address_range",
+                 "source", "source_ton", "source_npi", "service_type", "window", "throughput", "enquire_link",
+                 "response_timeout", "reconnect_min", "reconnect_max", "refused_retry", "receipts", "charset", "long_messages", "message_id_type"],
     ]
 
     /// `[provider]`: `type = "outbox"` (the default, `directory`) or `type = "command"`
@@ -12,17 +15,22 @@ extension Reader {
     /// and is executable is checked by `Configuration.problems(with:)`, as it reads the disk.
     mutating func readProvider(_ root: TOMLTable, into c: inout Configuration) {
         c.provider = .outbox(directory: c.spool.root + "/outbox")
-        let known = ["type"] + Self.providerKeys.values.flatMap { $0 }
+        let known = ["type", "password"] + Self.providerKeys.values.flatMap { $0 }
         guard let t = section(root, "provider", known: known) else { return }
+        if t["password"] != nil {
+            problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/smpp-password (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential")
+        }
         let type = string(t, "provider", "type") ?? "outbox"
         guard let keys = Self.providerKeys[type] else {
             problem("provider.type", "'\(type)' is not a provider this build has (\(Self.providerKeys.keys.sorted().joined(separator: ", ")))")
             return
         }
-        for key in t.keys where key != "type" && known.contains(key) && !keys.contains(key) {
+        for key in t.keys where key != "type" && key != "password" && known.contains(key) && !keys.contains(key) {
             problem("provider.\(key)", "not a key of type = \"\(type)\" (its keys: \(keys.joined(separator: ", ")))")
         }
         switch type {
+        case "smpp":
+            readSMPP(t, into: &c)
         case "command":
             guard let argv = command(t, "argv") else {
                 if t["argv"] == nil { problem("provider.argv", "required for type = \"command\": the command and its arguments, like [\"/usr/local/bin/send-sms\"]") }
@@ -38,6 +46,83 @@ extension Reader {
         default:
             c.provider = .outbox(directory: path(t, "provider", "directory") ?? c.spool.root + "/outbox")
         }
+    }
+
+    /// `type = "smpp"`: required host, system_id and source; the rest have defaults.
+    private mutating func readSMPP(_ t: TOMLTable, into c: inout Configuration) {
+        for key in ["host", "system_id", "source"] where t[key] == nil {
+            problem("provider.\(key)", "required for type = \"smpp\"")
+        }
+        guard let host = string(t, "provider", "host"), let systemID = string(t, "provider", "system_id"),
+              let source = string(t, "provider", "source") else { return }
+        var s = Configuration.SMPPSettings(host: host, systemID: systemID, source: source)
+        if host.isEmpty { problem("provider.host", "must name the SMSC (a host name or an address)") }
+        if systemID.isEmpty || systemID.utf8.count > 15 { problem("provider.system_id", "must be 1 to 15 characters (SMPP 3.4)") }
+        let digits = source.hasPrefix("+") ? String(source.dropFirst()) : source
+        if source.isEmpty {
+            problem("provider.source", "must be the sender: a name of up to 11 characters or a number")
+        } else if !digits.allSatisfy({ $0.isASCII && $0.isNumber }), source.count > 11 {
+            problem("provider.source", "'\(source)' is longer than the 11 characters an alphanumeric sender can have")
+        } else if source.utf8.count > 20 {
+            problem("provider.source", "must be at most 20 digits")
+        }
+        s.port = int(t, "provider", "port", 1...65535) ?? s.port
+        s.tls = bool(t, "provider", "tls") ?? s.tls
+        if let ca = path(t, "provider", "tls_ca_file") {
+            if s.tls { s.tlsCAFile = ca } else { problem("provider.tls_ca_file", "only with tls = true") }
+        }
+        if let name = string(t, "provider", "password_credential") {
+            if name.isEmpty || name.contains("/") || name == "." || name == ".." {
+                problem("provider.password_credential", "must be a credential name (as in LoadCredential=NAME:PATH), without '/'")
+            } else {
+                s.passwordCredential = name
+            }
+        }
+        if let v = string(t, "provider", "system_type") {
+            if v.utf8.count > 12 { problem("provider.system_type", "must be at most 12 characters") } else { s.systemType = v }
+        }
+        if let v = string(t, "provider", "bind") {
+            if ["transceiver", "transmitter"].contains(v) { s.bind = v } else if v == "transmitter+receiver" {
+                problem("provider.bind", "transmitter+receiver (two links) is not in this build yet: use transceiver, or transmitter (no receipts or replies)")
+            } else {
+                problem("provider.bind", "must be transceiver or transmitter")
+            }
+        }
+        if let v = string(t, "provider", "address_range") {
+            if v.utf8.count > 40 { problem("provider.address_range", "must be at most 40 characters") } else { s.addressRange = v }
+        }
+        s.sourceTON = int(t, "provider", "source_ton", 0...6)
+        s.sourceNPI = int(t, "provider", "source_npi", 0...18)
+        if let v = string(t, "provider", "service_type") {
+            if v.utf8.count > 5 { problem("provider.service_type", "must be at most 5 characters") } else { s.serviceType = v }
+        }
+        s.window = int(t, "provider", "window", 1...1000) ?? s.window
+        if let v = t["throughput"] {
+            if let n = v.double ?? v.int.map(Double.init), n > 0, n <= 10_000 { s.throughput = n } else {
+                problem("provider.throughput", "must be a number of submits per second, over 0 and at most 10000")
+            }
+        }
+        func positive(_ key: String, _ current: Duration) -> Duration {
+            guard let d = duration(t, "provider", key) else { return current }
+            guard d > .zero else { problem("provider.\(key)", "must be a positive duration (like 30s)"); return current }
+            return d
+        }
+        s.enquireLink = positive("enquire_link", s.enquireLink)
+        s.responseTimeout = positive("response_timeout", s.responseTimeout)
+        s.reconnectMin = positive("reconnect_min", s.reconnectMin)
+        s.reconnectMax = positive("reconnect_max", s.reconnectMax)
+        s.refusedRetry = positive("refused_retry", s.refusedRetry)
+        if s.reconnectMax < s.reconnectMin { problem("provider.reconnect_max", "must not be less than reconnect_min") }
+        if s.refusedRetry < .seconds(60) { problem("provider.refused_retry", "must be at least 1m: a refused bind is retried slowly, never in a loop") }
+        s.receipts = bool(t, "provider", "receipts") ?? s.receipts
+        if let v = string(t, "provider", "charset") {
+            if ["gsm7", "latin1"].contains(v) { s.charset = v } else { problem("provider.charset", "must be gsm7 (data_coding 0) or latin1 (data_coding 3)") }
+        }
+        if let v = string(t, "provider", "long_messages") {
+            if ["udh", "sar", "payload"].contains(v) { s.longMessages = v } else { problem("provider.long_messages", "must be udh, sar or payload") }
+        }
+        s.messageIDType = int(t, "provider", "message_id_type", 0...3)
+        c.provider = .smpp(s)
     }
 
     /// An argv at `provider.KEY`: a non-empty array of strings whose first is an absolute path.

@@ -6,6 +6,7 @@ import RemindConfig
 import RemindCore
 import RemindDelivery
 import RemindSchedule
+import RemindSMPP
 import RemindSpool
 import ServiceLifecycle
 import SystemdKit
@@ -54,6 +55,9 @@ public enum Daemon {
         let notifier = Notifier()
 
         let provider: any Provider
+        // A provider that keeps a link (SMPP) runs as a service before the delivery service,
+        // so that at shutdown it stops after the last hand-over's answer.
+        var linkServices: [any Service] = []
         switch config.provider {
         case .outbox(let directory):
             let outbox = OutboxProvider(directory: directory)
@@ -68,6 +72,19 @@ public enum Daemon {
             // The command's existence was checked with the configuration (problems(with:)).
             provider = DebugSwitches.current.wrap(CommandProvider(
                 argv: command.argv, timeout: command.timeout, temporaryExitCodes: Set(command.temporaryExitCodes.map { Int32($0) })))
+        case .smpp(let smppSettings):
+            let smpp: SMPPProvider
+            do {
+                smpp = try makeSMPPProvider(smppSettings, logger: logger)
+            } catch {
+                // Names the credential and its path, never its value.
+                logger.error("cannot set up the SMPP provider", metadata: [
+                    LogKey.messageID: "\(EventID.configInvalid.rawValue)", LogKey.reason: "\(error)", LogKey.provider: "smpp",
+                ])
+                return DaemonExit.configError
+            }
+            linkServices.append(smpp)
+            provider = DebugSwitches.current.wrap(smpp)
         }
 
         let sleeper: WallClockSleeper
@@ -103,6 +120,7 @@ public enum Daemon {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: WatchdogService(engine: engine, notifier: notifier, logger: logger)),
+            ] + linkServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [
                 .init(service: DeliveryService(engine: engine)),
                 .init(service: inbox),
                 .init(service: ControlService(engine: engine, path: config.control.socket)),

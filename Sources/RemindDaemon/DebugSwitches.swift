@@ -68,6 +68,10 @@ struct DebugSwitches: Sendable {
         let base: any Provider
         let delay: Duration
         var name: String { base.name }
+        // The window, the events and their acknowledgement stay the base's (an SMPP link's).
+        var concurrency: Int { base.concurrency }
+        var events: AsyncStream<GatewayEvent>? { base.events }
+        func handled(_ event: GatewayEvent, stored: Bool) async { await base.handled(event, stored: stored) }
 
         func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
             try? await Task.sleep(for: delay)

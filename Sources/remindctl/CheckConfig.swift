@@ -33,6 +33,9 @@ struct CheckConfig: ParsableCommand {
         case .outbox(let dir): print("  provider   outbox \(dir)")
         case .command(let command):
             print("  provider   command \(command.argv[0]) (\(command.argv.count - 1) arguments), timeout \(DurationText.format(command.timeout))")
+        case .smpp(let smpp):
+            // The password is a credential: named here, never read or shown.
+            print("  provider   smpp \(smpp.host):\(smpp.port) as \(smpp.systemID) (\(smpp.bind)), window \(smpp.window), password from credential \(smpp.passwordCredential)")
         }
     }
 }

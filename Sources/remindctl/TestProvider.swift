@@ -35,8 +35,30 @@ struct TestProvider: AsyncParsableCommand {
             ok = Self.checkOutbox(directory)
         case .command(let command):
             ok = await Self.checkCommand(command)
+        case .smpp:
+            // remindctl links no SMPP code: remindd --test-provider binds, times an
+            // enquire_link and unbinds (the password credential must be passed to it).
+            let code = Self.runRemindd(configPath: global.config)
+            if code == 78 { throw ExitCode(78) }
+            ok = code == 0
         }
         if !ok { throw ExitCode(69) }
+    }
+
+    /// Runs `remindd --test-provider --config PATH` (remindd beside remindctl, else
+    /// /usr/sbin/remindd) with this process's standard output; returns its exit status.
+    static func runRemindd(configPath: String) -> Int32 {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("remindd").path
+        let remindd = FileManager.default.isExecutableFile(atPath: beside) ? beside : "/usr/sbin/remindd"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: remindd)
+        process.arguments = ["--test-provider", "--config", configPath]
+        do { try process.run() } catch {
+            print("FAILED: cannot run \(remindd) --test-provider: \(error)")
+            return 69
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     static func checkOutbox(_ directory: String) -> Bool {

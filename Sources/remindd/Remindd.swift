@@ -21,6 +21,9 @@ struct Remindd: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: debug, info, notice, warning, error (overrides log.level).")
     var logLevel: String?
 
+    @Flag(name: .long, help: "SMPP: bind, time one enquire_link, unbind, and exit (0 OK, 69 refused or unreachable, 78 configuration); sends no SMS.")
+    var testProvider = false
+
     static func main() async {
         // A SIGHUP or SIGTERM arriving before the handlers are installed must not kill the
         // process (systemd may reload early): ignore them first; UnixSignals takes them later.
@@ -40,6 +43,11 @@ struct Remindd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if testProvider {
+            let code = await Daemon.testProvider(configPath: config)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         let options = DaemonOptions(configPath: config, logTarget: logTarget, logLevel: logLevel)
         // The async main task runs at a high priority, which libdispatch maps to a negative
         // nice value that an unprivileged service may not take (it logs "Failed to set

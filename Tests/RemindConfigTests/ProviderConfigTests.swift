@@ -64,7 +64,7 @@ import Testing
         ("type = \"command\"\nargv = [\"/bin/true\"]\nshell = true", "provider.shell: unknown key"),
         ("type = \"command\"\nargv = [\"/bin/true\"]\ndirectory = \"/srv\"", "provider.directory: not a key of type = \"command\""),
         ("type = \"outbox\"\nargv = [\"/bin/true\"]", "provider.argv: not a key of type = \"outbox\""),
-        ("type = \"smpp\"", "provider.type: 'smpp' is not a provider this build has (command, outbox)"),
+        ("type = \"http\"", "provider.type: 'http' is not a provider this build has (command, outbox, smpp)"),
     ])
     func aBadTableNamesItsKey(provider: String, expected: String) {
         let found = problems(provider)

@@ -1,0 +1,305 @@
+import Foundation
+public import Logging
+public import NIOCore
+import NIOPosix
+public import NIOSSL
+public import RemindCore
+public import RemindDelivery
+public import ServiceLifecycle
+import Synchronization
+
+/// The SMPP provider: a ``Provider`` for the delivery service and a `Service` that keeps
+/// the link to the SMSC (connect, bind, enquire_link, reconnect, unbind at stop).
+///
+/// All decisions are the ``SMPPSession/StateMachine``'s; this class performs its actions on
+/// a NIO channel (`PDUDecoder`, `PDUEncoder`, ``SessionHandler``) and sleeps on an injected
+/// ``Sleeper`` until the machine's next deadline. ``send(_:)`` queues the message's parts
+/// and waits for their outcome; deliver_sm becomes a ``GatewayEvent`` on ``events`` and is
+/// answered with deliver_sm_resp only when ``handled(_:stored:)`` says it is durable.
+///
+/// Run it in the service group *before* the delivery service, so that at shutdown the
+/// delivery service stops first and the link unbinds after the last hand-over's answer.
+public final class SMPPProvider: Provider, Service, Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var session: SMPPSession.Configuration
+        public var submit: SubmitOptions
+        public var maximumPDULength = 70_000
+        /// TLS to the SMSC when set (certificate and host name verified as the context says).
+        public var tls: NIOSSLContext?
+
+        public init(host: String, port: Int, session: SMPPSession.Configuration, submit: SubmitOptions, tls: NIOSSLContext? = nil) {
+            self.host = host
+            self.port = port
+            self.session = session
+            self.submit = submit
+            self.tls = tls
+        }
+
+        /// A client TLS context that verifies the SMSC's certificate (chain and host name)
+        /// against `caFile` (PEM), or the system's trust store when nil.
+        public static func tlsContext(caFile: String?) throws -> NIOSSLContext {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .fullVerification
+            if let caFile { configuration.trustRoots = .file(caFile) }
+            return try NIOSSLContext(configuration: configuration)
+        }
+    }
+
+    private struct Acknowledgement {
+        var sequence: UInt32
+        var generation: Int
+    }
+
+    private struct State {
+        var machine: SMPPSession.StateMachine
+        var channel: (any Channel)?
+        var generation = 0
+        var lastError: String?
+        var waiters: [SMPPSession.Token: CheckedContinuation<SMPPSession.Outcome, Never>] = [:]
+        var nextToken: SMPPSession.Token = 0
+        var acknowledgements: [GatewayEvent: [Acknowledgement]] = [:]
+    }
+
+    public let name = "smpp"
+    public let settings: Settings
+    public let events: AsyncStream<GatewayEvent>?
+    private let continuation: AsyncStream<GatewayEvent>.Continuation
+    private let clock: any WallClock
+    private let sleeper: any Sleeper
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    public init(settings: Settings, clock: any WallClock, sleeper: any Sleeper, logger: Logger,
+                group: (any EventLoopGroup)? = nil,
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
+        self.settings = settings
+        self.clock = clock
+        self.sleeper = sleeper
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
+        self.logger = logger
+        let (stream, continuation) = AsyncStream.makeStream(of: GatewayEvent.self)
+        self.events = stream
+        self.continuation = continuation
+        self.state = Mutex(State(machine: SMPPSession.StateMachine(configuration: settings.session, jitter: jitter)))
+    }
+
+    /// The window: the delivery service keeps this many hand-overs in flight.
+    public var concurrency: Int { settings.session.window }
+
+    /// Whether the link is bound now (for tests and `test-provider`).
+    public var isBound: Bool { state.withLock { $0.machine.isBound } }
+
+    // MARK: Provider
+
+    public func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
+        let parts = SubmitEncoder.submits(for: message, options: settings.submit, reference: UInt8(truncatingIfNeeded: message.id.rawValue))
+        guard parts.count <= 255 else { throw DeliveryError(.permanent, "the text needs \(parts.count) parts; SMPP concatenation allows 255") }
+        guard !Task.isCancelled else { throw DeliveryError(.temporary, "cancelled before it was sent") }
+        let token = state.withLock { s in
+            s.nextToken += 1
+            return s.nextToken
+        }
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<SMPPSession.Outcome, Never>) in
+                let actions = state.withLock { s in
+                    s.waiters[token] = c
+                    return s.machine.submit(token, parts: parts, now: clock.now)
+                }
+                perform(actions)
+                sleeper.wake()
+            }
+        } onCancel: {
+            perform(state.withLock { $0.machine.cancel(token, now: clock.now) })
+        }
+        switch outcome.result {
+        case .success(let result): return DeliveryResult(reference: settings.submit.canonicalMessageID(result.reference, receipt: false))
+        case .failure(let error): throw error
+        }
+    }
+
+    public func handled(_ event: GatewayEvent, stored: Bool) async {
+        let target: (any Channel, UInt32)? = state.withLock { s in
+            guard var list = s.acknowledgements[event], !list.isEmpty else { return nil }
+            let ack = list.removeFirst()
+            s.acknowledgements[event] = list.isEmpty ? nil : list
+            guard ack.generation == s.generation, let channel = s.channel else { return nil }
+            return (channel, ack.sequence)
+        }
+        guard let (channel, sequence) = target else { return }
+        // ESME_RX_T_APPN asks the SMSC to deliver it again later.
+        channel.writeAndFlush(PDU(.deliverSMResp, sequence: sequence, status: stored ? .ok : .temporaryAppError), promise: nil)
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        perform(state.withLock { $0.machine.start(now: clock.now) })
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled {
+                let (stopped, deadline) = state.withLock { ($0.machine.isStopped, $0.machine.nextDeadline) }
+                if stopped { break }
+                if await sleeper.sleep(until: deadline ?? .distantFuture) == .cancelled { break }
+                perform(state.withLock { $0.machine.tick(now: clock.now) })
+            }
+        } onGracefulShutdown: { [self] in
+            perform(state.withLock { $0.machine.stop(now: clock.now) })
+            sleeper.wake()
+        }
+        // Stopped (or cancelled): nothing stays open, nobody waits.
+        let (channel, tokens) = state.withLock { s in (s.channel, Array(s.waiters.keys)) }
+        channel?.close(promise: nil)
+        for token in tokens { perform(state.withLock { $0.machine.cancel(token, now: clock.now) }) }
+        continuation.finish()
+    }
+
+    // MARK: Driving the machine
+
+    private func perform(_ actions: [SMPPSession.Action]) {
+        for action in actions {
+            logger.trace("smpp action", metadata: [LogKey.provider: "smpp", "action": "\(Self.describe(action))"])
+            switch action {
+            case .connect:
+                connect()
+            case .send(let pdu):
+                state.withLock { $0.channel }?.writeAndFlush(pdu, promise: nil)
+            case .close:
+                state.withLock { $0.channel }?.close(promise: nil)
+            case .complete(let token, let outcome):
+                state.withLock { $0.waiters.removeValue(forKey: token) }?.resume(returning: outcome)
+            case .deliver(let sequence, let body):
+                deliver(sequence: sequence, body)
+            case .link(let link):
+                logger.debug("smpp link state", metadata: [LogKey.provider: "smpp", LogKey.state: "\(link)"])
+                continuation.yield(.link(link))
+            case .refused(let status):
+                // The engine logs the link refused (once, at err, with this status).
+                logger.debug("smpp bind refused", metadata: [LogKey.provider: "smpp", LogKey.reason: "\(status)"])
+            case .stopped:
+                sleeper.wake()
+            }
+        }
+    }
+
+    /// An action for a trace line: the command and sequence, never a body or a password.
+    static func describe(_ action: SMPPSession.Action) -> String {
+        switch action {
+        case .send(let pdu): "send \(pdu.commandID) seq \(pdu.sequence) status \(pdu.status)"
+        case .deliver(let sequence, _): "deliver seq \(sequence)"
+        case .complete(let token, let outcome):
+            switch outcome {
+            case .accepted: "complete \(token) accepted"
+            case .temporary(let m), .permanent(let m), .uncertain(let m): "complete \(token) \(m)"
+            }
+        default: "\(action)"
+        }
+    }
+
+    private func deliver(sequence: UInt32, _ body: ShortMessage) {
+        let event: GatewayEvent
+        switch DeliverDecoder.decode(body, now: clock.now) {
+        case .intermediateReceipt:
+            state.withLock { $0.channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
+            return
+        case .receipt(var receipt):
+            receipt.reference = settings.submit.canonicalMessageID(receipt.reference, receipt: true)
+            event = .receipt(receipt)
+        case .inbound(let message): event = .inbound(message)
+        }
+        state.withLock { s in s.acknowledgements[event, default: []].append(Acknowledgement(sequence: sequence, generation: s.generation)) }
+        continuation.yield(event)
+    }
+
+    private func connect() {
+        let generation = state.withLock { s in
+            s.generation += 1
+            s.lastError = nil
+            return s.generation
+        }
+        let maximumLength = settings.maximumPDULength
+        let timeout = TimeAmount.milliseconds(Int64(settings.session.responseTimeout * 1000))
+        let tls = settings.tls
+        // SNI and the certificate's name: the host name; an address is checked as an IP SAN.
+        let isAddress = (try? SocketAddress(ipAddress: settings.host, port: 0)) != nil
+        let serverHostname = isAddress ? nil : settings.host
+        ClientBootstrap(group: group)
+            .connectTimeout(timeout)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(PDUDecoder(maximumLength: maximumLength)), MessageToByteHandler(PDUEncoder()),
+                        SessionHandler(provider: self, generation: generation))
+                }
+            }
+            .connect(host: settings.host, port: settings.port)
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    let actions = state.withLock { s -> [SMPPSession.Action] in
+                        guard s.generation == generation else { return [] }
+                        s.channel = channel
+                        return s.machine.connected(now: clock.now)
+                    }
+                    channel.closeFuture.whenComplete { [self] _ in closed(generation: generation) }
+                    perform(actions)
+                case .failure(let error):
+                    logger.debug("smpp connect failed", metadata: [LogKey.provider: "smpp", LogKey.error: "\(error)"])
+                    perform(state.withLock { $0.machine.connectFailed(reason: "cannot connect: \(error)", now: clock.now) })
+                }
+                sleeper.wake()
+            }
+    }
+
+    private func closed(generation: Int) {
+        let actions = state.withLock { s -> [SMPPSession.Action] in
+            guard s.generation == generation else { return [] }
+            s.channel = nil
+            return s.machine.closed(reason: s.lastError ?? "the SMSC closed the connection", now: clock.now)
+        }
+        perform(actions)
+        sleeper.wake()
+    }
+
+    fileprivate func received(_ frame: InboundFrame, generation: Int) {
+        let actions = state.withLock { s -> [SMPPSession.Action] in
+            guard s.generation == generation else { return [] }
+            return s.machine.received(frame, now: clock.now)
+        }
+        perform(actions)
+        sleeper.wake()
+    }
+
+    fileprivate func failed(_ error: any Error, generation: Int) {
+        state.withLock { s in
+            if s.generation == generation, s.lastError == nil { s.lastError = "\(error)" }
+        }
+    }
+}
+
+/// The last handler of the pipeline: hands each decoded frame to the provider, and closes
+/// the channel on any error (a frame length the decoder refused, a reset).
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = InboundFrame
+
+    let provider: SMPPProvider
+    let generation: Int
+
+    init(provider: SMPPProvider, generation: Int) {
+        self.provider = provider
+        self.generation = generation
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        provider.received(unwrapInboundIn(data), generation: generation)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        provider.failed(error, generation: generation)
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import RemindCore
+import RemindTesting
+import SandboxSupport
+import Testing
+
+extension SandboxLane1 {
+    /// remindd under the real systemd with the shipped unit, the SMPP provider and its
+    /// password as a credential (the unit's LoadCredential= directory), against PyPI's
+    /// smpp34 SMSC on 127.0.0.1: an export's messages reach the SMSC at the stagger's
+    /// pace, their receipts deliver them, and the journal holds no full number, no text
+    /// and no password.
+    @Suite struct SMPPProviderTests {
+        @Test func anExportReachesTheSMSCWithTheShippedUnitAndTheCredential() async throws {
+            let smsc = try TestSMSC()
+            try await smsc.start()
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(sandbox, stagger: "2s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
+                defer { h.cleanUp() }
+                let password = "pw-7x9q"
+                try FileManager.default.createDirectory(atPath: h.root + "/credentials", withIntermediateDirectories: true)
+                try password.write(toFile: h.root + "/credentials/smpp-password", atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: h.root + "/credentials/smpp-password")
+                let config = try String(contentsOfFile: h.config, encoding: .utf8)
+                try (config + """
+
+                    [provider]
+                    type = "smpp"
+                    host = "127.0.0.1"
+                    port = \(smsc.port)
+                    system_id = "harbour"
+                    source = "Harbour"
+                    window = 5
+
+                    """).write(toFile: h.config, atomically: true, encoding: .utf8)
+                try await h.start()
+                let start = DaemonHarness.dueNow
+                try h.drop("smpp.csv", DaemonHarness.csv([
+                    .init(id: "S-1", first: "Ann", mobile: "0412 345 678", at: start),
+                    .init(id: "S-2", first: "Bob", mobile: "0412 345 679", at: start),
+                ]))
+                do {
+                    try await waitFor("two submits at the SMSC", timeout: .seconds(90)) { smsc.accepted().count == 2 }
+                } catch {
+                    let status = (try? await sandbox.run(["systemctl", "status", "--no-pager", "-n", "30", h.unit])) ?? "?"
+                    Issue.record("status: \(status)")
+                    let journal = try await sandbox.journalJSON(h.unit).map { "\($0["MESSAGE"] ?? "") \($0["REASON"] ?? "") \($0["ERROR"] ?? "")" }
+                    Issue.record("\(error); the SMSC saw \(smsc.log().map(\.event)); journal:\n\(journal.joined(separator: "\n"))")
+                    throw error
+                }
+                let submits = smsc.accepted()
+                #expect(Set(submits.compactMap(\.dest)) == ["61412345678", "61412345679"])
+                #expect(submits.allSatisfy { $0.src == "Harbour" && $0.src_ton == 5 && $0.dest_ton == 1 && $0.dest_npi == 1 && $0.reg == 1 })
+                let ann = try #require(submits.first { $0.dest == "61412345678" })
+                #expect(GSM7Text.decode(ann.bytes) == DaemonHarness.exampleText(first: "Ann", at: start))
+                if let t0 = submits.first?.t, let t1 = submits.last?.t {
+                    #expect(t1 - t0 >= 1.5, "the stagger (2 s) between the two submits: \(t1 - t0) s")
+                }
+                try await h.waitForFiles(2, in: "delivered", timeout: .seconds(60))
+
+                try await sandbox.run(["systemctl", "stop", h.unit])
+                #expect(try await sandbox.show(h.unit, "Result") == "success")
+                try await waitFor("the unbind at stop") { smsc.events("unbound").count == 1 }
+                for entry in try await sandbox.journalJSON(h.unit) {
+                    for value in entry.values {
+                        #expect(!value.contains("412345678") && !value.contains("412345679"), "a full phone number in the journal: \(value)")
+                        #expect(!value.contains("this is a reminder"), "message text in the journal: \(value)")
+                        #expect(!value.contains(password), "the password in the journal")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// GSM-7 unpacked septets as text (the basic table's ASCII-compatible part is enough for
+/// the example template; anything else shows as '?').
+enum GSM7Text {
+    static func decode(_ septets: [UInt8]) -> String {
+        String(septets.map { s -> Character in
+            switch s {
+            case 0x20...0x23, 0x25...0x3F, 0x41...0x5A, 0x61...0x7A: Character(Unicode.Scalar(s))
+            case 0x0A: "\n"
+            case 0x0D: "\r"
+            default: "?"
+            }
+        })
+    }
+}
