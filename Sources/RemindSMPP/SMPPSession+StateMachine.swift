@@ -14,6 +14,9 @@ extension SMPPSession {
     /// `uncertain` and is never written again; a message none of whose parts was written
     /// fails `temporary` (the daemon retries it later).
     public struct StateMachine: Sendable {
+        /// The longest a stop waits for unbind_resp.
+        public static let unbindTimeout: TimeInterval = 5
+
         enum Phase: Sendable, Equatable {
             case idle
             case waitingToConnect(until: Date)
@@ -111,7 +114,9 @@ extension SMPPSession {
             switch phase {
             case .bound:
                 let sequence = takeSequence()
-                phase = .unbinding(sequence: sequence, deadline: now + configuration.responseTimeout)
+                // At most 5 s: the stop comes after the delivery service's 20 s grace, inside
+                // the unit's TimeoutStopSec=30s.
+                phase = .unbinding(sequence: sequence, deadline: now + min(configuration.responseTimeout, Self.unbindTimeout))
                 actions.append(.send(PDU(.unbind, sequence: sequence)))
             case .connecting, .binding, .unbinding:
                 closeReason = "remindd is stopping"
