@@ -108,6 +108,16 @@ public enum Daemon {
             ])
             return DaemonExit.ioError
         }
+        // Recovery has asked the outbox about what was in active/; the temporary files of
+        // hand-overs a crash interrupted (numbers and texts) go now.
+        if case .outbox(let directory) = config.provider {
+            let removed = OutboxProvider(directory: directory).removeLeftovers()
+            if removed > 0 {
+                logger.notice("temporary outbox files of interrupted hand-overs removed", metadata: [
+                    LogKey.count: "\(removed)", LogKey.path: "\(directory)/.tmp",
+                ])
+            }
+        }
 
         _ = try? notifier.ready()
         await engine.statusChanged()

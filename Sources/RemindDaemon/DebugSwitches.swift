@@ -72,6 +72,8 @@ struct DebugSwitches: Sendable {
         var concurrency: Int { base.concurrency }
         var events: AsyncStream<GatewayEvent>? { base.events }
         func handled(_ event: GatewayEvent, stored: Bool) async { await base.handled(event, stored: stored) }
+        // The outbox stays its own witness when it is slowed down.
+        func handOverWitness(_ id: MessageID) -> Bool? { base.handOverWitness(id) }
 
         func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
             try? await Task.sleep(for: delay)

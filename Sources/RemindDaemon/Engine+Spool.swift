@@ -18,16 +18,11 @@ extension Engine {
     /// most this many message files).
     static let checkpointAfterChanges = 50_000
 
-    /// Whether a provider already holds a message, for recovery of `active/`.
-    ///
-    /// The outbox provider writes `remindd-<id>` (fsync'd, then renamed) before it
-    /// returns, so a file of that name proves the hand-over. Its absence proves nothing
-    /// once a consumer (smsd) takes files away, so it answers nil and the `interrupted`
-    /// policy decides. Other providers cannot tell.
+    /// Whether a provider already holds a message, for recovery of `active/`: the
+    /// provider's own witness (``Provider/handOverWitness(_:)``; the outbox is one, also
+    /// when a debug switch wraps it), asked on the spool's thread.
     nonisolated static func handOverWitness(_ provider: any Provider) -> @Sendable (MessageID) -> Bool? {
-        guard let outbox = provider as? OutboxProvider else { return { _ in nil } }
-        let directory = outbox.directory
-        return { id in access(directory + "/remindd-\(id)", F_OK) == 0 ? true : nil }
+        { id in provider.handOverWitness(id) }
     }
 
     /// `action`, with a sleep no longer than the next housekeeping deadline.

@@ -1,5 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FileSystemKit
-import RemindCore
+public import RemindCore
 
 /// Writes each message as a file in smstools3's outgoing format, so remindd needs no
 /// gateway of its own and can hand off to smstools3 (or any spooler reading that format):
@@ -31,6 +34,38 @@ public struct OutboxProvider: Provider {
     }
 
     /// The file's bytes for a message.
+    /// Its own witness: the final file `remindd-<id>` is written under `.tmp/`, fsync'd and
+    /// renamed into the outbox, so after a crash
+    /// - the final file in the outbox: handed over (`true`);
+    /// - the temporary file still in `.tmp/`: the rename never happened, so the gateway
+    ///   never saw it (`false`: queued again); the temporary copy, which holds the number and
+    ///   the text, is removed;
+    /// - neither: written and taken by the consumer (smsd), or never begun; nil, the
+    ///   `spool.interrupted` rule decides.
+    public func handOverWitness(_ id: MessageID) -> Bool? {
+        let name = "remindd-\(id)"
+        if access(directory + "/" + name, F_OK) == 0 { return true }
+        let temporary = directory + "/.tmp/" + name
+        if access(temporary, F_OK) == 0 {
+            unlink(temporary)
+            return false
+        }
+        return nil
+    }
+
+    /// Removes temporary files left in `.tmp/` by hand-overs a crash interrupted and that
+    /// recovery did not need as witnesses (their messages were settled otherwise): they
+    /// hold numbers and texts. Returns how many were removed.
+    @discardableResult
+    public func removeLeftovers() -> Int {
+        let names = (try? FileOperations.listDirectory(directory + "/.tmp")) ?? []
+        var removed = 0
+        for name in names where name.hasPrefix("remindd-") {
+            if unlink(directory + "/.tmp/" + name) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     public static func render(_ message: OutgoingMessage) -> [UInt8] {
         var header = "To: " + message.recipient.filter { $0 != "+" } + "\n"
         if !message.text.utf8.allSatisfy({ $0 < 0x80 }) { header += "Alphabet: UTF-8\n" }

@@ -83,9 +83,16 @@ public protocol Provider: Sendable {
     /// the outbox); throws a ``DeliveryError`` saying whether a retry can help, or that
     /// the hand-over's fate is unknown.
     func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult
+
+    /// After a crash, whether the gateway has a message that was left in `active/`: `true`
+    /// (it has it: recorded sent), `false` (it certainly has not: queued again), nil (it
+    /// cannot tell: the `spool.interrupted` rule decides). Runs on the spool's thread during
+    /// recovery (blocking file checks are fine). The default cannot tell.
+    func handOverWitness(_ id: MessageID) -> Bool?
 }
 
 extension Provider {
+    public func handOverWitness(_ id: MessageID) -> Bool? { nil }
     public var concurrency: Int { 1 }
     public var events: AsyncStream<GatewayEvent>? { nil }
     public func handled(_ event: GatewayEvent, stored: Bool) async {}
