@@ -15,22 +15,28 @@ public enum PhoneMask {
         return out
     }
 
-    /// `text` with every run that looks like a phone number (at least eight digits, with
-    /// an optional leading `+` and single spaces or dashes between them) replaced by
-    /// ``mask(_:)`` of it, and control characters replaced by spaces: for text from
-    /// outside (a gateway's error line) that may reach the journal or a terminal.
+    /// `text` with every run that could be a phone number replaced by ``mask(_:)`` of
+    /// it, and control characters replaced by spaces: for text from outside (a gateway's
+    /// error line) that may reach the journal or a terminal.
+    ///
+    /// A run is digits joined by separators as people and programs write numbers (space,
+    /// `-`, `.`, `_`, `/`, and brackets: `0428.904.234`, `(0428) 904 234`,
+    /// `+61(428)904234`, `0428_904234`), with an optional leading `+` or `(`. Any run of
+    /// six digits or more is masked: a dialled number is never shorter, and a date or an
+    /// amount masked by mistake costs nothing in a log line.
     public static func maskNumbers(in text: String) -> String {
         var out = ""
-        var run = ""  // a candidate: digits with single separators, maybe a leading +
+        var run = ""  // a candidate: digits and separators, maybe a leading + or (
         var digits = 0
+        func isSeparator(_ ch: Character) -> Bool { " -._/()".contains(ch) }
         func flush() {
-            // A separator at the end of a run is not part of the number.
+            // Separators at the end of a run are not part of the number.
             var trailing = ""
-            while let last = run.last, last == " " || last == "-" {
+            while let last = run.last, isSeparator(last) || last == "+" {
                 trailing.insert(last, at: trailing.startIndex)
                 run.removeLast()
             }
-            out += digits >= 8 ? mask(run) : run
+            out += digits >= 6 ? mask(run) : run
             out += trailing
             run = ""
             digits = 0
@@ -39,9 +45,12 @@ public enum PhoneMask {
             if ch.isASCIIDigit {
                 run.append(ch)
                 digits += 1
-            } else if ch == "+", run.isEmpty {
+            } else if (ch == "+" || ch == "("), run.allSatisfy({ $0 == "(" || $0 == "+" || $0 == " " }) {
                 run.append(ch)
-            } else if ch == " " || ch == "-", let last = run.last, last.isASCIIDigit {
+            } else if isSeparator(ch), !run.isEmpty {
+                // At most two separators in a row (") " in "(0428) 904"), else the run ends.
+                let tail = run.reversed().prefix { !$0.isASCIIDigit }
+                if tail.count >= 2 { flush(); out.append(ch); continue }
                 run.append(ch)
             } else {
                 flush()

@@ -68,7 +68,7 @@ public struct CommandProvider: Provider {
             }
             throw DeliveryError(.uncertain, "command \(argv[0]) vanished mid-run (\(Self.masked(error.message))); it may have sent the message")
         }
-        let reason = Self.reason(outcome.standardError)
+        let reason = Self.reason(outcome.standardError, message: message)
         let because = reason.isEmpty ? "" : ": " + reason
         if outcome.timedOut {
             throw DeliveryError(.uncertain, "command \(argv[0]) ran longer than \(timeout) and was killed; it may have sent the message\(because)")
@@ -77,7 +77,8 @@ public struct CommandProvider: Provider {
         case .signaled(let signal):
             throw DeliveryError(.uncertain, "command \(argv[0]) was killed by signal \(signal); it may have sent the message\(because)")
         case .exited(0):
-            return DeliveryResult(reference: Self.reference(outcome.standardOutput))
+            let reference = Self.reference(outcome.standardOutput)
+            return DeliveryResult(reference: Self.containsMessageData(reference, message) ? Self.withheld : reference)
         case .exited(let code) where temporaryExitCodes.contains(code):
             throw DeliveryError(.temporary, "command \(argv[0]) exited \(code)\(because)")
         case .exited(let code):
@@ -95,10 +96,32 @@ public struct CommandProvider: Provider {
 
     /// A failure's reason: standard error's last non-empty line, at most ``lineLimit``
     /// bytes, phone numbers masked.
-    static func reason(_ error: [UInt8]) -> String {
+    /// bytes, phone numbers masked; withheld whole when it holds the message's recipient
+    /// or a piece of its text (a command that echoes what it was given).
+    static func reason(_ error: [UInt8], message: OutgoingMessage? = nil) -> String {
         let lines = String(decoding: error, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         let last = lines.last { !trim(String($0)).isEmpty }.map { trim(String($0)) } ?? ""
+        if let message, containsMessageData(last, message) { return withheld }
         return clip(masked(last))
+    }
+
+    /// What is logged instead of a command's output that holds message data.
+    static let withheld = "(output withheld: contains message data)"
+
+    /// Whether `line` holds the message's recipient (its last eight digits, however
+    /// written) or any 16 characters of its text in a row.
+    static func containsMessageData(_ line: String, _ message: OutgoingMessage) -> Bool {
+        let number = message.recipient.filter(\.isNumber)
+        if number.count >= 8, line.filter(\.isNumber).contains(number.suffix(8)) { return true }
+        let text = Array(message.text)
+        let window = 16
+        guard text.count >= window else { return text.count >= 8 && line.contains(message.text) }
+        var i = 0
+        while i + window <= text.count {
+            if line.contains(String(text[i..<(i + window)])) { return true }
+            i += window / 2
+        }
+        return line.contains(String(text[(text.count - window)...]))
     }
 
     static func masked(_ text: String) -> String { PhoneMask.maskNumbers(in: text) }

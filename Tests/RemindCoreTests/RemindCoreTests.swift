@@ -57,6 +57,51 @@ import Testing
         #expect(PhoneMask.mask(input) == expected)
     }
 
+    /// The shapes issue 15 found in the journal in full, and ones like them.
+    @Test(arguments: [
+        "login failed for 0428.904.234", "login failed for (0428) 904 234", "login failed for +61(428)904234",
+        "login failed for 0428_904234", "to 0428/904/234: rejected", "to +61 428 904 234.", "to 0428-904-234!",
+    ])
+    func masksEveryWayNumbersAreWritten(line: String) {
+        let masked = PhoneMask.maskNumbers(in: line)
+        let digits = masked.filter(\.isNumber)
+        #expect(!digits.contains("904234") && !digits.contains("428904"), "\(masked)")
+        #expect(masked.hasPrefix(line.prefix(6)), "the words around it stay: \(masked)")
+    }
+
+    /// Numbers written in generated formats (separators, brackets, a country code) inside
+    /// text: no run of six or more of their digits survives, and text without digits is
+    /// unchanged.
+    @Test func fuzzedNumberFormatsNeverSurviveWhole() {
+        var rng = SystemRandomNumberGenerator()
+        let separators = [" ", "-", ".", "_", "/", ""]
+        for _ in 0..<5000 {
+            let national = "4" + (0..<8).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            var written = ""
+            let prefix = ["0", "+61", "+61 ", "(0", "+61(", "61"].randomElement(using: &rng)!
+            written += prefix
+            var i = national.startIndex
+            var group = 0
+            while i < national.endIndex {
+                written.append(national[i])
+                group += 1
+                i = national.index(after: i)
+                if i < national.endIndex, group >= Int.random(in: 2...4, using: &rng) {
+                    if prefix.hasPrefix("(") || prefix.hasSuffix("("), !written.contains(")") { written += ")" }
+                    written += separators.randomElement(using: &rng)!
+                    group = 0
+                }
+            }
+            let line = ["error: ", "number ", "", "rejected "].randomElement(using: &rng)! + written + [" is invalid", ".", "", " (code 21)"].randomElement(using: &rng)!
+            let masked = PhoneMask.maskNumbers(in: line)
+            let runs = masked.split { !$0.isNumber }
+            #expect(!runs.contains { $0.count >= 6 && national.contains($0) }, "\(line) -> \(masked)")
+            #expect(!masked.filter(\.isNumber).contains(national), "\(line) -> \(masked)")
+        }
+        #expect(PhoneMask.maskNumbers(in: "no digits here (none) - ok.") == "no digits here (none) - ok.")
+        #expect(PhoneMask.maskNumbers(in: "exit 21 after 3 tries") == "exit 21 after 3 tries", "short numbers stay")
+    }
+
     @Test func neverShowsTheWholeNumber() {
         for n in ["+61412345678", "447700900123", "0412345678", "5551234"] {
             let masked = PhoneMask.mask(n)

@@ -110,14 +110,29 @@ struct Gateways {
         #expect(error.code == .temporary)
     }
 
-    @Test func theReasonHasPhoneNumbersMasked() async throws {
+    @Test func theReasonHasPhoneNumbersMaskedHoweverWritten() async throws {
         let g = try Gateways()
         defer { g.remove() }
-        let path = try g.script("gw", "echo \"refused for $REMINDD_RECIPIENT (0412 345 678, code 42)\" >&2\nexit 1")
+        let path = try g.script("gw", "echo \"refused: 0428.904.234, (0429) 904 235, +61(430)904236, 0431_904237, code 42\" >&2\nexit 1")
         guard case .failure(let error) = await send(CommandProvider(argv: [path])) else { Issue.record("accepted"); return }
         #expect(error.code == .permanent)
-        #expect(error.message.contains("refused for +614******78 (041*****78, code 42)"), "\(error.message)")
-        #expect(!error.message.contains("412345678") && !error.message.contains("345 678"))
+        #expect(error.message.contains("refused: 042*****34, 042*****35, +614******36, 043*****37, code 42"), "\(error.message)")
+    }
+
+    /// A command that echoes what it was given (the recipient, the text) has that output
+    /// withheld from the reason, however the number is written.
+    @Test(arguments: [
+        "echo \"refused for $REMINDD_RECIPIENT\" >&2",
+        "echo \"refused for 0412 345 678 (code 42)\" >&2",
+        "echo \"bad text: $(head -c 40 | tr '\\n' ' ')\" >&2",
+    ])
+    func outputWithTheMessagesDataIsWithheld(line: String) async throws {
+        let g = try Gateways()
+        defer { g.remove() }
+        let path = try g.script("gw", line + "\nexit 1")
+        guard case .failure(let error) = await send(CommandProvider(argv: [path])) else { Issue.record("accepted"); return }
+        #expect(error.message.hasSuffix(": (output withheld: contains message data)"), "\(error.message)")
+        #expect(!error.message.contains("Zoë") && !error.message.contains("345"))
     }
 
     @Test func killedBySIGKILLIsUncertain() async throws {
