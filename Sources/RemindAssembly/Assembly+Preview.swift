@@ -44,6 +44,9 @@ extension Assembly {
             row.segments = message.segments
             row.truncated = rendered.truncated
             row.shortened = rendered.shortened
+            row.cleaned = rendered.cleaned.isEmpty ? nil : rendered.cleaned.sorted { $0.key < $1.key }.map { element, count in
+                "\(count) control character\(count == 1 ? "" : "s") removed from \(element)"
+            }
             rows[line] = row
         }
         for rejection in prepared.rejections {

@@ -97,6 +97,7 @@ package struct IngestPipeline: Sendable {
                 out.withdrawals += parts[c].withdrawals
                 out.rejections += parts[c].rejections
                 out.skipped += parts[c].skipped
+                out.cleanedRows += parts[c].cleanedRows
                 out.renderings += parts[c].renderings
                 out.notes += parts[c].notes
                 parts[c] = PreparedInput()  // each slice freed as soon as it is merged
@@ -162,6 +163,7 @@ package struct IngestPipeline: Sendable {
                 part.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
                 continue
             }
+            if !rendered.cleaned.isEmpty { part.cleanedRows += 1 }
             for r in reminders {
                 // A reminder that cannot go out in time is still queued: the scheduler ends it
                 // `expired`, with its reason in the journal, instead of it vanishing silently.

@@ -68,6 +68,7 @@ package struct ListPipeline: Sendable {
                 for p in plans { out.withdrawals.append((p.key, IngestPipeline.optedOutReason)) }
                 continue
             }
+            var cleaned = false
             for p in plans {
                 let rendered: RenderedText
                 do {
@@ -82,7 +83,9 @@ package struct ListPipeline: Sendable {
                     expires: p.expires, appointmentStart: p.occasion, source: record.position, created: now,
                     encoding: rendered.encoding, segments: rendered.segments, expiryCause: p.expires == nil ? nil : p.cause))
                 if keepsDetails { out.renderings.append(rendered) }
+                cleaned = cleaned || !rendered.cleaned.isEmpty
             }
+            if cleaned { out.cleanedRows += 1 }
         }
         return .success(out)
     }

@@ -13,6 +13,9 @@ package struct PreparedInput: Sendable {
     /// Rows left out on purpose (a status not reminded, an appointment already started,
     /// a broadcast's filter).
     package var skipped = 0
+    /// Rows whose text had control or bidi characters removed from a field value
+    /// (``RenderedText/cleaned``); the daemon logs the count at debug level only.
+    package var cleanedRows = 0
     /// Rows of an appointment that a later row of the same file (or piece) replaced.
     package var superseded = 0
     /// For a snapshot source: the range the file covers and the appointment ids it lists.

@@ -18,6 +18,9 @@ package struct PreviewRow: Sendable, Hashable, Encodable {
     package var truncated: [String]?
     /// Elements shortened to fit the total.
     package var shortened: [String]?
+    /// Elements that had control or bidi characters removed before rendering, one notice
+    /// each: `2 control characters removed from last_name`.
+    package var cleaned: [String]?
     /// Why the daemon would refuse the row (its journal's "row rejected" reason).
     package var rejected: String?
     /// Why the daemon would leave the row out on purpose (a status not reminded, an

@@ -268,6 +268,12 @@ actor Engine {
             ])
         }
         rowsRejected += prepared.rejections.count
+        if prepared.cleanedRows > 0 {
+            // Debug only, and no values: which characters went from which patient's field is preview's to show.
+            logger.debug("control characters removed from field values", metadata: [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(prepared.cleanedRows)",
+            ])
+        }
         // The ingest makes progress: the watchdog's stall check measures one piece, not the file.
         markBusy("inbox")
         var result = PieceResult(rejected: prepared.rejections.count)

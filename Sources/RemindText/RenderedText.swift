@@ -17,11 +17,14 @@ public struct RenderedText: Sendable, Hashable, Codable {
     public var truncated: [String]
     /// Elements shortened (or dropped) by the total-length rule, in the order applied.
     public var shortened: [String]
+    /// Elements that had control or bidi characters removed (``ControlCharacters``), with
+    /// how many; empty when none had.
+    public var cleaned: [String: Int]
 
     /// A rendered text as given.
     public init(
         text: String, encoding: SMSEncoding, length: Int, segments: Int, template: String,
-        truncated: [String] = [], shortened: [String] = []
+        truncated: [String] = [], shortened: [String] = [], cleaned: [String: Int] = [:]
     ) {
         self.text = text
         self.encoding = encoding
@@ -30,6 +33,23 @@ public struct RenderedText: Sendable, Hashable, Codable {
         self.template = template
         self.truncated = truncated
         self.shortened = shortened
+        self.cleaned = cleaned
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case text, encoding, length, segments, template, truncated, shortened, cleaned
+    }
+
+    /// Decodes a rendered text; one encoded before ``cleaned`` existed has none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            text: try c.decode(String.self, forKey: .text), encoding: try c.decode(SMSEncoding.self, forKey: .encoding),
+            length: try c.decode(Int.self, forKey: .length), segments: try c.decode(Int.self, forKey: .segments),
+            template: try c.decode(String.self, forKey: .template),
+            truncated: try c.decode([String].self, forKey: .truncated),
+            shortened: try c.decode([String].self, forKey: .shortened),
+            cleaned: try c.decodeIfPresent([String: Int].self, forKey: .cleaned) ?? [:])
     }
 
     /// The measure of ``text``.

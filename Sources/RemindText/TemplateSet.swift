@@ -25,6 +25,11 @@ internal import Foundation
 /// transforms of swift-mustache apply: `{{uppercased(first_name)}}`. Partials,
 /// inheritance, delimiter changes and pragmas are not allowed.
 ///
+/// Element values are cleaned before they are put in (``ControlCharacters``): line breaks
+/// and tabs become a space, other control characters (C0, DEL, C1) and bidi controls are
+/// removed, and ``RenderedText/cleaned`` says how many went from which element. The
+/// template's own text is kept as written.
+///
 /// ## Checks
 /// Made once, when the set is loaded, and listed by ``validate()``: file names, syntax
 /// (with the line), unsupported tags and unknown elements (with the line), and the worst
@@ -258,9 +263,12 @@ public struct TemplateSet: Sendable {
         var values: [String: String] = [:]
         values.reserveCapacity(template.sortedElements.count)
         var truncated: [String] = []
+        var cleaned: [String: Int] = [:]
         for element in template.sortedElements {
             guard let raw = fields[element] else { continue }
-            var value = clean(raw)
+            let result = clean(raw)
+            if result.removed > 0 { cleaned[element] = result.removed }
+            var value = result.value
             guard !value.isEmpty else { continue }
             let limit = settings.limit(for: element)
             let count = value.count
@@ -305,7 +313,7 @@ public struct TemplateSet: Sendable {
         }
         return RenderedText(
             text: text, encoding: length.encoding, length: length.units, segments: length.segments,
-            template: name, truncated: truncated, shortened: shortened)
+            template: name, truncated: truncated, shortened: shortened, cleaned: cleaned)
     }
 
     /// Applies the text rules to a text written by hand (a private message): line endings,
@@ -334,14 +342,14 @@ public struct TemplateSet: Sendable {
         return TextError(code: .missingTemplate, message: "no template \(name)", template: fileName)
     }
 
-    /// An element value on one line, trimmed, transliterated (or composed).
-    private func clean(_ raw: String) -> String {
-        var value = raw
-        if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            value = String(value.map { $0.isNewline || $0 == "\t" ? " " : $0 })
-        }
-        value = settings.transliterate ? Transliteration.apply(value) : Transliteration.compose(value)
-        return String(Substring(value).trimmingWhitespace())
+    /// An element value on one line, without control or bidi characters
+    /// (``ControlCharacters``), trimmed, transliterated (or composed); with the count of
+    /// characters the control rule removed.
+    private func clean(_ raw: String) -> ControlCharacters.Result {
+        var result = ControlCharacters.clean(raw)
+        let value = settings.transliterate ? Transliteration.apply(result.value) : Transliteration.compose(result.value)
+        result.value = String(Substring(value).trimmingWhitespace())
+        return result
     }
 
     /// The rendered text without whitespace around it.

@@ -12,7 +12,8 @@ struct Preview: ParsableCommand {
             The file goes through the same pipeline as the daemon's ingest (its source chosen by its name, as in the
             inbox, or by --source), with the opt-out list of the spool when it can be read. For each row: the text,
             its length, its encoding (gsm7 or ucs2), its segment count and the limits that applied (elements cut to
-            their field limit, elements shortened to fit the total); or why the row would be rejected, or left out
+            their field limit, elements shortened to fit the total, a "cleaned:" line for each element that had control
+            or bidi characters removed); or why the row would be rejected, or left out
             (a status not reminded, an appointment already started at --at). Phone numbers are shown masked.
             """)
 
@@ -72,6 +73,7 @@ struct Preview: ParsableCommand {
             if let s = row.shortened, !s.isEmpty { facts += "; shortened to fit: " + s.joined(separator: ", ") }
             if let reason = row.rejected { facts += "; not sent: " + reason }
             print(facts)
+            for notice in row.cleaned ?? [] { print("  cleaned: \(notice)") }
         }
     }
 }
