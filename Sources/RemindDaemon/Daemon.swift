@@ -108,6 +108,11 @@ public enum Daemon {
             ])
             return DaemonExit.ioError
         }
+        if let problem = InboxAccess.problem(inbox: config.inboxDirectory, root: config.spool.root) {
+            logger.warning("practice systems may not be able to drop exports into the inbox", metadata: [
+                LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.reason: "\(problem)", LogKey.path: "\(config.inboxDirectory)",
+            ])
+        }
         // Recovery has asked the outbox about what was in active/; the temporary files of
         // hand-overs a crash interrupted (numbers and texts) go now.
         if case .outbox(let directory) = config.provider {
