@@ -70,11 +70,7 @@ extension Engine {
     /// rate slot is given back, and releases pause (``ReleasePause``: 15 s doubling to
     /// 5 min). The journal has one line per episode, with the cause; STATUS= names it.
     func releaseFailed(_ id: MessageID, _ error: any Error, now: Date) async {
-        scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
-        if let entry = try? await withSpool({ $0.entry(id) }), entry.state == .queued || entry.state == .deferred {
-            scheduler.insert(ReleaseScheduler.Entry(
-                id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
-        }
+        await putBack(id)
         let cause = (error as? SpoolError)?.trouble ?? "spool error"
         if releasePause.failed(cause: cause, now: now) {
             log(.spoolError, .error, "cannot move a message out of queued/; releases pause and are tried again by themselves", [
@@ -93,7 +89,7 @@ extension Engine {
         let range = scheduler.beginFetch(now: now)
         do {
             let (times, beyond) = try await withSpool { $0.pendingTimes(keysIn: range) }
-            scheduler.finishFetch(times.map(Self.scheduleEntry), earliestBeyond: beyond)
+            scheduler.finishFetch(times.map(ReleaseScheduler.Entry.init), earliestBeyond: beyond)
         } catch {
             scheduler.abandonFetch(retryAt: now.addingTimeInterval(60))
             log(.spoolError, .error, "cannot read the spool's index for the next hour's messages; trying again in a minute",
@@ -108,11 +104,17 @@ extension Engine {
         let beyond = try await withSpool { $0.pendingTimes(keysIn: from..<Date.distantFuture).times }
         let held = scheduler.heldEntries
         let heldIDs = Set(held.map(\.id))
-        return held + beyond.filter { !heldIDs.contains($0.id) }.map(Self.scheduleEntry)
+        return held + beyond.filter { !heldIDs.contains($0.id) }.map(ReleaseScheduler.Entry.init)
     }
 
-    nonisolated static func scheduleEntry(_ t: PendingTimes) -> ReleaseScheduler.Entry {
-        ReleaseScheduler.Entry(id: t.id, due: t.due, expires: t.expires, kind: t.kind, expiryCause: t.expiryCause)
+    /// A message ``nextAction()`` chose but that is not released after all: the rate slot
+    /// is given back and, if the spool still has it pending, it is scheduled again at its
+    /// own time.
+    func putBack(_ id: MessageID) async {
+        scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
+        if let entry = try? await withSpool({ $0.entry(id) }), entry.state == .queued || entry.state == .deferred {
+            scheduler.insert(ReleaseScheduler.Entry(entry))
+        }
     }
 
     /// Releases and hands over one message, and records the answer: the three steps of the
@@ -129,11 +131,7 @@ extension Engine {
     /// releasable (held, cancelled since), or the spool refused the move.
     func beginRelease(_ id: MessageID) async -> HandOver? {
         if stopping {  // chosen just before STOPPING=1: it stays queued
-            scheduler.undoRelease(restoring: recipientGate.markBeforeRelease)
-            if let entry = try? await withSpool({ $0.entry(id) }), entry.state == .queued || entry.state == .deferred {
-                scheduler.insert(ReleaseScheduler.Entry(
-                    id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
-            }
+            await putBack(id)
             return nil
         }
         markBusy("release")

@@ -142,7 +142,7 @@ actor Engine {
             }
             var scheduler = ReleaseScheduler(calendar: calendar, stagger: stagger, lastRelease: spool.lastRelease())
             let (held, beyond) = spool.pendingTimes(keysIn: Date.distantPast..<boundary)
-            for t in held { scheduler.insert(Self.scheduleEntry(t)) }
+            for t in held { scheduler.insert(ReleaseScheduler.Entry(t)) }
             let horizon = ReleaseHorizon(scheduler: scheduler, boundary: boundary, earliestBeyond: beyond)
             var sent = 0, failed = 0
             spool.forEachEntry(in: [.sent, .failed]) { entry in
@@ -305,7 +305,7 @@ actor Engine {
             log(.messageCancelled, .notice, "message withdrawn", [LogKey.spoolID: "\(id)", LogKey.reason: "\(reason)", LogKey.state: "cancelled"])
         }
         for entry in queued {
-            scheduler.insert(.init(id: entry.id, due: entry.due, expires: entry.expires, kind: entry.kind, expiryCause: entry.expiryCause))
+            scheduler.insert(ReleaseScheduler.Entry(entry))
             if logger.logLevel <= .debug {
                 log(.messageQueued, .debug, "message queued", [LogKey.spoolID: "\(entry.id)", LogKey.due: "\(Timestamp.format(entry.due))", LogKey.kind: "\(entry.kind.rawValue)"])
             }

@@ -6,19 +6,25 @@ import Testing
 /// mount namespace (`unshare -m`, gone with the process), the outbox outside it. The
 /// test reaches the spool through `/proc/<pid>/root`.
 @Suite(.serialized) struct DiskFullTests {
-    @Test func ingestStopsCleanlyDeliveryGoesOnAndIngestResumesWhenSpaceReturns() async throws {
+    /// Starts `d`'s remindd with its spool on a 4 MB tmpfs in a private mount namespace;
+    /// returns the process and the spool's path as the test reaches it.
+    static func launchOnTmpfs(_ d: HostDaemon) async throws -> (Process, String) {
         let unshare = "/usr/bin/unshare"
         try #require(FileManager.default.isExecutableFile(atPath: unshare), "util-linux's unshare is required")
-        let d = try HostDaemon(label: "diskfull", outbox: "")
-        defer { d.cleanUp() }
-        let spool = d.spool
-        let mount = "mount -t tmpfs -o size=4m,mode=0700 remindd-test \(spool) && exec \"$0\" \"$@\""
+        let mount = "mount -t tmpfs -o size=4m,mode=0700 remindd-test \(d.spool) && exec \"$0\" \"$@\""
         let daemon = try d.launch(prefix: [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", mount])
-        defer { if daemon.isRunning { daemon.terminate() } }
-        let inside = "/proc/\(daemon.processIdentifier)/root" + spool
+        let inside = "/proc/\(daemon.processIdentifier)/root" + d.spool
         #expect(try await HostDaemon.waitUntil(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: inside + "/queued") },
                 "the daemon did not start: \(d.log())")
-        #expect(!FileManager.default.fileExists(atPath: spool + "/queued"), "the tmpfs leaked into the host's namespace")
+        #expect(!FileManager.default.fileExists(atPath: d.spool + "/queued"), "the tmpfs leaked into the host's namespace")
+        return (daemon, inside)
+    }
+
+    @Test func ingestStopsCleanlyDeliveryGoesOnAndIngestResumesWhenSpaceReturns() async throws {
+        let d = try HostDaemon(label: "diskfull", outbox: "")
+        defer { d.cleanUp() }
+        let (daemon, inside) = try await Self.launchOnTmpfs(d)
+        defer { if daemon.isRunning { daemon.terminate() } }
 
         // Export A (rows 1-10) falls due 10-70 s from now (exports have whole minutes): queued
         // while the disk fills, delivered while it is full.
@@ -67,17 +73,10 @@ import Testing
     /// scheduled, releases pause with one journal line and "release paused: disk full" in
     /// STATUS, and every message goes out by itself, once, when space returns.
     @Test func releasesPausedByAFullDiskResumeByThemselves() async throws {
-        let unshare = "/usr/bin/unshare"
-        try #require(FileManager.default.isExecutableFile(atPath: unshare), "util-linux's unshare is required")
         let d = try HostDaemon(label: "diskfull-release", outbox: "")
         defer { d.cleanUp() }
-        let spool = d.spool
-        let mount = "mount -t tmpfs -o size=4m,mode=0700 remindd-test \(spool) && exec \"$0\" \"$@\""
-        let daemon = try d.launch(prefix: [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", mount])
+        let (daemon, inside) = try await Self.launchOnTmpfs(d)
         defer { if daemon.isRunning { daemon.terminate() } }
-        let inside = "/proc/\(daemon.processIdentifier)/root" + spool
-        #expect(try await HostDaemon.waitUntil(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: inside + "/queued") },
-                "the daemon did not start: \(d.log())")
 
         // Ten messages due 20-80 s from now (exports have whole minutes), queued first.
         try d.dropExport("a.csv", count: 10, start: Date().addingTimeInterval(86400 + 20), directory: inside + "/inbox")

@@ -10,10 +10,12 @@ import Testing
         var stderr: String
     }
 
-    static func remindctl(_ args: [String]) throws -> Output {
+    /// Runs remindctl with `args`; with `prefix` (`setpriv --reuid=…`), through it.
+    static func remindctl(_ args: [String], prefix: [String] = []) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Sandbox.product("remindctl"))
-        process.arguments = args
+        let binary = try Sandbox.product("remindctl")
+        process.executableURL = URL(fileURLWithPath: prefix.first ?? binary)
+        process.arguments = (prefix.isEmpty ? [] : Array(prefix.dropFirst()) + [binary]) + args
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -70,19 +72,8 @@ import Testing
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         #expect(bound == 0 && listen(fd, 4) == 0)
-        let binary = try Sandbox.product("remindctl")
         func asNobody(_ args: [String]) throws -> Output {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: setpriv)
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + args + ["--config", config]
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile()
-            let e = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+            try Self.remindctl(args + ["--config", config], prefix: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"])
         }
         for args in [["status"], ["hold", "032AA0F97D43493F"], ["optout", "add", "0412345678"], ["forecast"]] {
             let r = try asNobody(args)
