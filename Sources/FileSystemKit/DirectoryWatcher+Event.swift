@@ -27,15 +27,19 @@ extension DirectoryWatcher {
     public struct Event: Hashable, Sendable, CustomStringConvertible {
         /// The entry's name inside its directory (one path component); empty for
         /// ``Kind/overflow`` and ``Kind/directoryRemoved``. A name that is not valid
-        /// UTF-8 is repaired with U+FFFD, and so can no longer be opened by it.
+        /// UTF-8 is repaired with U+FFFD, and so can no longer be opened by it: its bytes
+        /// are in ``entryName``.
         public var name: String
+        /// The entry's name as bytes, when they are not valid UTF-8 (nil otherwise).
+        public var entryName: EntryName?
         /// The path of the entry's directory relative to the watched directory
         /// (`recalls` or `site-a/recalls`); nil for the watched directory itself.
         public var subdirectory: String?
         public var kind: Kind
 
-        public init(name: String, subdirectory: String? = nil, kind: Kind) {
+        public init(name: String, subdirectory: String? = nil, kind: Kind, entryName: EntryName? = nil) {
             self.name = name
+            self.entryName = entryName
             self.subdirectory = subdirectory
             self.kind = kind
         }

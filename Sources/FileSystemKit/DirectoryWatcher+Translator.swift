@@ -55,6 +55,7 @@ extension DirectoryWatcher {
             }
             guard !event.name.isEmpty else { return [] }
             let name = String(decoding: event.name, as: UTF8.self)
+            let entryName: EntryName? = String(validating: event.name, as: UTF8.self) == nil ? EntryName(bytes: Array(event.name)) : nil
             let subdirectory: String? = isRoot ? nil : directory
             let childPath = isRoot ? name : directory + "/" + name
 
@@ -73,13 +74,13 @@ extension DirectoryWatcher {
             }
             guard !filter.ignores(name) else { return [] }
             if event.mask.contains(.closeWrite) {
-                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .written))]
+                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .written, entryName: entryName))]
             }
             if event.mask.contains(.movedTo) {
-                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .movedIn))]
+                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .movedIn, entryName: entryName))]
             }
             if reportCreations && event.mask.contains(.create) {
-                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .created))]
+                return [.emit(Event(name: name, subdirectory: subdirectory, kind: .created, entryName: entryName))]
             }
             return []
         }

@@ -15,6 +15,9 @@ public enum EventID: String, Sendable, CaseIterable {
     case reloadFailed = "fab36728a78beb7e0787c0de2f960063"
     /// An inbox file was claimed into the spool.
     case inputClaimed = "a712755f6cace4d519d5269512e74f7b"
+    /// An inbox file's name could not be used as it was (not valid UTF-8, or too long for
+    /// the claim): it was renamed or claimed under a safe name, said here.
+    case inputRenamed = "d35f9a6523514405ba891dd8511ce96a"
     /// An inbox file was parsed and its messages queued durably.
     case inputIngested = "ac8efe121c5989f1ba2dde83458bfed0"
     /// One row of an inbox file was rejected.
@@ -72,6 +75,7 @@ public enum EventID: String, Sendable, CaseIterable {
         case .reloaded: "info"
         case .reloadFailed: "err"
         case .inputClaimed: "debug"
+        case .inputRenamed: "notice"
         case .inputIngested: "info"
         case .rowRejected: "warning"
         case .inputRejected: "warning"

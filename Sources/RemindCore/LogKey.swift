@@ -7,6 +7,8 @@ public enum LogKey {
     public static let spoolID = "spool_id"
     public static let inboxFile = "inbox_file"
     public static let inboxLine = "inbox_line"
+    /// The name an inbox file was claimed under in `incoming/`, when it is not its inbox name.
+    public static let claimedName = "claimed_name"
     public static let provider = "provider"
     public static let state = "state"
     public static let reason = "reason"

@@ -53,11 +53,45 @@ extension Engine {
         }
         guard let claimed else { return }
         log(.inputClaimed, .debug, "inbox file claimed", [LogKey.inboxFile: "\(name)"])
+        let claimedAs = Self.originalName(ofClaimed: claimed.path.split(separator: "/").last.map(String.init) ?? "")
+        if claimedAs != name {
+            log(.inputRenamed, .notice, "inbox file name is too long; claimed under a shorter name",
+                [LogKey.inboxFile: "\(name)", LogKey.claimedName: "\(claimedAs)",
+                 LogKey.reason: "the claimed name would exceed the file system's 255 bytes; the full name is kept in this entry and in a rejection's .reason"])
+        }
         if let refusal {
             await refuse(claimed, reason: refusal)
             return
         }
         await ingest(claimed: claimed)
+    }
+
+    /// An inbox entry whose name is not valid UTF-8 (a Latin-1 `M\xFCller.csv`): no `String`
+    /// names it, so it is first renamed in place, by its bytes, to its readable escaped form
+    /// (`M%FCller.csv`, see ``EntryName/escaped``), logged at notice, and then claimed like
+    /// any other file. Without this it was ignored for ever with no log line.
+    /// `subdirectory` is the entry's directory relative to the inbox (nil for the inbox).
+    func ingest(entryName name: EntryName, subdirectory: String?, unlessRegular: Bool = false) async {
+        let directory = settings.paths.inbox + (subdirectory.map { "/" + $0 } ?? "")
+        let readable = name.escaped
+        let relative = subdirectory.map { $0 + "/" + readable } ?? readable
+        guard InboxNames.isCandidate(relative) else { return }
+        do {
+            let status = try await store.run { _ in try FileOperations.fileStatus(name, in: directory) }
+            guard let status, !(unlessRegular && status.kind == .regular) else { return }
+            try await store.run { _ in
+                try FileOperations.renameNoReplace(name, in: directory, to: directory + "/" + readable)
+                try FileOperations.synchronizeDirectory(directory)
+            }
+        } catch let error as FileSystemError where error.code == .notFound {
+            return
+        } catch {
+            reportSpoolError(error, file: relative)
+            return
+        }
+        log(.inputRenamed, .notice, "inbox file name is not valid UTF-8; renamed to a readable name",
+            [LogKey.inboxFile: "\(relative)", LogKey.reason: "its name is not valid UTF-8: each invalid byte is written %XX"])
+        await ingest(inboxName: relative, unlessRegular: unlessRegular)
     }
 
     /// Why an inbox entry is refused without being opened; nil for a regular file within the limit.

@@ -28,11 +28,19 @@ struct InboxService: Service {
                 logger.critical("the inbox directory disappeared; remindd needs a restart", metadata: [LogKey.path: "\(directory)"])
                 throw InboxGone(directory: directory)
             case .written, .movedIn:
-                await engine.ingest(inboxName: event.relativePath)
+                if let raw = event.entryName {
+                    await engine.ingest(entryName: raw, subdirectory: event.subdirectory)
+                } else {
+                    await engine.ingest(inboxName: event.relativePath)
+                }
             case .created:
                 // Links, FIFOs and devices are never written or moved in: refuse them now.
                 // A regular file created in place waits for its writer's close.
-                await engine.ingest(inboxName: event.relativePath, unlessRegular: true)
+                if let raw = event.entryName {
+                    await engine.ingest(entryName: raw, subdirectory: event.subdirectory, unlessRegular: true)
+                } else {
+                    await engine.ingest(inboxName: event.relativePath, unlessRegular: true)
+                }
             case .subdirectoryAdded:
                 await scan(event.relativePath)
             }
@@ -48,9 +56,14 @@ struct InboxService: Service {
     /// Scans one directory (relative to the inbox; nil for the inbox), then its subdirectories.
     private func scan(_ relative: String?, depth: Int = 0) async {
         let path = relative.map { directory + "/" + $0 } ?? directory
-        let names = (try? FileOperations.listDirectory(path)) ?? []
+        let entries = (try? FileOperations.listDirectoryEntries(path)) ?? []
         var directories: [String] = []
-        for name in names.sorted() {
+        for entry in entries.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
+            // A name that is not UTF-8 is renamed to a readable one first (Engine+Inbox.swift).
+            guard let name = entry.text else {
+                await engine.ingest(entryName: entry, subdirectory: relative)
+                continue
+            }
             let entry = relative.map { $0 + "/" + name } ?? name
             if subdirectories, !name.hasPrefix("."), (try? FileOperations.fileStatus(directory + "/" + entry))??.kind == .directory {
                 directories.append(entry)

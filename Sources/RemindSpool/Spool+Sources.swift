@@ -21,6 +21,33 @@ extension Spool {
         path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
     }
 
+    /// The longest name a claimed input may have in `incoming/`: NAME_MAX (255 bytes) less
+    /// room for the suffixes remindd puts after it (`.reason` in `rejected/`, `.ack`).
+    static let maximumClaimedNameLength = 240
+
+    /// `<millis>-<n>-<escaped inbox path>`, shortened to ``maximumClaimedNameLength`` bytes
+    /// when the inbox name is long (a 250-byte name would otherwise fail the claim's rename
+    /// with ENAMETOOLONG and stay in the inbox for ever). A shortened name keeps the start
+    /// of the name and its extension (sources match on it), with `~` and a hash of the
+    /// whole name between them so two long names sharing a start stay apart.
+    static func claimedName(stamp: String, counter: Int, inboxPath: String) -> String {
+        let prefix = "\(stamp)-\(counter)-"
+        let escaped = escapeClaimName(inboxPath)
+        let room = maximumClaimedNameLength - prefix.utf8.count
+        guard escaped.utf8.count > room else { return prefix + escaped }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the whole inbox path
+        for byte in inboxPath.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let mark = "~" + String(hash, radix: 16)
+        var ext = ""
+        if let dot = escaped.lastIndex(of: "."), escaped.utf8.distance(from: dot, to: escaped.endIndex) <= 16 {
+            ext = String(escaped[dot...])
+        }
+        var head = Substring(escaped)
+        // Cut on a character boundary until start, mark and extension fit.
+        while head.utf8.count + mark.utf8.count + ext.utf8.count > room { head = head.dropLast() }
+        return prefix + head + mark + ext
+    }
+
     /// The inverse of ``escapeClaimName(_:)``.
     static func unescapeClaimName(_ name: some StringProtocol) -> String {
         String(name).replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%25", with: "%")

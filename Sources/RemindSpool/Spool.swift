@@ -119,7 +119,7 @@ public final class Spool {
     public func claim(inboxName name: String) throws -> ClaimedInput? {
         claimCounter += 1
         let stamp = String(UInt64(clock().timeIntervalSince1970 * 1000), radix: 10)
-        let claimed = "\(stamp)-\(claimCounter)-\(Self.escapeClaimName(name))"
+        let claimed = Self.claimedName(stamp: stamp, counter: claimCounter, inboxPath: name)
         let target = paths.incoming + "/" + claimed
         do {
             try FileOperations.renameNoReplace(paths.inbox + "/" + name, to: target)
@@ -152,7 +152,10 @@ public final class Spool {
         try SpoolError.wrap("cannot move input to rejected/") {
             let base = paths.rejected + "/" + (input.path.split(separator: "/").last.map(String.init) ?? input.originalName)
             try? FileOperations.removeFile(base + ".reason")
-            try FileOperations.createFile(at: base + ".reason", contents: Array((reason + "\n").utf8), synchronize: true)
+            // A name shortened at the claim: the reason keeps the inbox name it had.
+            let claimedAs = Self.inboxPath(ofClaimed: input.path.split(separator: "/").last.map(String.init) ?? "")
+            let text = claimedAs == input.originalName ? reason + "\n" : reason + "\ninbox name: " + input.originalName + "\n"
+            try FileOperations.createFile(at: base + ".reason", contents: Array(text.utf8), synchronize: true)
             try FileOperations.rename(input.path, to: base)
             try FileOperations.synchronizeDirectory(paths.rejected)
             try FileOperations.synchronizeDirectory(paths.incoming)
