@@ -15,7 +15,7 @@ APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumbe
 SMPP34_VERSION = 1.5.0
 SMPP_VENV = $(CURDIR)/.build/smpp34-venv
 
-.PHONY: all deps smpp-smsc build release run test install clean-run
+.PHONY: all deps smpp-smsc build release run test install install-files clean-run
 
 all: build
 
@@ -53,10 +53,17 @@ test: deps
 	SWIFT=$(SWIFT) scripts/run-tests
 
 install: release
-	install -D -m 0755 .build/release/remindd $(DESTDIR)$(PREFIX)/sbin/remindd
-	install -D -m 0755 .build/release/remindctl $(DESTDIR)$(PREFIX)/bin/remindctl
+	$(MAKE) --no-print-directory install-files BUILT=.build/release
+
+# What `install` copies, from the binaries in $(BUILT) (the test of a fresh install,
+# Tests/EndToEndTests/FreshInstallTests.swift, runs this with the debug build into a scratch DESTDIR).
+BUILT ?= .build/release
+install-files:
+	install -D -m 0755 $(BUILT)/remindd $(DESTDIR)$(PREFIX)/sbin/remindd
+	install -D -m 0755 $(BUILT)/remindctl $(DESTDIR)$(PREFIX)/bin/remindctl
 	install -D -m 0644 systemd/remindd.service $(DESTDIR)/lib/systemd/system/remindd.service
 	install -D -m 0644 systemd/remindd@.service $(DESTDIR)/lib/systemd/system/remindd@.service
+	install -D -m 0644 systemd/remindd-setup@.service $(DESTDIR)/lib/systemd/system/remindd-setup@.service
 	install -D -m 0644 systemd/remindd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/remindd.conf
 	install -D -m 0644 systemd/remindd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/remindd.conf
 	install -D -m 0644 systemd/remindd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/remindd.catalog
@@ -66,8 +73,8 @@ install: release
 	install -D -m 0640 spool.example/remindd.toml $(DESTDIR)/etc/remindd/remindd.toml.example
 	[ -e $(DESTDIR)/etc/remindd/closed-dates ] || install -D -m 0644 spool.example/closed-dates $(DESTDIR)/etc/remindd/closed-dates
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
-	.build/release/remindctl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/remindctl
-	.build/release/remindctl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_remindctl
+	$(BUILT)/remindctl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/remindctl
+	$(BUILT)/remindctl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_remindctl
 	for t in spool.example/templates/*.mustache; do install -D -m 0644 $$t $(DESTDIR)/etc/remindd/templates/$$(basename $$t); done
 
 clean-run:

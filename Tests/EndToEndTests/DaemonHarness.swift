@@ -52,6 +52,14 @@ struct DaemonHarness {
             """.write(toFile: h.config, atomically: true, encoding: .utf8)
         let unitFile = unit.contains("@") ? "remindd@.service" : "remindd.service"
         try await sandbox.install([Sandbox.repositoryRoot + "/systemd/" + unitFile])
+        if unit.contains("@") {
+            // remindd@ requires its setup unit; the harness's directories exist already
+            // (FreshInstallTests runs the real one).
+            try await sandbox.install([Sandbox.repositoryRoot + "/systemd/remindd-setup@.service"])
+            try await sandbox.installDropIn(
+                for: unit.replacingOccurrences(of: "remindd@", with: "remindd-setup@"), name: "test.conf",
+                contents: "[Service]\nExecStart=\nExecStart=/bin/true\n")
+        }
         try await sandbox.installDropIn(for: unit, name: "test.conf", contents: """
             [Service]
             ExecStartPre=
