@@ -42,7 +42,8 @@ extension Configuration {
 
     /// The CSV parser for appointment exports, as `[input]` describes it.
     public func appointmentParser() -> CSVAppointmentParser {
-        CSVAppointmentParser(format: CSVAppointmentFormat(mapping: appointmentMapping(), delimiter: input.delimiter, encoding: input.encoding))
+        CSVAppointmentParser(format: CSVAppointmentFormat(
+            mapping: appointmentMapping(), delimiter: input.delimiter, encoding: input.encoding, maxLine: inbox.maxLine))
     }
 
     /// The parser of an appointment source's files (CSV, JSON Lines or HL7 v2 SIU).
@@ -51,9 +52,10 @@ extension Configuration {
         let mapping = appointmentMapping(source.input)
         switch source.format {
         case .csv:
-            return CSVAppointmentParser(format: CSVAppointmentFormat(mapping: mapping, delimiter: source.input.delimiter, encoding: source.input.encoding))
+            return CSVAppointmentParser(format: CSVAppointmentFormat(
+                mapping: mapping, delimiter: source.input.delimiter, encoding: source.input.encoding, maxLine: inbox.maxLine))
         case .jsonl:
-            return JSONLinesAppointmentParser(mapping: mapping)
+            return JSONLinesAppointmentParser(mapping: mapping, maxLine: inbox.maxLine)
         case .hl7:
             return HL7SIUParser(mapping: mapping, encoding: source.input.encoding)
         }

@@ -121,6 +121,9 @@ extension Configuration {
         public var settle: Duration = .zero
         /// Files larger than this are refused (moved to `rejected/` with the reason).
         public var maxSize: Int = 64 << 20
+        /// The longest line (or quoted CSV record) read from a CSV or JSON Lines file; a
+        /// longer one is skipped unread and its row rejected, so memory stays bounded.
+        public var maxLine: Int = 1 << 20
     }
 
     /// The default source `[input]` describes: appointments in CSV, every file directly in

@@ -11,13 +11,18 @@ extension Reader {
     ]
 
     mutating func readInbox(_ root: TOMLTable, into c: inout Configuration) {
-        guard let t = section(root, "inbox", known: ["settle", "max_size"]) else { return }
+        guard let t = section(root, "inbox", known: ["settle", "max_size", "max_line"]) else { return }
         if let d = duration(t, "inbox", "settle") {
             if d > .seconds(3600) { problem("inbox.settle", "must be at most 1h") } else { c.inbox.settle = d }
         }
         if let v = t["max_size"] {
             if let n = v.int, n > 0 { c.inbox.maxSize = n } else if let s = v.string, let n = Self.size(s) { c.inbox.maxSize = n } else {
                 problem("inbox.max_size", "must be a size in bytes (like 67108864) or with a unit (like \"64M\", \"1G\")")
+            }
+        }
+        if let v = t["max_line"] {
+            if let n = v.int ?? v.string.flatMap(Self.size), n >= 1024, n <= 64 << 20 { c.inbox.maxLine = n } else {
+                problem("inbox.max_line", "must be a size from 1K to 64M (like \"1M\")")
             }
         }
     }

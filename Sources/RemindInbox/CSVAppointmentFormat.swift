@@ -10,11 +10,17 @@ public struct CSVAppointmentFormat: Hashable, Sendable {
     public var columnNames: [String]?
     /// Which columns feed which field, date formats, time zone and status words.
     public var mapping: AppointmentMapping
+    /// The longest record read, in bytes: one line, or a quoted record over several lines
+    /// (`[inbox] max_line`). A longer line is skipped to its end without being held in
+    /// memory and its row rejected; a quote left open that long rejects its first line and
+    /// reading goes on at the next. So memory stays bounded whatever a file holds.
+    public var maxLine: Int = 1 << 20
 
     public init(
         mapping: AppointmentMapping, delimiter: CSVDelimiter? = nil, encoding: InputEncoding = .auto,
-        columnNames: [String]? = nil
+        columnNames: [String]? = nil, maxLine: Int = 1 << 20
     ) {
+        self.maxLine = maxLine
         self.mapping = mapping
         self.delimiter = delimiter
         self.encoding = encoding

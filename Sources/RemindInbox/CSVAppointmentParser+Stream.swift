@@ -23,6 +23,8 @@ struct CSVAppointmentStream: RecordStream {
     private var header: [String]?
     private var layout: CSVAppointmentParser.Layout?
     private let builder: AppointmentBuilder
+    /// The line being skipped because it is longer than ``CSVAppointmentFormat/maxLine``.
+    private var skipping: Int?
 
     init(format: CSVAppointmentFormat, file: String) {
         self.format = format
@@ -41,8 +43,28 @@ struct CSVAppointmentStream: RecordStream {
             let bom = decoder.start(raw[...])
             if bom > 0 { raw.removeFirst(bom) }
         }
+        if let line = skipping {
+            // Inside a line too long to hold: drop it up to its end, then read on after it.
+            guard let end = decoder.firstLineEnd(raw) else {
+                if final {
+                    raw = []
+                    skipping = nil
+                    result.rejections.append(tooLong(line))
+                    return result
+                }
+                raw.removeFirst(decoder.droppable(raw.count))
+                return result
+            }
+            raw.removeFirst(end)
+            skipping = nil
+            result.rejections.append(tooLong(line))
+            textLine = line + 1
+        }
         let cut = decoder.cut(raw, final: final)
-        guard cut > 0 || final else { return result }
+        guard cut > 0 || final else {
+            try skipIfTooLong(&result)
+            return result
+        }
         let (decoded, bad) = decoder.decode(raw[..<cut], final: final)
         raw.removeFirst(cut)
         if !bad.isEmpty {
@@ -79,37 +101,76 @@ struct CSVAppointmentStream: RecordStream {
         }
         let columns = header!.count
         let layout = self.layout!
-        while let record = reader.next() {
-            let position = SourcePosition(file: file, line: record.line)
-            if let error = record.error {
-                result.rejections.append(RowRejection(position: position, reason: error))
-                continue
+        while true {
+            while let record = reader.next() {
+                let position = SourcePosition(file: file, line: record.line)
+                if let error = record.error {
+                    result.rejections.append(RowRejection(position: position, reason: error))
+                    continue
+                }
+                guard record.fields.count == columns else {
+                    result.rejections.append(
+                        RowRejection(position: position, reason: "the row has \(record.fields.count) fields, the header \(columns)"))
+                    continue
+                }
+                var extra: [String: String] = [:]
+                for (index, name) in layout.extra where extra[name] == nil {
+                    extra[name] = record.fields[index]
+                }
+                let built = builder.build(
+                    value: { field in
+                        layout.columns[field].map { AppointmentBuilder.Value(label: $0.label, text: record.fields[$0.index]) }
+                    }, extra: extra)
+                switch built {
+                case .success(let appointment):
+                    result.records.append(ParsedAppointment(position: position, appointment: appointment))
+                case .failure(let rejection):
+                    result.rejections.append(RowRejection(position: position, reason: rejection.reason))
+                }
             }
-            guard record.fields.count == columns else {
-                result.rejections.append(
-                    RowRejection(position: position, reason: "the row has \(record.fields.count) fields, the header \(columns)"))
-                continue
-            }
-            var extra: [String: String] = [:]
-            for (index, name) in layout.extra where extra[name] == nil {
-                extra[name] = record.fields[index]
-            }
-            let built = builder.build(
-                value: { field in
-                    layout.columns[field].map { AppointmentBuilder.Value(label: $0.label, text: record.fields[$0.index]) }
-                }, extra: extra)
-            switch built {
-            case .success(let appointment):
-                result.records.append(ParsedAppointment(position: position, appointment: appointment))
-            case .failure(let rejection):
-                result.rejections.append(RowRejection(position: position, reason: rejection.reason))
-            }
+            let consumed = reader.index
+            textLine = reader.line
+            text = consumed == text.count ? [] : Array(text[consumed...])
+            // A quote opened and not closed within maxLine: its first line is rejected, and
+            // reading goes on at the line after it (the quote is taken as a mistake).
+            guard text.count > format.maxLine, let end = text.firstIndex(of: 0x0A) else { break }
+            result.rejections.append(RowRejection(
+                position: SourcePosition(file: file, line: textLine),
+                reason: "a record longer than \(format.maxLine) bytes ([inbox] max_line): a quote opened on this line is not closed; "
+                    + "the line is rejected and reading goes on at the next"))
+            text.removeFirst(end + 1)
+            textLine += 1
+            reader = CSVReader(utf8: text, delimiter: delimiter, line: textLine, final: final)
         }
-        let consumed = reader.index
-        textLine = reader.line
-        text = consumed == text.count ? [] : Array(text[consumed...])
+        try skipIfTooLong(&result)
         // Rejections of undecodable lines and records come out in line order.
         if !bad.isEmpty { result.rejections.sort { $0.position.line < $1.position.line } }
         return result
+    }
+
+    /// When the bytes not yet decoded (a line with no end in sight) exceed the limit, stop
+    /// holding them: the line is skipped to its end (``skipping``) and its row rejected then.
+    private mutating func skipIfTooLong(_ result: inout ParsedInput) throws(InputError) {
+        guard raw.count > format.maxLine else { return }
+        let line = textLine + text.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard layout != nil else {
+            throw InputError(
+                code: .noHeader, message: "the header line is longer than \(format.maxLine) bytes ([inbox] max_line)", file: file, line: line)
+        }
+        if !text.isEmpty {
+            // A record begun on an earlier line runs into this one: it cannot be completed.
+            result.rejections.append(RowRejection(
+                position: SourcePosition(file: file, line: textLine),
+                reason: "the record runs into line \(line), which is longer than \(format.maxLine) bytes ([inbox] max_line)"))
+            text = []
+        }
+        raw.removeFirst(decoder.droppable(raw.count))
+        skipping = line
+    }
+
+    private func tooLong(_ line: Int) -> RowRejection {
+        RowRejection(
+            position: SourcePosition(file: file, line: line),
+            reason: "the line is longer than \(format.maxLine) bytes ([inbox] max_line); it was skipped unread")
     }
 }

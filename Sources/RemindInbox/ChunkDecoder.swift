@@ -65,6 +65,24 @@ struct ChunkDecoder {
 
     /// How many of `bytes` (the undecoded rest of the file, from a line start) end at a
     /// line break: the part that can be decoded now. At the end of the file, all of it.
+    /// The index just after the first line break in `bytes` (LF, or its UTF-16 unit), nil if none.
+    func firstLineEnd(_ bytes: [UInt8]) -> Int? {
+        if isUTF16 {
+            let big = resolved == .utf16BE
+            var i = 0
+            while i + 1 < bytes.count {
+                if big ? (bytes[i] == 0 && bytes[i + 1] == 0x0A) : (bytes[i] == 0x0A && bytes[i + 1] == 0) { return i + 2 }
+                i += 2
+            }
+            return nil
+        }
+        return bytes.firstIndex(of: 0x0A).map { $0 + 1 }
+    }
+
+    /// How many leading bytes of `count` can be dropped without splitting a code unit
+    /// (all of them, but an odd last byte in UTF-16).
+    func droppable(_ count: Int) -> Int { isUTF16 ? count - count % 2 : count }
+
     func cut(_ bytes: [UInt8], final: Bool) -> Int {
         if final { return bytes.count }
         if isUTF16 {

@@ -14,9 +14,13 @@ import RemindCore
 /// exist for this format: a file of bad lines yields only rejections.
 public struct JSONLinesAppointmentParser: StreamingInputParser {
     public var mapping: AppointmentMapping
+    /// The longest line read, in bytes (`[inbox] max_line`): a longer line is skipped to its
+    /// end without being held in memory, and rejected.
+    public var maxLine: Int
 
-    public init(mapping: AppointmentMapping) {
+    public init(mapping: AppointmentMapping, maxLine: Int = 1 << 20) {
         self.mapping = mapping
+        self.maxLine = maxLine
     }
 
     public func stream(file: String) -> any RecordStream { Stream(parser: self, file: file) }
@@ -37,6 +41,8 @@ public struct JSONLinesAppointmentParser: StreamingInputParser {
         private var raw: [UInt8] = []
         private var lineNumber = 0
         private var started = false
+        /// Inside a line longer than ``maxLine``: its bytes are dropped up to its end.
+        private var skipping = false
 
         init(parser: JSONLinesAppointmentParser, file: String) {
             self.parser = parser
@@ -52,6 +58,15 @@ public struct JSONLinesAppointmentParser: StreamingInputParser {
                 guard raw.count >= 3 || final else { return result }
                 started = true
                 if raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw.removeFirst(3) }
+            }
+            if skipping {
+                guard let end = raw.firstIndex(of: 0x0A) else {
+                    raw = []
+                    if final { skipping = false }
+                    return result
+                }
+                raw.removeFirst(end + 1)
+                skipping = false
             }
             let cut = final ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
             var start = 0
@@ -76,6 +91,15 @@ public struct JSONLinesAppointmentParser: StreamingInputParser {
                 start = next
             }
             raw = cut == raw.count ? [] : Array(raw[cut...])
+            if raw.count > parser.maxLine {
+                // A line with no end within maxLine: rejected now, the rest of it skipped unread.
+                lineNumber += 1
+                result.rejections.append(RowRejection(
+                    position: SourcePosition(file: file, line: lineNumber),
+                    reason: "the line is longer than \(parser.maxLine) bytes ([inbox] max_line); it was skipped unread"))
+                raw = []
+                skipping = true
+            }
             return result
         }
     }

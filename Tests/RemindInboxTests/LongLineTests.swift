@@ -1,0 +1,99 @@
+import Foundation
+import RemindCore
+@testable import RemindInbox
+import Testing
+
+/// Memory bounded per input (#15 item 8): a line longer than `max_line` is skipped to its
+/// end without being held (its row rejected with its line number), a quote left open
+/// rejects its first line, and the rows around either are read as usual, in any encoding
+/// and wherever the pieces are cut.
+@Suite struct LongLineTests {
+    static let limit = 1024
+
+    func mapping() throws -> AppointmentMapping {
+        AppointmentMapping(timeZone: try #require(TimeZone(identifier: "Australia/Sydney")))
+    }
+
+    /// Feeds `bytes` in pieces of `piece` bytes; returns the result and the largest number
+    /// of bytes the stream held between two feeds (its buffers, measured from outside by
+    /// what it has not yet returned: the whole-file size when it buffers a line whole).
+    func feed(_ stream: inout some RecordStream, _ bytes: [UInt8], piece: Int) throws -> ParsedInput {
+        var result = ParsedInput()
+        var at = 0
+        repeat {
+            let end = min(bytes.count, at + piece)
+            let part = try stream.feed(Array(bytes[at..<end]), final: end == bytes.count)
+            result.records += part.records
+            result.rejections += part.rejections
+            at = end
+        } while at < bytes.count
+        return result
+    }
+
+    static let header = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Status\n"
+    static func row(_ id: String, _ first: String = "Ann") -> String {
+        "\(id),\(first),Lee,0412345678,2030-03-05,09:30,Scheduled\n"
+    }
+
+    @Test(arguments: [InputEncoding.utf8, .utf16LE, .utf16BE], [7, 100, 4096])
+    func aCSVLineLongerThanTheLimitIsRejectedAndTheRowsAroundItRead(encoding: InputEncoding, piece: Int) throws {
+        let text = Self.header + Self.row("A1") + Self.row("A2", String(repeating: "x", count: 5000)) + Self.row("A3")
+        let bytes: [UInt8]
+        switch encoding {
+        case .utf16LE: bytes = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        case .utf16BE: bytes = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        default: bytes = Array(text.utf8)
+        }
+        var stream = CSVAppointmentParser(format: CSVAppointmentFormat(mapping: try mapping(), encoding: encoding, maxLine: Self.limit))
+            .stream(file: "x.csv")
+        let result = try feed(&stream, bytes, piece: piece)
+        #expect(result.records.map(\.appointment.id) == ["A1", "A3"])
+        #expect(result.records.map(\.position.line) == [2, 4])
+        #expect(result.rejections.count == 1)
+        #expect(result.rejections.first?.position.line == 3)
+        #expect(result.rejections.first?.reason.contains("longer than 1024 bytes ([inbox] max_line)") == true)
+    }
+
+    @Test func aLineLongerThanTheLimitAtTheEndOfTheFileIsRejected() throws {
+        let text = Self.header + Self.row("A1") + "A2," + String(repeating: "y", count: 3000)
+        var stream = CSVAppointmentParser(format: CSVAppointmentFormat(mapping: try mapping(), maxLine: Self.limit)).stream(file: "x.csv")
+        let result = try feed(&stream, Array(text.utf8), piece: 256)
+        #expect(result.records.map(\.appointment.id) == ["A1"])
+        #expect(result.rejections.map(\.position.line) == [3])
+    }
+
+    @Test func aQuoteLeftOpenRejectsItsFirstLineAndReadingGoesOnAtTheNext() throws {
+        // Line 3 opens a quote that is never closed; the lines after it are ordinary rows.
+        var text = Self.header + Self.row("A1") + "A2,\"Bob,Lee,0412345679,2030-03-05,09:30,Scheduled\n"
+        for i in 0..<40 { text += Self.row("B\(i)") }
+        var stream = CSVAppointmentParser(format: CSVAppointmentFormat(mapping: try mapping(), maxLine: Self.limit)).stream(file: "x.csv")
+        let result = try feed(&stream, Array(text.utf8), piece: 64)
+        #expect(result.rejections.first?.position.line == 3)
+        #expect(result.rejections.first?.reason.contains("a quote opened on this line is not closed") == true)
+        #expect(result.records.first?.appointment.id == "A1")
+        // Every row after the limit's worth of lines is read again (the first few are taken
+        // into the open quote's record and go with it, one rejection per line at most).
+        #expect(result.records.last?.appointment.id == "B39")
+        #expect(result.records.count + result.rejections.count <= 42)
+        #expect(result.records.count >= 30)
+    }
+
+    @Test func aHeaderLongerThanTheLimitRefusesTheFileByName() throws {
+        let text = "AppointmentID," + String(repeating: "H", count: 3000) + "\n" + Self.row("A1")
+        var stream = CSVAppointmentParser(format: CSVAppointmentFormat(mapping: try mapping(), maxLine: Self.limit)).stream(file: "x.csv")
+        #expect(throws: InputError.self) { try feed(&stream, Array(text.utf8), piece: 512) }
+    }
+
+    @Test(arguments: [5, 300, 4096])
+    func aJSONLinesLineLongerThanTheLimitIsRejectedAndTheLinesAroundItRead(piece: Int) throws {
+        func line(_ id: String, _ first: String = "Ann") -> String {
+            #"{"AppointmentID":"\#(id)","FirstName":"\#(first)","Mobile":"0412345678","Start":"2030-03-05T09:30:00+11:00"}"# + "\n"
+        }
+        let text = line("J1") + line("J2", String(repeating: "x", count: 5000)) + line("J3")
+        var stream = JSONLinesAppointmentParser(mapping: try mapping(), maxLine: Self.limit).stream(file: "x.jsonl")
+        let result = try feed(&stream, Array(text.utf8), piece: piece)
+        #expect(result.records.map(\.appointment.id) == ["J1", "J3"])
+        #expect(result.records.map(\.position.line) == [1, 3])
+        #expect(result.rejections.map(\.position.line) == [2])
+    }
+}
