@@ -74,6 +74,7 @@ struct DebugSwitches: Sendable {
         func handled(_ event: GatewayEvent, stored: Bool) async { await base.handled(event, stored: stored) }
         // The outbox stays its own witness when it is slowed down.
         func handOverWitness(_ id: MessageID) -> Bool? { base.handOverWitness(id) }
+        func stage(_ message: OutgoingMessage) throws { try base.stage(message) }
 
         func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
             try? await Task.sleep(for: delay)

@@ -1,3 +1,4 @@
+import FileSystemKit
 import Foundation
 import Logging
 import RemindAssembly
@@ -138,6 +139,7 @@ extension Engine {
         defer { markIdle("release") }
         let now = clock.now
         let providerName = provider.name
+        let provider = self.provider
         let optOuts = self.optOuts
         let limit = recipientGate.limit
         let calendar = settings.calendar
@@ -155,6 +157,13 @@ extension Engine {
                 }
                 if let withheld = try Engine.applyDailyLimit(spool, queued, limit: limit, calendar: calendar, now: now) {
                     return .failure(withheld)
+                }
+                // The provider's witness first (the outbox's staged file), then active/.
+                do {
+                    try provider.stage(OutgoingMessage(
+                        id: id, recipient: recipient, text: queued.text, encoding: queued.encoding, segments: queued.segments))
+                } catch let error as FileSystemError {
+                    throw SpoolError(code: .fileSystem, message: "cannot stage the message for \(providerName)", path: error.path, cause: error)
                 }
                 try spool.transition(id, to: .active, what: "active", detail: "provider=\(providerName)")
                 // The stagger's memory across restarts; a full disk must not strand the message in active/.

@@ -14,8 +14,9 @@ public import RemindCore
 /// Hi Ann, …
 /// ```
 ///
-/// The file is written under `.tmp/` inside the outbox, fsync'd, and renamed into the
-/// outbox (which is then fsync'd), so a reader never sees a partial file. Its name,
+/// The file is written under `.tmp/` inside the outbox and fsync'd before the message moves
+/// to `active/` (``stage(_:)``), and renamed into the outbox (which is then fsync'd) to hand
+/// it over, so a reader never sees a partial file and a crash never leaves it uncertain. Its name,
 /// `remindd-<MessageID>`, makes a second hand-over of the same message a no-op.
 public struct OutboxProvider: Provider {
     public let name = "outbox"
@@ -33,24 +34,38 @@ public struct OutboxProvider: Provider {
         try FileOperations.makeDirectory(directory + "/.tmp", mode: 0o700)
     }
 
-    /// The file's bytes for a message.
-    /// Its own witness: the final file `remindd-<id>` is written under `.tmp/`, fsync'd and
-    /// renamed into the outbox, so after a crash
-    /// - the final file in the outbox: handed over (`true`);
+    /// Its own witness. Before a message moves to `active/`, its file is written under
+    /// `.tmp/` and made durable (``stage(_:)``); the hand-over renames it into the outbox.
+    /// So after a crash, for a message found in `active/`:
     /// - the temporary file still in `.tmp/`: the rename never happened, so the gateway
     ///   never saw it (`false`: queued again); the temporary copy, which holds the number and
     ///   the text, is removed;
-    /// - neither: written and taken by the consumer (smsd), or never begun; nil, the
-    ///   `spool.interrupted` rule decides.
+    /// - otherwise it was renamed into the outbox (`true`: sent), whether the file is still
+    ///   there or the consumer (smsd) has taken it already.
+    /// A message in `active/` always had its file staged first, so the outbox never leaves
+    /// a message `uncertain`.
     public func handOverWitness(_ id: MessageID) -> Bool? {
         let name = "remindd-\(id)"
-        if access(directory + "/" + name, F_OK) == 0 { return true }
         let temporary = directory + "/.tmp/" + name
-        if access(temporary, F_OK) == 0 {
+        if access(directory + "/" + name, F_OK) != 0, access(temporary, F_OK) == 0 {
             unlink(temporary)
             return false
         }
-        return nil
+        unlink(temporary)  // a copy left beside a file that made it into the outbox
+        return true
+    }
+
+    /// Writes the message's file under `.tmp/` and makes it durable (the file, then the
+    /// directory entry) before the message moves to `active/`: the witness
+    /// ``handOverWitness(_:)`` reads after a crash. A message already in the outbox (handed
+    /// over before) is left as it is.
+    public func stage(_ message: OutgoingMessage) throws {
+        let name = "remindd-\(message.id)"
+        if try FileOperations.fileStatus(directory + "/" + name) != nil { return }
+        let temporary = directory + "/.tmp/" + name
+        try FileOperations.removeFile(temporary)
+        try FileOperations.createFile(at: temporary, contents: Self.render(message), mode: 0o640, synchronize: true)
+        try FileOperations.synchronizeDirectory(directory + "/.tmp")
     }
 
     /// Removes temporary files left in `.tmp/` by hand-overs a crash interrupted and that
@@ -81,8 +96,11 @@ public struct OutboxProvider: Provider {
                 let temporary = directory + "/.tmp/" + name
                 let target = directory + "/" + name
                 if try FileOperations.fileStatus(target) != nil { return }  // handed over before
-                try FileOperations.removeFile(temporary)
-                try FileOperations.createFile(at: temporary, contents: bytes, mode: 0o640, synchronize: true)
+                // Staged before the message went to active/ (stage(_:)); written here only
+                // for a caller that did not stage it.
+                if try FileOperations.fileStatus(temporary) == nil {
+                    try FileOperations.createFile(at: temporary, contents: bytes, mode: 0o640, synchronize: true)
+                }
                 try FileOperations.rename(temporary, to: target)
                 try FileOperations.synchronizeDirectory(directory)
             }

@@ -89,10 +89,17 @@ public protocol Provider: Sendable {
     /// cannot tell: the `spool.interrupted` rule decides). Runs on the spool's thread during
     /// recovery (blocking file checks are fine). The default cannot tell.
     func handOverWitness(_ id: MessageID) -> Bool?
+    /// Called on the spool's thread just before a message moves to `active/` (blocking
+    /// file I/O is fine). A provider that is its own witness makes the witness durable
+    /// here, so that after a crash in `active/` it can always tell (the outbox writes its
+    /// temporary file). Throwing keeps the message queued, as a spool failure does. The
+    /// default does nothing.
+    func stage(_ message: OutgoingMessage) throws
 }
 
 extension Provider {
     public func handOverWitness(_ id: MessageID) -> Bool? { nil }
+    public func stage(_ message: OutgoingMessage) throws {}
     public var concurrency: Int { 1 }
     public var events: AsyncStream<GatewayEvent>? { nil }
     public func handled(_ event: GatewayEvent, stored: Bool) async {}

@@ -1,4 +1,5 @@
 internal import CSystemd
+internal import Synchronization
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -73,6 +74,14 @@ public struct Notifier: Sendable {
             precondition(!value.utf8.contains(0x0A), "notify values are single lines")
             state += key + "=" + value + "\n"
         }
+        guard let value = getenv("NOTIFY_SOCKET"), value.pointee != 0 else { return false }
+        // The process's own socket first: it needs no new descriptor (see NotifyChannel).
+        if let sent = NotifyChannel.current(for: String(cString: value))?.send(state) {
+            if sent == 0 { return true }
+            let socket = getenv("NOTIFY_SOCKET").map { String(cString: $0) }
+            throw SystemdError(
+                code: .notifyFailed, message: "cannot send to the service manager", path: socket, errno: sent)
+        }
         let result = sd_notify(0, state)
         if result < 0 {
             let socket = getenv("NOTIFY_SOCKET").map { String(cString: $0) }
@@ -110,4 +119,72 @@ public struct Notifier: Sendable {
     static func singleLine(_ text: String) -> String {
         String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
     }
+}
+
+/// One datagram socket to `$NOTIFY_SOCKET` for the life of the process.
+///
+/// `sd_notify` opens a new socket for every message. A process out of descriptors (EMFILE:
+/// a full `LimitNOFILE=`) could then send neither STATUS=, which should say so, nor the
+/// watchdog's WATCHDOG=1, so systemd aborted a daemon that only waited for descriptors.
+/// With the socket made at start, notifications need no descriptor. The kernel attaches the
+/// sender's credentials, so `NotifyAccess=main` still knows who sent them.
+final class NotifyChannel: Sendable {
+    /// The channel to the socket last named by `$NOTIFY_SOCKET` (made at the first
+    /// notification, at start, when descriptors are plentiful; again only if the variable
+    /// changes, as in tests).
+    private static let cache = Mutex<NotifyChannel?>(nil)
+
+    /// The channel for `socket`, made when it is not the cached one; nil when it cannot be
+    /// made (then `sd_notify` is used).
+    static func current(for socket: String) -> NotifyChannel? {
+        cache.withLock { cached in
+            if let cached, cached.socket == socket { return cached }
+            cached = NotifyChannel(socket: socket)
+            return cached
+        }
+    }
+
+    let socket: String
+    private let fd: Int32
+    private let address: sockaddr_un
+    private let length: socklen_t
+
+    init?(socket: String) {
+        self.socket = socket
+        var path = Array(socket.utf8)
+        guard let first = path.first, first == UInt8(ascii: "/") || first == UInt8(ascii: "@") else { return nil }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        let abstract = first == UInt8(ascii: "@")
+        if abstract { path[0] = 0 }
+        guard path.count < capacity else { return nil }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.enumerated() { raw[i] = byte }
+        }
+        let offset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
+        // A path's length counts its terminating NUL; an abstract name's does not.
+        length = socklen_t(offset + path.count + (abstract ? 0 : 1))
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+        self.address = address
+    }
+
+    /// Sends one datagram; 0 when sent, else the errno.
+    func send(_ state: String) -> Int32 {
+        var address = self.address
+        let length = self.length
+        let fd = self.fd
+        let result = state.utf8CString.withUnsafeBufferPointer { buffer in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, buffer.baseAddress, buffer.count - 1, Int32(MSG_NOSIGNAL), $0, length)
+                }
+            }
+        }
+        return result < 0 ? errno : 0
+    }
+
+    deinit { close(fd) }
 }

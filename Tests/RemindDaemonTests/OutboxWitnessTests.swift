@@ -7,10 +7,11 @@ import RemindSpool
 import RemindTesting
 import Testing
 
-/// The outbox is its own witness after a crash: a message left in `active/` whose final
-/// outbox file exists was handed over (sent); one whose temporary file is still in
-/// `.tmp/` was not (queued again, the temporary copy removed); with neither, the
-/// `spool.interrupted` rule decides. Also when a debug switch wraps the provider.
+/// The outbox is its own witness after a crash: a message's file is staged in `.tmp/`
+/// before it moves to `active/`, so a message left in `active/` whose temporary file is
+/// still in `.tmp/` was not handed over (queued again, the temporary copy removed), and
+/// one without it was (sent), whether smsd has taken the file already or not. The outbox
+/// never leaves a message uncertain (#15 item 12). Also when a debug switch wraps it.
 @Suite struct OutboxWitnessTests {
     @Test func witnessAnswersFromTheFinalAndTheTemporaryFile() throws {
         let dir = NSTemporaryDirectory() + "remindd-outbox-\(UUID().uuidString)"
@@ -23,7 +24,7 @@ import Testing
         #expect(outbox.handOverWitness(a) == true)
         #expect(outbox.handOverWitness(b) == false)
         #expect(!FileManager.default.fileExists(atPath: dir + "/.tmp/remindd-\(b)"), "the temporary copy holds a number and a text")
-        #expect(outbox.handOverWitness(c) == nil)
+        #expect(outbox.handOverWitness(c) == true, "staged before active/: without its temporary file it was renamed, and taken")
         let wrapped: any Provider = DebugSwitches.DelayedProvider(base: outbox, delay: .zero)
         #expect(wrapped.handOverWitness(a) == true, "the witness survives the debug wrapper")
         FileManager.default.createFile(atPath: dir + "/.tmp/remindd-\(c)", contents: Data())
@@ -31,10 +32,11 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/.tmp").isEmpty)
     }
 
-    /// Three messages left in `active/` by a crash: one the outbox has, one whose write was
-    /// cut before its rename, one never begun. After the restart they are sent, queued (and
-    /// go out), and uncertain (the default `hold` rule), and nothing is handed over twice.
-    @Test func aRestartSettlesWhatTheOutboxCanTellAndRequeuesWhatItNeverGot() async throws {
+    /// Three messages left in `active/` by a crash, each staged in `.tmp/` before: one the
+    /// outbox still has, one whose rename never happened, one smsd has already taken. After
+    /// the restart they are sent, queued (and go out) and sent: none uncertain, nothing
+    /// handed over twice.
+    @Test func aRestartSettlesEveryMessageTheOutboxWasGivenAndRequeuesWhatItNeverGot() async throws {
         let clock = DeliveryServiceTests.manualClock()
         let f = try await EngineFixture(clock: clock)
         let dir = f.root + "/outbox"
@@ -59,22 +61,27 @@ import Testing
             begun.append(h)
         }
         #expect(f.files(in: .active).count == 3)
-        // The crash: the first was renamed into the outbox, the second's write was cut, the third never begun.
-        let rendered = begun.map { OutboxProvider.render($0.message) }
-        FileManager.default.createFile(atPath: dir + "/remindd-\(begun[0].message.id)", contents: Data(rendered[0]))
-        FileManager.default.createFile(atPath: dir + "/.tmp/remindd-\(begun[1].message.id)", contents: Data(rendered[1].prefix(10)))
+        let ids = begun.map { "\($0.message.id)" }
+        // Staged, whole, before the move to active/ (the witness the restart reads).
+        for (h, id) in zip(begun, ids) {
+            #expect(FileManager.default.contents(atPath: dir + "/.tmp/remindd-" + id) == Data(OutboxProvider.render(h.message)))
+        }
+        // The crash: the first was renamed into the outbox, the second not, the third was
+        // renamed and smsd has taken it since.
+        try FileManager.default.moveItem(atPath: dir + "/.tmp/remindd-" + ids[0], toPath: dir + "/remindd-" + ids[0])
+        try FileManager.default.moveItem(atPath: dir + "/.tmp/remindd-" + ids[2], toPath: dir + "/remindd-" + ids[2])
+        try FileManager.default.removeItem(atPath: dir + "/remindd-" + ids[2])
 
         let restarted = try f.makeEngine(provider: DebugSwitches.DelayedProvider(base: outbox, delay: .zero), clock: clock)
         try await restarted.recover()
-        #expect(f.files(in: .sent) == ["\(begun[0].message.id)"])
-        #expect(f.files(in: .uncertain) == ["\(begun[2].message.id)"])
-        #expect(f.files(in: .queued) == ["\(begun[1].message.id)"])
+        #expect(f.files(in: .sent) == [ids[0], ids[2]].sorted())
+        #expect(f.files(in: .uncertain).isEmpty)
+        #expect(f.files(in: .queued) == [ids[1]])
         #expect(outbox.removeLeftovers() == 0, "the witness removed the temporary copy")
         await f.drain(restarted)
-        #expect(f.files(in: .sent).sorted() == ["\(begun[0].message.id)", "\(begun[1].message.id)"].sorted())
+        #expect(f.files(in: .sent) == ids.sorted())
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("remindd-") }
-        #expect(files.count == 2, "each handed over once")
-        let second = try String(contentsOfFile: dir + "/remindd-\(begun[1].message.id)", encoding: .utf8)
-        #expect(second.utf8.count == rendered[1].count, "the cut write was redone whole")
+        #expect(files.sorted() == ["remindd-" + ids[0], "remindd-" + ids[1]].sorted(), "each handed over once")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/.tmp").isEmpty)
     }
 }

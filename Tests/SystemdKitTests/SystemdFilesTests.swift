@@ -97,17 +97,21 @@ import Testing
         #expect(figure <= 1.5, "systemd-analyze security: \(unit) \(figure)")
     }
 
-    @Test(arguments: ["remindd.service", "remindd@clinic.service"])
+    @Test(arguments: ["remindd.service", "remindd@clinic.service", "remindd-setup@clinic.service"])
     func unitsVerifyCleanly(unit: String) async throws {
         // The real binary is not installed here and the man pages come with the package:
         // point ExecStart at an existing program and leave man pages out.
         let copy = try Sandbox.scratchDirectory("verify")
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let source = unit.contains("@") ? "remindd@.service" : unit
-        let text = try String(contentsOfFile: Self.directory + "/" + source, encoding: .utf8)
-        #expect(text.contains("ExecStart=/usr/sbin/remindd --config /etc/remindd/"))
-        try text.replacingOccurrences(of: "ExecStart=/usr/sbin/remindd", with: "ExecStart=/bin/true")
-            .write(toFile: copy + "/" + source, atomically: true, encoding: .utf8)
+        // remindd@ requires its setup unit: both are copied.
+        for source in unit.contains("@") ? ["remindd@.service", "remindd-setup@.service"] : [unit] {
+            let text = try String(contentsOfFile: Self.directory + "/" + source, encoding: .utf8)
+            if source != "remindd-setup@.service" {
+                #expect(text.contains("ExecStart=/usr/sbin/remindd --config /etc/remindd/"))
+            }
+            try text.replacingOccurrences(of: "ExecStart=/usr/sbin/remindd", with: "ExecStart=/bin/true")
+                .write(toFile: copy + "/" + source, atomically: true, encoding: .utf8)
+        }
         let result = try await Sandbox.runOnHost(["systemd-analyze", "verify", "--man=no", copy + "/" + unit])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty, "systemd-analyze verify: \(result.stderr)")
