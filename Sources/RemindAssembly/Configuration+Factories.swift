@@ -71,6 +71,7 @@ extension Configuration {
         return ListParser(format: ListFormat(
             kind: source.kind, fileFormat: source.format == .jsonl ? .jsonl : .csv, delimiter: source.input.delimiter,
             encoding: source.input.encoding, columns: columns,
-            datePatterns: source.input.dateFormat.map { [$0] } ?? AppointmentMapping.defaultDatePatterns))
+            datePatterns: source.input.dateFormat.map { [$0] } ?? AppointmentMapping.defaultDatePatterns,
+            maxLine: inbox.maxLine))
     }
 }

@@ -74,6 +74,12 @@ actor Engine {
     /// rows and files rejected since start.
     var settling = InboxSettling()
     var rowsRejected = 0
+    /// Rejected rows logged one by one so far, per input being read (by its path in
+    /// `incoming/`): at most ``rowRejectionsLogged`` each, the rest counted in one line.
+    var rejectionsLogged: [String: Int] = [:]
+    /// How many rejected rows of one input are logged one by one (a file of garbage, or a
+    /// quote left open over half a million lines, must not flood the journal).
+    static let rowRejectionsLogged = 100
     var filesRejected = 0
     /// Gateway events (Engine+Gateway.swift): the link as last reported, and receipts whose
     /// reference no message has (logged once an hour, counted in between).
@@ -261,10 +267,18 @@ actor Engine {
         _ prepared: PreparedInput, source sourceName: String, input claimed: ClaimedInput, archive: Bool,
         ack: (bytes: [UInt8], path: String)?
     ) async throws -> PieceResult {
-        for rejection in prepared.rejections {
+        let logged = rejectionsLogged[claimed.path, default: 0]
+        for rejection in prepared.rejections.prefix(max(0, Self.rowRejectionsLogged - logged)) {
             log(.rowRejected, .warning, "row rejected", [
                 LogKey.inboxFile: "\(rejection.position.file)", LogKey.inboxLine: "\(rejection.position.line)",
                 LogKey.reason: "\(rejection.reason)",
+            ])
+        }
+        rejectionsLogged[claimed.path] = logged + prepared.rejections.count
+        if archive, let total = rejectionsLogged.removeValue(forKey: claimed.path), total > Self.rowRejectionsLogged {
+            log(.rowRejected, .warning, "more rows rejected than are logged one by one", [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(total - Self.rowRejectionsLogged)",
+                LogKey.reason: "only the first \(Self.rowRejectionsLogged) rejected rows of a file are logged; the file is kept in archive/",
             ])
         }
         rowsRejected += prepared.rejections.count

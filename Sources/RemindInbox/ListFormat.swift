@@ -18,11 +18,16 @@ public struct ListFormat: Hashable, Sendable {
     public var columns: [ListField: [String]]
     /// Formats of the date column, tried in order.
     public var datePatterns: [DateTimePattern]
+    /// The longest record (a CSV line or quoted record, a JSON line) taken, in bytes
+    /// (`[inbox] max_line`); a longer one is rejected.
+    public var maxLine: Int
 
     public init(
         kind: SourceKind, fileFormat: FileFormat = .csv, delimiter: CSVDelimiter? = nil, encoding: InputEncoding = .auto,
-        columns: [ListField: [String]] = [:], datePatterns: [DateTimePattern] = AppointmentMapping.defaultDatePatterns
+        columns: [ListField: [String]] = [:], datePatterns: [DateTimePattern] = AppointmentMapping.defaultDatePatterns,
+        maxLine: Int = 1 << 20
     ) {
+        self.maxLine = maxLine
         precondition(kind != .appointment, "appointments have their own parsers")
         self.kind = kind
         self.fileFormat = fileFormat

@@ -72,8 +72,14 @@ public struct ListParser: Sendable {
         }
         let used = Set(chosen.values)
         var result = ParsedList()
+        var recordStart = reader.index
         while let row = reader.next() {
             let position = SourcePosition(file: file, line: row.line)
+            defer { recordStart = reader.index }
+            if reader.index - recordStart > format.maxLine {
+                result.rejections.append(RowRejection(position: position, reason: Self.tooLong(format.maxLine)))
+                continue
+            }
             if let error = row.error {
                 result.rejections.append(RowRejection(position: position, reason: error))
                 continue
@@ -111,6 +117,10 @@ public struct ListParser: Sendable {
             let line = bytes[start..<end]
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
             let position = SourcePosition(file: file, line: lineNumber)
+            if line.count > format.maxLine {
+                result.rejections.append(RowRejection(position: position, reason: Self.tooLong(format.maxLine)))
+                continue
+            }
             guard String(validating: line, as: UTF8.self) != nil,
                 let object = try? JSONSerialization.jsonObject(with: Data(line), options: []),
                 let dictionary = object as? [String: Any]
@@ -134,6 +144,10 @@ public struct ListParser: Sendable {
             }
         }
         return result
+    }
+
+    static func tooLong(_ limit: Int) -> String {
+        "the record is longer than \(limit) bytes ([inbox] max_line); it was not read"
     }
 
     private static func scalarText(_ value: Any) -> String? {

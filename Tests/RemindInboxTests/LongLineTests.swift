@@ -97,3 +97,23 @@ import Testing
         #expect(result.rejections.map(\.position.line) == [2])
     }
 }
+
+/// Lists are read whole (within `max_size`), but a record longer than `max_line` is still
+/// rejected alone, never turned into a message.
+@Suite struct LongListRecordTests {
+    @Test(arguments: [ListFormat.FileFormat.csv, .jsonl])
+    func aListRecordLongerThanTheLimitIsRejectedAlone(format: ListFormat.FileFormat) throws {
+        let long = String(repeating: "x", count: 5000)
+        let text = format == .csv
+            ? "PatientID,FirstName,LastName,Mobile,DueDate,Reason\nP-1,Ann,Lee,0412345678,2030-03-05,Check\nP-2,\(long),Lee,0412345679,2030-03-05,Check\nP-3,Cy,Lee,0412345670,2030-03-05,Check\n"
+            : [("P-1", "Ann"), ("P-2", long), ("P-3", "Cy")].map {
+                #"{"PatientID":"\#($0.0)","FirstName":"\#($0.1)","Mobile":"0412345678","DueDate":"2030-03-05","Reason":"Check"}"#
+            }.joined(separator: "\n") + "\n"
+        let parser = ListParser(format: ListFormat(
+            kind: .recall, fileFormat: format, datePatterns: [try DateTimePattern("yyyy-MM-dd")], maxLine: 1024))
+        let parsed = try parser.parseList(Array(text.utf8), file: "recalls")
+        #expect(parsed.records.map(\.id) == ["P-1", "P-3"])
+        #expect(parsed.rejections.map(\.position.line) == [format == .csv ? 3 : 2])
+        #expect(parsed.rejections.first?.reason.contains("longer than 1024 bytes") == true)
+    }
+}
