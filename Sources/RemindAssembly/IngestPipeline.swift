@@ -57,17 +57,22 @@ package struct IngestPipeline: Sendable {
         return .success(out)
     }
 
-    /// The reader for a file read in pieces, when the format allows it (CSV and JSON Lines
-    /// do; an HL7 file, whose events are reconciled and acknowledged as a whole, does not).
+    /// The reader for a file read in pieces (CSV, JSON Lines, and HL7 whole messages at a
+    /// time, each piece's ACKs with it: see ``prepare(_:now:optOuts:)``).
     package func stream(file: String) -> (any RecordStream)? {
-        guard !acknowledge, let streaming = parser as? any StreamingInputParser else { return nil }
+        guard let streaming = parser as? any StreamingInputParser else { return nil }
         return streaming.stream(file: file)
     }
 
     /// Turns parsed records (a whole file's, or one piece's) into candidate messages and
-    /// withdrawals; the snapshot cover and the ACK are the caller's.
+    /// withdrawals, with the ACKs of a piece of an HL7 file; a whole file's snapshot cover
+    /// and ACK are the caller's.
     package func prepare(_ parsed: ParsedInput, now: Date, optOuts: OptOutList) -> PreparedInput {
         var out = PreparedInput()
+        if acknowledge, let messages = parsed.hl7Messages {
+            // A piece of an HL7 file: its messages' ACKs, in order.
+            out.ack = messages.compactMap { HL7Acknowledgement.make(for: $0, time: now, timeZone: timeZone) }.flatMap { $0 }
+        }
         out.rejections = parsed.rejections
         out.candidates.reserveCapacity(parsed.records.count)
         // Rows apply in file order, in every format: the last row (or HL7 event) per

@@ -132,11 +132,38 @@ extension Engine {
         (claimed.path.split(separator: "/").last.map(String.init) ?? "input") + ".ack"
     }
 
-    /// Writes an input's ACKs atomically (a re-ingest after a crash writes the same file again).
-    nonisolated static func writeAcknowledgement(_ bytes: [UInt8], to path: String) throws {
+    /// An input's ACKs, or one piece's: a file read in pieces builds its ACK file in
+    /// `.<name>.part` beside it, begun by its first piece and put in place by its last.
+    struct AcknowledgementWrite: Sendable {
+        var bytes: [UInt8]
+        var path: String
+        var first = true
+        var last = true
+    }
+
+    /// Writes an input's ACKs atomically (a re-ingest after a crash writes the same file
+    /// again): at once for a whole file, or piece by piece into a partial file that the
+    /// last piece renames into place, so a reader never sees a part.
+    nonisolated static func writeAcknowledgement(_ ack: AcknowledgementWrite) throws {
+        let path = ack.path
         do {
-            try FileOperations.makeDirectory(FileOperations.directoryName(of: path), mode: 0o750)
-            try FileOperations.replaceFile(at: path, contents: bytes, mode: 0o640)
+            let directory = FileOperations.directoryName(of: path)
+            try FileOperations.makeDirectory(directory, mode: 0o750)
+            if ack.first && ack.last {
+                try FileOperations.replaceFile(at: path, contents: ack.bytes, mode: 0o640)
+                return
+            }
+            let partial = directory + "/." + (path.split(separator: "/").last.map(String.init) ?? "input") + ".part"
+            if ack.first {
+                try FileOperations.removeFile(partial)
+                try FileOperations.createFile(at: partial, contents: ack.bytes, mode: 0o640, synchronize: true)
+            } else {
+                try FileOperations.append(to: partial, contents: ack.bytes, synchronize: true)
+            }
+            if ack.last {
+                try FileOperations.rename(partial, to: path)
+                try FileOperations.synchronizeDirectory(directory)
+            }
         } catch let error as FileSystemError {
             throw SpoolError(code: .fileSystem, message: "cannot write the HL7 acknowledgement", path: path, cause: error)
         }

@@ -265,7 +265,7 @@ actor Engine {
     /// remindctl wait for at most one piece's commit.
     func commit(
         _ prepared: PreparedInput, source sourceName: String, input claimed: ClaimedInput, archive: Bool,
-        ack: (bytes: [UInt8], path: String)?
+        ack: AcknowledgementWrite?
     ) async throws -> PieceResult {
         let logged = rejectionsLogged[claimed.path, default: 0]
         for rejection in prepared.rejections.prefix(max(0, Self.rowRejectionsLogged - logged)) {
@@ -294,7 +294,7 @@ actor Engine {
         let candidates = prepared.candidates
         let withdrawals = prepared.withdrawals
         let snapshot = prepared.snapshot
-        guard archive || !candidates.isEmpty || !withdrawals.isEmpty else { return result }
+        guard archive || !candidates.isEmpty || !withdrawals.isEmpty || ack != nil else { return result }
         let (plan, queued) = try await withSpool { spool throws -> (IngestPlan, [SpoolEntry]) in
             // Broadcasts at once and private messages are known by their key alone.
             var keyedOnlyKnown = 0
@@ -309,7 +309,7 @@ actor Engine {
                     withdraw.append((key, SnapshotCover.reason))
                 }
             }
-            if let ack { try Self.writeAcknowledgement(ack.bytes, to: ack.path) }
+            if let ack { try Self.writeAcknowledgement(ack) }
             var plan = spool.plan(candidates: fresh, withdraw: withdraw)
             plan.unchanged += keyedOnlyKnown
             return (plan, try spool.commit(plan, input: archive ? claimed : nil))

@@ -23,9 +23,10 @@ import ServiceLifecycle
 /// pieces at most whatever the file's size, and releases go on meanwhile. The input is
 /// archived only with the last piece. A crash in between leaves it in `incoming/`;
 /// recovery reads it again from the start, and the key index counts the rows already
-/// committed as unchanged, so no row is lost or doubled. Other formats
-/// (an HL7 file, reconciled and acknowledged as a whole; the list kinds) are read whole,
-/// within `[inbox] max_size`, and committed at once, still off the engine.
+/// committed as unchanged, so no row is lost or doubled. An HL7 file is read the same way,
+/// whole messages at a time; its ACKs are written piece by piece into a partial file that
+/// the last piece puts in place. The list kinds are read whole, within `[inbox] max_size`,
+/// and committed at once, still off the engine.
 ///
 /// Shutdown stops it between two pieces: the input stays claimed in `incoming/` and is
 /// read again at the next start.
@@ -117,7 +118,8 @@ actor Ingestor {
     ) async -> Outcome {
         if case .appointments(let appointments) = pipeline, var stream = appointments.stream(file: claimed.originalName) {
             return await ingestInPieces(
-                claimed, pipeline: appointments, stream: &stream, source: source, now: now, optOuts: optOuts, engine: engine)
+                claimed, pipeline: appointments, stream: &stream, source: source, now: now, optOuts: optOuts,
+                ackPath: appointments.acknowledge ? ackPath : nil, engine: engine)
         }
         var summary = Summary()
         let bytes: [UInt8]
@@ -133,7 +135,8 @@ actor Ingestor {
         }
         do {
             let result = try await engine.commit(
-                prepared, source: source, input: claimed, archive: true, ack: prepared.ack.flatMap { a in ackPath.map { (a, $0) } })
+                prepared, source: source, input: claimed, archive: true,
+                ack: prepared.ack.flatMap { a in ackPath.map { Engine.AcknowledgementWrite(bytes: a, path: $0) } })
             summary.add(result, skipped: prepared.skipped, superseded: prepared.superseded)
             return .done(summary)
         } catch {
@@ -143,7 +146,7 @@ actor Ingestor {
 
     private func ingestInPieces(
         _ claimed: ClaimedInput, pipeline: IngestPipeline, stream: inout any RecordStream, source: String, now: Date,
-        optOuts: OptOutList, engine: Engine
+        optOuts: OptOutList, ackPath: String?, engine: Engine
     ) async -> Outcome {
         var summary = Summary()
         var snapshot = pipeline.snapshot.map { SnapshotCollector(mode: $0, timeZone: pipeline.timeZone) }
@@ -185,7 +188,11 @@ actor Ingestor {
             }
             // The piece is committed on the engine and the spool's thread while the next one
             // is read and prepared here: the two overlap, and memory holds two pieces at most.
-            async let committed = engine.commit(piece.prepared, source: source, input: claimed, archive: piece.final, ack: nil)
+            // An HL7 file's ACKs go piece by piece into a partial file, put in place with the last.
+            let ack = ackPath.map {
+                Engine.AcknowledgementWrite(bytes: piece.prepared.ack ?? [], path: $0, first: summary.pieces == 0, last: piece.final)
+            }
+            async let committed = engine.commit(piece.prepared, source: source, input: claimed, archive: piece.final, ack: ack)
             if !piece.final { next = nextPiece() }
             do {
                 summary.add(try await committed, skipped: piece.prepared.skipped, superseded: piece.prepared.superseded)

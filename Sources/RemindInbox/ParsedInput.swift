@@ -5,6 +5,9 @@ public import RemindCore
 public struct ParsedInput: Hashable, Sendable {
     public var records: [ParsedAppointment]
     public var rejections: [RowRejection]
+    /// For an HL7 file read in pieces: each message of the piece with its outcome, for its
+    /// ACK (nil for other formats).
+    public var hl7Messages: [HL7MessageResult]?
 
     public init(records: [ParsedAppointment] = [], rejections: [RowRejection] = []) {
         self.records = records
