@@ -7,11 +7,12 @@
 #   csv-rows    a 64 MB CSV of ordinary rows (the size limit)
 #   jsonl-line  one 50 MB JSON Lines line
 #   recall-line one 50 MB line in a recall list (CSV, read whole)
+#   recall-rows a 64 MB recall list of ordinary rows (the size limit; lists are read whole)
 #   hl7         a 64 MB HL7 file of SIU^S12 messages (the size limit)
 # Usage: input-memory.sh [CASE…] (default: all). BIN=dir runs other binaries.
 source "$(dirname "$0")/common.sh"
 bin=${BIN:-$bin}
-cases=${*:-csv-line csv-quote csv-rows jsonl-line recall-line hl7}
+cases=${*:-csv-line csv-quote csv-rows jsonl-line recall-line recall-rows hl7}
 write_config 0 1d "mon-sun 00:00-24:00"
 cat >> "$work/remindd.toml" <<TOML
 [inbox]
@@ -62,6 +63,11 @@ with open(path, "w") as f:
         f.write("PatientID,FirstName,LastName,Mobile,DueDate,Reason\n")
         f.write(f"P-1,Ann,Lee,0412345678,{day},Check-up\n")
         f.write("P-2," + "x" * (50 << 20) + f",Lee,0412345679,{day},Check-up\n")
+    elif case == "recall-rows":
+        f.write("PatientID,FirstName,LastName,Mobile,DueDate,Reason\n")
+        i = 0
+        while f.tell() < (63 << 20):
+            f.write(f"P-{i},Pat,Doe,04{i % 100000000:08d},{day},Check-up\n"); i += 1
     elif case == "hl7":
         d = day.replace("-", "")
         i = 0
@@ -77,7 +83,7 @@ ext() { case $1 in csv-*) echo csv;; jsonl-*) echo jsonl;; recall-*) echo txt;; 
 printf '%-12s %8s %10s %8s  %s\n' case "size" "peak RSS" "seconds" outcome
 for c in $cases; do
   rm -rf "$work/spool"; mkdir -p "$work/spool/inbox"
-  name=$( [ "$c" = recall-line ] && echo "recall-$c" || echo "$c" ).$(ext "$c")
+  name=$(case $c in recall-*) echo "recall-$c";; *) echo "$c";; esac).$(ext "$c")
   make_input "$c" "$work/$name"
   size=$(du -m "$work/$name" | cut -f1)
   "$bin/remindd" --config "$work/remindd.toml" >"$work/daemon.log" 2>&1 & pid=$!

@@ -40,12 +40,16 @@ package struct ListPipeline: Sendable {
     }
 
     package func prepare(_ bytes: [UInt8], file: String, now: Date, optOuts: OptOutList) -> Result<PreparedInput, InputError> {
-        let parsed: ParsedList
         do {
-            parsed = try parser.parseList(bytes, file: file)
+            return .success(prepare(try parser.parseList(bytes, file: file), file: file, now: now, optOuts: optOuts))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Turns parsed records (a whole list's, or one piece's, see ``ListStream``) into
+    /// candidate messages, withdrawals and rejections.
+    package func prepare(_ parsed: ParsedList, file: String, now: Date, optOuts: OptOutList) -> PreparedInput {
         var out = PreparedInput()
         out.rejections = parsed.rejections
         for record in parsed.records {
@@ -87,7 +91,7 @@ package struct ListPipeline: Sendable {
             }
             if cleaned { out.cleanedRows += 1 }
         }
-        return .success(out)
+        return out
     }
 
     /// One rule's message for a record, before rendering.

@@ -25,8 +25,8 @@ import ServiceLifecycle
 /// recovery reads it again from the start, and the key index counts the rows already
 /// committed as unchanged, so no row is lost or doubled. An HL7 file is read the same way,
 /// whole messages at a time; its ACKs are written piece by piece into a partial file that
-/// the last piece puts in place. The list kinds are read whole, within `[inbox] max_size`,
-/// and committed at once, still off the engine.
+/// the last piece puts in place. A list is read in pieces of whole records too
+/// (``ListPieces``).
 ///
 /// Shutdown stops it between two pieces: the input stays claimed in `incoming/` and is
 /// read again at the next start.
@@ -116,10 +116,15 @@ actor Ingestor {
         _ claimed: ClaimedInput, pipeline: SourcePipeline, source: String, now: Date, optOuts: OptOutList,
         ackPath: String?, maxSize: Int, engine: Engine
     ) async -> Outcome {
-        if case .appointments(let appointments) = pipeline, var stream = appointments.stream(file: claimed.originalName) {
+        if case .appointments(let appointments) = pipeline, let stream = appointments.stream(file: claimed.originalName) {
+            var pieces = AppointmentPieces(pipeline: appointments, stream: stream, file: claimed.originalName)
             return await ingestInPieces(
-                claimed, pipeline: appointments, stream: &stream, source: source, now: now, optOuts: optOuts,
+                claimed, pieces: &pieces, source: source, now: now, optOuts: optOuts,
                 ackPath: appointments.acknowledge ? ackPath : nil, engine: engine)
+        }
+        if case .list(let list) = pipeline {
+            var pieces = ListPieces(pipeline: list, stream: list.parser.stream(file: claimed.originalName), file: claimed.originalName)
+            return await ingestInPieces(claimed, pieces: &pieces, source: source, now: now, optOuts: optOuts, ackPath: nil, engine: engine)
         }
         var summary = Summary()
         let bytes: [UInt8]
@@ -145,11 +150,10 @@ actor Ingestor {
     }
 
     private func ingestInPieces(
-        _ claimed: ClaimedInput, pipeline: IngestPipeline, stream: inout any RecordStream, source: String, now: Date,
+        _ claimed: ClaimedInput, pieces: inout some PiecePreparer, source: String, now: Date,
         optOuts: OptOutList, ackPath: String?, engine: Engine
     ) async -> Outcome {
         var summary = Summary()
-        var snapshot = pipeline.snapshot.map { SnapshotCollector(mode: $0, timeZone: pipeline.timeZone) }
         let reader: PieceReader
         do {
             reader = try PieceReader(path: claimed.path)
@@ -165,17 +169,12 @@ actor Ingestor {
                 return .failure(.failed(error))
             }
             let final = bytes.count < pieceSize
-            let parsed: ParsedInput
             do {
-                parsed = try stream.feed(bytes, final: final)
+                return .success((try pieces.prepare(bytes, final: final, now: now, optOuts: optOuts), final))
             } catch {
                 // Only a file's first pieces throw (its header), before anything is committed.
                 return .failure(.refused(error.description))
             }
-            snapshot?.add(parsed.records)
-            var prepared = pipeline.prepare(parsed, now: now, optOuts: optOuts)
-            if final { prepared.snapshot = snapshot?.cover }
-            return .success((prepared, final))
         }
 
         var next = nextPiece()
@@ -208,5 +207,45 @@ actor Ingestor {
             if Task.isCancelled || Task.isShuttingDownGracefully { return .interrupted(summary) }
         }
         return .done(summary)
+    }
+}
+
+/// One input read in pieces: each piece's bytes parsed and prepared.
+protocol PiecePreparer {
+    /// Parses and prepares the next piece (`final`: the file's last). Throws only for a
+    /// file's first pieces (its header), before anything is committed.
+    mutating func prepare(_ bytes: [UInt8], final: Bool, now: Date, optOuts: OptOutList) throws(InputError) -> PreparedInput
+}
+
+/// An appointment export (CSV, JSON Lines, HL7) in pieces, with a snapshot source's cover
+/// gathered piece by piece and given with the last.
+struct AppointmentPieces: PiecePreparer {
+    let pipeline: IngestPipeline
+    var stream: any RecordStream
+    var snapshot: SnapshotCollector?
+
+    init(pipeline: IngestPipeline, stream: any RecordStream, file: String) {
+        self.pipeline = pipeline
+        self.stream = stream
+        self.snapshot = pipeline.snapshot.map { SnapshotCollector(mode: $0, timeZone: pipeline.timeZone) }
+    }
+
+    mutating func prepare(_ bytes: [UInt8], final: Bool, now: Date, optOuts: OptOutList) throws(InputError) -> PreparedInput {
+        let parsed = try stream.feed(bytes, final: final)
+        snapshot?.add(parsed.records)
+        var prepared = pipeline.prepare(parsed, now: now, optOuts: optOuts)
+        if final { prepared.snapshot = snapshot?.cover }
+        return prepared
+    }
+}
+
+/// A list (recalls, patients, broadcasts, private messages) in pieces.
+struct ListPieces: PiecePreparer {
+    let pipeline: ListPipeline
+    var stream: ListStream
+    let file: String
+
+    mutating func prepare(_ bytes: [UInt8], final: Bool, now: Date, optOuts: OptOutList) throws(InputError) -> PreparedInput {
+        pipeline.prepare(try stream.feed(bytes, final: final), file: file, now: now, optOuts: optOuts)
     }
 }

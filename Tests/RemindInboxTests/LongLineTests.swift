@@ -117,3 +117,68 @@ import Testing
         #expect(parsed.rejections.first?.reason.contains("longer than 1024 bytes") == true)
     }
 }
+
+/// A list read in pieces (``ListStream``) gives what it gives read whole: the same
+/// records, rejections and lines, wherever the pieces are cut, in every encoding.
+@Suite struct ListStreamTests {
+    func parser(_ format: ListFormat.FileFormat, encoding: InputEncoding = .auto) throws -> ListParser {
+        ListParser(format: ListFormat(kind: .recall, fileFormat: format, encoding: encoding, datePatterns: [try DateTimePattern("yyyy-MM-dd")]))
+    }
+
+    func fed(_ parser: ListParser, _ bytes: [UInt8], size: Int) throws -> ParsedList {
+        var stream = parser.stream(file: "recalls")
+        var out = ParsedList()
+        var at = 0
+        repeat {
+            let end = min(bytes.count, at + size)
+            let part = try stream.feed(Array(bytes[at..<end]), final: end == bytes.count)
+            out.records += part.records
+            out.rejections += part.rejections
+            at = end
+        } while at < bytes.count
+        return out
+    }
+
+    static let csv: String = {
+        var text = "PatientID,FirstName,LastName,Mobile,DueDate,Reason\r\n"
+        for i in 0..<60 {
+            switch i % 6 {
+            case 0: text += "P-\(i),Zoë,Lee,0412345\(100 + i),2030-03-05,\"Check-up,\r\nthen x-ray\"\r\n"
+            case 1: text += "P-\(i),Ann,Lee,0412345\(100 + i),not a date,Check\r\n"
+            case 2: text += "\r\n"
+            case 3: text += "P-\(i),\"O\"\"Brien\",Lee,0412345\(100 + i),2030-03-05,Check\n"
+            case 4: text += "P-\(i),Short,row\r\n"
+            default: text += "P-\(i),Mia,Ng,0412345\(100 + i),2030-03-06,Hygiene\r\n"
+            }
+        }
+        return text
+    }()
+
+    @Test(arguments: [1, 9, 100, 1 << 20])
+    func csvPiecesGiveWhatTheWholeFileGives(size: Int) throws {
+        let utf16le: [UInt8] = [0xFF, 0xFE] + Self.csv.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let cp1252 = Self.csv.unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
+        for bytes in [Array(Self.csv.utf8), [0xEF, 0xBB, 0xBF] + Array(Self.csv.utf8), utf16le, cp1252] {
+            let p = try parser(.csv)
+            let whole = try p.parseList(bytes, file: "recalls")
+            #expect(whole.records.count == 30)
+            let pieces = try fed(p, bytes, size: size)
+            #expect(pieces.records == whole.records)
+            #expect(pieces.rejections == whole.rejections)
+        }
+    }
+
+    @Test(arguments: [1, 50, 4096])
+    func jsonLinesPiecesGiveWhatTheWholeFileGives(size: Int) throws {
+        var text = ""
+        for i in 0..<40 {
+            text += i % 5 == 0 ? "not json\n" : #"{"PatientID":"P-\#(i)","FirstName":"Ann","Mobile":"0412345678","DueDate":"2030-03-05"}"# + "\n"
+        }
+        let p = try parser(.jsonl)
+        let whole = try p.parseList(Array(text.utf8), file: "recalls")
+        let pieces = try fed(p, Array(text.utf8), size: size)
+        #expect(pieces.records == whole.records)
+        #expect(pieces.rejections == whole.rejections)
+        #expect(whole.rejections.count == 8)
+    }
+}
