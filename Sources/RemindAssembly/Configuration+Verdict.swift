@@ -17,6 +17,9 @@ extension Configuration {
             if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
                 problems.append("\(file): source \(source.name): template broadcast.\(variant).mustache is not in \(text.directory)")
             }
+            if source.kind == .appointment, !templates.has(kind: .appointment) {
+                problems.append("\(file): source \(source.name): template appointment.mustache is not in \(text.directory)")
+            }
             if source.kind != .appointment, source.kind != .private, source.template == nil,
                 !templates.has(kind: source.kind.messageKind)
             {
