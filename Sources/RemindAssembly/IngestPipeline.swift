@@ -154,7 +154,7 @@ package struct IngestPipeline: Sendable {
             }
             guard statuses.contains(a.status) else {
                 // Only appointments in a reminded status are reminded: one that moved out of
-                // that set (arrived, tentative, …) keeps no pending reminder either.
+                // that set (waitlist, complete, …) keeps no pending reminder either.
                 for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 part.skipped += 1
                 if keepsDetails || acknowledge {
