@@ -69,6 +69,7 @@ package struct IngestPipeline: Sendable {
                 let reason = reasons[message.line].map { "no reminder: " + $0 }
                 return HL7Acknowledgement.make(for: header, code: .accept, reason: reason, time: now, timeZone: timeZone)
             }.flatMap { $0 }
+            out.acceptedWithoutReminder = out.notes.filter { !$0.reason.hasSuffix(Self.withdrawNoteSuffix) }
             if !keepsDetails { out.notes = [] }
         }
         return .success(out)

@@ -30,6 +30,10 @@ package struct PreparedInput: Sendable {
     package var snapshot: SnapshotCover?
     /// For an acknowledged HL7 source: the ACK of every message, one after the other.
     package var ack: [UInt8]?
+    /// For an acknowledged HL7 source: the messages accepted (AA) that give no reminder for
+    /// a reason that is not a rejected row (a status not reminded, an appointment already
+    /// started), with that reason, so the daemon logs what the ACK says.
+    package var acceptedWithoutReminder: [RowRejection] = []
     /// Only when the pipeline keeps details (`remindctl preview`): what rendering made of
     /// each candidate's text (template, length, cuts), one per candidate, in their order.
     package var renderings: [RenderedText] = []

@@ -281,6 +281,13 @@ actor Engine {
             ])
         }
         rowsRejected += prepared.rejections.count
+        for accepted in prepared.acceptedWithoutReminder {
+            // The reason an HL7 ACK of AA carries in MSA-3; rejected rows are logged above.
+            logger.info("HL7 message accepted without a reminder", metadata: [
+                LogKey.inboxFile: "\(accepted.position.file)", LogKey.inboxLine: "\(accepted.position.line)",
+                LogKey.reason: "\(accepted.reason)",
+            ])
+        }
         for several in prepared.severalNumbers {
             log(.severalNumbers, .notice, "the phone field held several numbers; the first mobile is texted", [
                 LogKey.inboxFile: "\(several.position.file)", LogKey.inboxLine: "\(several.position.line)",

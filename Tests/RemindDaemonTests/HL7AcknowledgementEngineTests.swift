@@ -93,6 +93,10 @@ final class HL7AckFixture: EngineScratch {
         // The reasons are logged too (rows the pipeline rejects), and no number is.
         let rejected = f.logged(.rowRejected).compactMap { $0.metadata[LogKey.reason].map { "\($0)" } }
         #expect(rejected.contains { $0.contains("PID-13 has no mobile") })
+        let accepted = f.logs.entries.filter { "\($0.message)" == "HL7 message accepted without a reminder" }
+        #expect(accepted.map { $0.metadata[LogKey.reason].map { "\($0)" } ?? "" } == [
+            "status 'complete' is not reminded", "the appointment has already started",
+        ])
         for entry in f.logs.entries { #expect(!"\(entry.metadata)".contains("98765432")) }
     }
 
