@@ -54,12 +54,45 @@ extension Assembly {
             row.rejected = (row.rejected.map { $0 + "; " } ?? "") + rejection.reason
             rows[rejection.position.line] = row
         }
+        for problem in prepared.configurationProblems {
+            var row = rows[problem.position.line] ?? PreviewRow(line: problem.position.line)
+            row.rejected = (row.rejected.map { $0 + "; " } ?? "") + "configuration problem (the daemon holds the file until a reload): " + problem.reason
+            rows[problem.position.line] = row
+        }
         for note in prepared.notes {
             var row = rows[note.position.line] ?? PreviewRow(line: note.position.line)
             row.skipped = (row.skipped.map { $0 + "; " } ?? "") + note.reason
             rows[note.position.line] = row
         }
         return .success(rows.values.sorted { $0.line < $1.line })
+    }
+}
+
+extension Assembly {
+    /// Which column (or JSON key) of the file feeds which element, as the source's parser
+    /// reads its header: `Mobile → phone`, `Site → location`, `Notes → notes` (an extra
+    /// column, as its template element). Empty for HL7 (its fields are fixed) and for a
+    /// file whose header cannot be read.
+    package func columnUses(_ bytes: [UInt8], file: String, source: String? = nil) -> [(column: String, element: String)] {
+        let pipeline: SourcePipeline?
+        if let source { pipeline = pipelines[source] } else { pipeline = route(inboxPath: file)?.pipeline }
+        let reporter: (any ColumnReporting)?
+        switch pipeline {
+        case .appointments(let p)?: reporter = p.parser as? any ColumnReporting
+        case .list(let p)?: reporter = p.parser
+        case nil: reporter = nil
+        }
+        guard let reporter else { return [] }
+        return reporter.columnUses(bytes, file: file).map { use in
+            let element: String
+            switch use.field {
+            case "patient_name": element = "first_name and last_name (split)"
+            case "start": element = "date, time, weekday (one column)"
+            case let field?: element = field
+            case nil: element = TemplateElement.name(ofColumn: use.column).map { "\($0) (extra)" } ?? "(not used)"
+            }
+            return (use.column, element)
+        }
     }
 }
 

@@ -31,13 +31,15 @@ extension Configuration {
         for (field, header) in input.columns {
             if let f = AppointmentField(rawValue: field) { overrides[f] = [header] }
         }
-        return AppointmentMapping(
+        var mapping = AppointmentMapping(
             timeZone: practice.timeZone,
             columns: AppointmentColumns(overrides),
             startPatterns: input.startFormat.map { [$0] } ?? AppointmentMapping.defaultStartPatterns,
             datePatterns: input.dateFormat.map { [$0] } ?? AppointmentMapping.defaultDatePatterns,
             timePatterns: input.timeFormat.map { [$0] } ?? AppointmentMapping.defaultTimePatterns,
             statusMap: input.statusMap)
+        mapping.locationComponent = input.locationComponent
+        return mapping
     }
 
     /// The CSV parser for appointment exports, as `[input]` describes it.

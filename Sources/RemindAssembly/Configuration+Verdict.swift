@@ -11,11 +11,17 @@ extension Configuration {
     /// when it can run. The daemon (at start and reload) and `remindctl check-config` both give this
     /// verdict, so they never disagree.
     public func problems(with templates: TemplateSet) -> [String] {
-        var problems = templates.validate().map { "\(text.directory): \($0)" }
+        let templateProblems = templates.validate()
+        var problems = templateProblems.map { "\(text.directory): \($0)" }
+        // A template that is there but does not compile is named once, by its own problem.
+        let broken = Set(templateProblems.compactMap(\.template))
         problems += providerProblems()
-        for source in sources {
+        for source in allSources {
             if source.kind == .broadcast, let variant = source.template, !templates.names.contains("broadcast.\(variant)") {
                 problems.append("\(file): source \(source.name): template broadcast.\(variant).mustache is not in \(text.directory)")
+            }
+            if source.kind == .appointment, !templates.has(kind: .appointment), !broken.contains("appointment.mustache") {
+                problems.append("\(file): source \(source.name): template appointment.mustache is not in \(text.directory)")
             }
             if source.kind != .appointment, source.kind != .private, source.template == nil,
                 !templates.has(kind: source.kind.messageKind)

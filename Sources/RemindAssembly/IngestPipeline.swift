@@ -35,6 +35,9 @@ package struct IngestPipeline: Sendable {
     /// rendering and each skipped row's reason (``PreparedInput/renderings``, ``PreparedInput/notes``).
     package var keepsDetails = false
 
+    /// How the note of a row that withdraws ends (`status 'cancelled' withdraws …`).
+    static let withdrawNoteSuffix = " withdraws its pending reminders"
+
     /// The reason a row of an opted-out number is refused with, and its pending message withdrawn with.
     package static let optedOutReason = "opted-out"
 
@@ -52,7 +55,22 @@ package struct IngestPipeline: Sendable {
             out.snapshot = collector.cover
         }
         if acknowledge, let hl7 = parser as? HL7SIUParser, let messages = try? hl7.messages(bytes, file: file) {
-            out.ack = messages.compactMap { HL7Acknowledgement.make(for: $0, time: now, timeZone: timeZone) }.flatMap { $0 }
+            // A valid message that gives no reminder (no mobile, a landline, an opted-out
+            // number, a status not reminded, an appointment already past) is still accepted:
+            // AA, with the reason in its text. AE is for messages that could not be read.
+            var reasons: [Int: String] = [:]
+            for r in out.rejections + out.notes where !r.reason.hasSuffix(Self.withdrawNoteSuffix) {
+                reasons[r.position.line] = reasons[r.position.line].map { $0 + "; " + r.reason } ?? r.reason
+            }
+            out.ack = messages.compactMap { message -> [UInt8]? in
+                guard case .accepted = message.outcome, let header = message.header else {
+                    return HL7Acknowledgement.make(for: message, time: now, timeZone: timeZone)
+                }
+                let reason = reasons[message.line].map { "no reminder: " + $0 }
+                return HL7Acknowledgement.make(for: header, code: .accept, reason: reason, time: now, timeZone: timeZone)
+            }.flatMap { $0 }
+            out.acceptedWithoutReminder = out.notes.filter { !$0.reason.hasSuffix(Self.withdrawNoteSuffix) }
+            if !keepsDetails { out.notes = [] }
         }
         return .success(out)
     }
@@ -105,6 +123,8 @@ package struct IngestPipeline: Sendable {
                 out.cleanedRows += parts[c].cleanedRows
                 out.renderings += parts[c].renderings
                 out.notes += parts[c].notes
+                out.severalNumbers += parts[c].severalNumbers
+                out.configurationProblems += parts[c].configurationProblems
                 parts[c] = PreparedInput()  // each slice freed as soon as it is merged
             }
         }
@@ -133,25 +153,39 @@ package struct IngestPipeline: Sendable {
             let a = record.appointment
             if withdrawStatuses.contains(a.status) || record.event?.withdraws == true {
                 for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
-                if keepsDetails { part.notes.append(RowRejection(position: record.position, reason: "status '\(a.status)' withdraws its pending reminders")) }
+                if keepsDetails {
+                    part.notes.append(RowRejection(position: record.position, reason: "status '\(a.status)'" + Self.withdrawNoteSuffix))
+                }
                 continue
             }
             guard statuses.contains(a.status) else {
                 // Only appointments in a reminded status are reminded: one that moved out of
-                // that set (arrived, tentative, …) keeps no pending reminder either.
+                // that set (waitlist, complete, …) keeps no pending reminder either.
                 for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), a.status)) }
                 part.skipped += 1
-                if keepsDetails { part.notes.append(RowRejection(position: record.position, reason: "status '\(a.status)' is not reminded")) }
+                if keepsDetails || acknowledge {
+                    part.notes.append(RowRejection(position: record.position, reason: "status '\(a.status)' is not reminded"))
+                }
                 continue
             }
             guard a.start > now else {
                 part.skipped += 1
-                if keepsDetails { part.notes.append(RowRejection(position: record.position, reason: "the appointment has already started")) }
+                if keepsDetails || acknowledge {
+                    part.notes.append(RowRejection(position: record.position, reason: "the appointment has already started"))
+                }
+                continue
+            }
+            if let reason = record.unremindable {
+                part.rejections.append(RowRejection(position: record.position, reason: reason))
                 continue
             }
             let recipient: String
             switch phones.normalize(candidates: phoneFields.candidates(in: a)) {
-            case .success(let r): recipient = r.e164
+            case .success(let r):
+                recipient = r.e164
+                if !r.others.isEmpty {
+                    part.severalNumbers.append(SeveralNumbers(position: record.position, chosen: r.e164, others: r.others))
+                }
             case .failure(let refusal):
                 part.rejections.append(RowRejection(position: record.position, reason: refusal.description))
                 continue
@@ -165,7 +199,8 @@ package struct IngestPipeline: Sendable {
             do {
                 rendered = try templates.render(kind: .appointment, fields: fields.make(a), variant: nil)
             } catch {
-                part.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
+                let problem = RowRejection(position: record.position, reason: "\(error)")
+                if error.isConfigurationProblem { part.configurationProblems.append(problem) } else { part.rejections.append(problem) }
                 continue
             }
             if !rendered.cleaned.isEmpty { part.cleanedRows += 1 }

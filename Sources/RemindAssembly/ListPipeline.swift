@@ -61,7 +61,11 @@ package struct ListPipeline: Sendable {
             let recipient: String
             let phoneRecord = Appointment(id: record.id, firstName: "", lastName: "", phone: record.phone, start: now, extra: record.extra)
             switch phones.normalize(candidates: phoneFields.candidates(in: phoneRecord)) {
-            case .success(let r): recipient = r.e164
+            case .success(let r):
+                recipient = r.e164
+                if !r.others.isEmpty {
+                    out.severalNumbers.append(SeveralNumbers(position: record.position, chosen: r.e164, others: r.others))
+                }
             case .failure(let refusal):
                 out.rejections.append(RowRejection(position: record.position, reason: refusal.description))
                 continue
@@ -78,7 +82,12 @@ package struct ListPipeline: Sendable {
                 do {
                     rendered = try render(record, occasion: p.fieldsDate ?? now)
                 } catch {
-                    out.rejections.append(RowRejection(position: record.position, reason: "\(error)"))
+                    let problem = RowRejection(position: record.position, reason: "\(error)")
+                    if (error as? TextError)?.isConfigurationProblem == true {
+                        out.configurationProblems.append(problem)
+                    } else {
+                        out.rejections.append(problem)
+                    }
                     break
                 }
                 out.candidates.append(SpoolMessage(

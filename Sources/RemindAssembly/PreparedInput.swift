@@ -18,10 +18,22 @@ package struct PreparedInput: Sendable {
     package var cleanedRows = 0
     /// Rows of an appointment that a later row of the same file (or piece) replaced.
     package var superseded = 0
+    /// Rows that could not be rendered for a reason that is the configuration's (no
+    /// template for the kind, a template error: ``RemindText/TextError/isConfigurationProblem``).
+    /// The daemon holds the whole input in `incoming/` and reads it again after a reload,
+    /// instead of rejecting rows a mended configuration would queue.
+    package var configurationProblems: [RowRejection] = []
+    /// Rows whose phone field held several numbers (``RemindRecipients/Recipient/others``):
+    /// the first acceptable mobile was taken; the daemon logs each at notice, masked.
+    package var severalNumbers: [SeveralNumbers] = []
     /// For a snapshot source: the range the file covers and the appointment ids it lists.
     package var snapshot: SnapshotCover?
     /// For an acknowledged HL7 source: the ACK of every message, one after the other.
     package var ack: [UInt8]?
+    /// For an acknowledged HL7 source: the messages accepted (AA) that give no reminder for
+    /// a reason that is not a rejected row (a status not reminded, an appointment already
+    /// started), with that reason, so the daemon logs what the ACK says.
+    package var acceptedWithoutReminder: [RowRejection] = []
     /// Only when the pipeline keeps details (`remindctl preview`): what rendering made of
     /// each candidate's text (template, length, cuts), one per candidate, in their order.
     package var renderings: [RenderedText] = []

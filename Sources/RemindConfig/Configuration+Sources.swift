@@ -56,9 +56,10 @@ extension Configuration {
         public var format: Format
         /// Files in this inbox subdirectory (relative, `recalls` or `site-a/recalls`) are this source's.
         public var subdirectory: String?
-        /// Files whose name matches this glob (`recall*.csv`) are this source's (with
-        /// `subdirectory`: those in it; without: those directly in the inbox).
-        public var pattern: String?
+        /// Files whose name matches one of these globs (`recall*.csv`; `["*.hl7", "*.mllp"]`)
+        /// are this source's (with `subdirectory`: those in it; without: those directly in
+        /// the inbox). Empty: every file of `subdirectory`.
+        public var patterns: [String] = []
         /// Encoding, delimiter, columns, date formats, status words (``InputSettings/source`` is ``name``).
         public var input: InputSettings
         /// Snapshot mode: a file lists every appointment of its range; those it no longer
@@ -103,7 +104,7 @@ extension Configuration {
             } else if directory != nil {
                 return false
             }
-            if let pattern { return fnmatch(pattern, name, 0) == 0 }
+            if !patterns.isEmpty { return patterns.contains { fnmatch($0, name, 0) == 0 } }
             return subdirectory != nil
         }
 

@@ -68,12 +68,15 @@ public struct Configuration: Sendable, Hashable {
         public var encoding: InputEncoding = .auto
         /// remindd field → the export's header name, overriding the built-in aliases.
         public var columns: [String: String] = [:]
+        /// HL7: the component of AIL-3 (PL) that names the location: 1 (point of care, the
+        /// default) or 4 (facility), for systems that put the site's name in AIL-3.4.
+        public var locationComponent: Int = 1
         /// The exporter's status words mapped to remindd's (`"Out of Reach" = "unreachable"`).
         public var statusMap: [String: String] = [:]
         /// Only appointments with these statuses are reminded.
         public var statuses: [String] = ["scheduled", "confirmed", "unreachable"]
         /// Statuses that withdraw a pending reminder.
-        public var withdrawStatuses: [String] = ["cancelled", "deleted", "noshow", "no-show"]
+        public var withdrawStatuses: [String] = ["cancelled", "deleted", "noshow", "no-show", "attended"]
     }
 
     /// `[templates]`: where the templates are, and RemindText's own values read onto from

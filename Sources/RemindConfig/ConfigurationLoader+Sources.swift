@@ -85,10 +85,16 @@ extension Reader {
                     problem("\(key).subdirectory", "must be a path relative to the inbox without '..', dot-directories or empty parts (like recalls)")
                 } else { source.subdirectory = sub }
             }
-            if let pattern = string(t, key, "pattern") {
-                if pattern.isEmpty || pattern.contains("/") { problem("\(key).pattern", "must be a file-name glob without '/' (like \"recall*.csv\")") } else { source.pattern = pattern }
+            // One glob, or several (`pattern = ["*.hl7", "*.mllp"]`).
+            let globs: [String]? = t["pattern"]?.array != nil ? strings(t, key, "pattern") : string(t, key, "pattern").map { [$0] }
+            if let globs {
+                if globs.isEmpty || globs.contains(where: { $0.isEmpty || $0.contains("/") }) {
+                    problem("\(key).pattern", "must be a file-name glob without '/' (like \"recall*.csv\"), or an array of them")
+                } else {
+                    source.patterns = globs
+                }
             }
-            if source.subdirectory == nil && source.pattern == nil {
+            if source.subdirectory == nil && source.patterns.isEmpty {
                 problem(key, "needs subdirectory or pattern (how its files are recognised in the inbox)")
             }
             if let snapshot = bool(t, key, "snapshot"), snapshot {

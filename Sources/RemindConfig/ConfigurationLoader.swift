@@ -213,7 +213,7 @@ struct Reader {
     }
 
     /// The keys `[input]` and `[[source]]` share: source name, formats, dialect, columns, statuses.
-    static let inputKeys = ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses"]
+    static let inputKeys = ["source", "start_format", "date_format", "time_format", "status_map", "delimiter", "encoding", "columns", "statuses", "withdraw_statuses", "location_component"]
 
     /// Reads the input keys of `t` (the table at `key`) into `settings`.
     mutating func readInput(_ t: TOMLTable, key: String, into settings: inout Configuration.InputSettings, fields: [String] = AppointmentField.allCases.map(\.rawValue)) {
@@ -254,6 +254,11 @@ struct Reader {
                     }
                 }
             } else { problem("\(key).status_map", "must be a table of \"Exporter word\" = \"remindd word\"") }
+        }
+        if let component = t["location_component"] {
+            if let n = component.int, n == 1 || n == 4 { settings.locationComponent = n } else {
+                problem("\(key).location_component", "must be 1 (AIL-3.1, point of care) or 4 (AIL-3.4, facility)")
+            }
         }
         settings.statuses = strings(t, key, "statuses")?.map { $0.lowercased() } ?? settings.statuses
         settings.withdrawStatuses = strings(t, key, "withdraw_statuses")?.map { $0.lowercased() } ?? settings.withdrawStatuses

@@ -65,6 +65,10 @@ public enum EventID: String, Sendable, CaseIterable {
     case replyReceived = "2ff3d4c5f74d4e6f880a18bad44a1d32"
     /// The gateway link went up, down, or was refused.
     case linkChanged = "43b5c5a84b4446ceaf2de9b1bb977acc"
+    /// A row's phone field held several numbers; the first acceptable mobile is texted.
+    /// An input stays in incoming/ because a row failed for a configuration reason.
+    case inputHeld = "91f599471f8d4ca0b0a86b15bcb69eac"
+    case severalNumbers = "b4af69b29be148e9be97847a7134aaa2"
 
     /// The syslog priority the event is logged at by default.
     public var defaultLevel: String {
@@ -99,6 +103,8 @@ public enum EventID: String, Sendable, CaseIterable {
         case .receiptUnknown: "notice"
         case .replyReceived: "info"
         case .linkChanged: "warning"
+        case .severalNumbers: "notice"
+        case .inputHeld: "err"
         }
     }
 }

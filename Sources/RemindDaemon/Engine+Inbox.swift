@@ -127,9 +127,15 @@ extension Engine {
         }
     }
 
-    /// `ack/<claimed name>.ack`: one ACK file per input, named like its claimed copy.
+    /// `ack/<millis>-<n>-<inbox path>.ack`: one ACK file per input, named like its claimed
+    /// copy but readable: a subdirectory's `/` becomes `_` (`hl7/feed.hl7` →
+    /// `…-hl7_feed.hl7.ack`), never `%2F`.
     nonisolated static func ackName(_ claimed: ClaimedInput) -> String {
-        (claimed.path.split(separator: "/").last.map(String.init) ?? "input") + ".ack"
+        let claimedName = claimed.path.split(separator: "/").last.map(String.init) ?? "input"
+        let parts = claimedName.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        let readable = claimed.originalName.replacingOccurrences(of: "/", with: "_")
+        guard parts.count == 3 else { return readable + ".ack" }
+        return "\(parts[0])-\(parts[1])-\(readable).ack"
     }
 
     /// An input's ACKs, or one piece's: a file read in pieces builds its ACK file in

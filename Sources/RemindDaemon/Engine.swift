@@ -70,6 +70,9 @@ actor Engine {
     /// inputs being ingested now.
     var housekeepingSchedule: HousekeepingSchedule
     var ingesting: Set<String> = []
+    /// Inputs held in `incoming/` by a configuration problem, by claimed path: read again
+    /// after a reload (``retryHeldInputs()``).
+    var heldInputs: [String: ClaimedInput] = [:]
     /// Inbox hygiene (Engine+Inbox.swift): files waiting to settle (``InboxSettling``);
     /// rows and files rejected since start.
     var settling = InboxSettling()
@@ -234,12 +237,22 @@ actor Engine {
             await refuse(claimed, reason: reason)
         case .failed(let error, _):
             reportSpoolError(error, file: claimed.originalName)
+        case .held(let problem, _):
+            heldInputs[claimed.path] = claimed
+            problems["config"] = "inbox file held: a configuration problem; mend it and reload"
+            log(.inputHeld, .error, "inbox file held in incoming/: a row failed for a configuration reason; mend it and run systemctl reload", [
+                LogKey.inboxFile: "\(claimed.originalName)", LogKey.inboxLine: "\(problem.position.line)",
+                LogKey.reason: "\(problem.reason)",
+            ])
+            statusChanged()
         case .interrupted(let summary):
             logger.notice("ingest interrupted by shutdown; the input stays claimed and is read again at the next start", metadata: [
                 LogKey.inboxFile: "\(claimed.originalName)", LogKey.count: "\(summary.queued)", "pieces": "\(summary.pieces)",
             ])
         case .done(let summary):
             problems["ingest"] = nil
+            heldInputs[claimed.path] = nil
+            if heldInputs.isEmpty { problems["config"] = nil }
             await checkBacklog()
             ingestSucceeded()
             log(.inputIngested, .info, "inbox file ingested", [
@@ -282,6 +295,19 @@ actor Engine {
             ])
         }
         rowsRejected += prepared.rejections.count
+        for accepted in prepared.acceptedWithoutReminder {
+            // The reason an HL7 ACK of AA carries in MSA-3; rejected rows are logged above.
+            logger.info("HL7 message accepted without a reminder", metadata: [
+                LogKey.inboxFile: "\(accepted.position.file)", LogKey.inboxLine: "\(accepted.position.line)",
+                LogKey.reason: "\(accepted.reason)",
+            ])
+        }
+        for several in prepared.severalNumbers {
+            log(.severalNumbers, .notice, "the phone field held several numbers; the first mobile is texted", [
+                LogKey.inboxFile: "\(several.position.file)", LogKey.inboxLine: "\(several.position.line)",
+                LogKey.recipient: "\(PhoneMask.mask(several.chosen))", "others": "\(several.maskedOthers)",
+            ])
+        }
         if prepared.cleanedRows > 0 {
             // Debug only, and no values: which characters went from which patient's field is preview's to show.
             logger.debug("control characters removed from field values", metadata: [
@@ -391,6 +417,12 @@ actor Engine {
         sleeper.wake()
         statusChanged()
         return nil
+    }
+
+    /// Reads again every input a configuration problem held in `incoming/` (after a reload).
+    func retryHeldInputs() async {
+        let held = heldInputs.values.sorted { $0.path < $1.path }
+        for claimed in held { await ingest(claimed: claimed) }
     }
 
     func setProblem(_ area: String, _ text: String?) {

@@ -69,6 +69,10 @@ actor Ingestor {
         case failed(any Error, Summary)
         /// Shutdown began between two pieces; the input stays in `incoming/`.
         case interrupted(Summary)
+        /// A row could not be rendered for a reason that is the configuration's (no
+        /// template, a template error): the input stays in `incoming/`, unarchived, and is
+        /// read again after a reload (the rows committed before it count as unchanged then).
+        case held(RowRejection, Summary)
     }
 
     /// Why a piece could not be read or prepared.
@@ -138,6 +142,7 @@ actor Ingestor {
         case .failure(let error): return .refused(error.description)
         case .success(let p): prepared = p
         }
+        if let problem = prepared.configurationProblems.first { return .held(problem, summary) }
         do {
             let result = try await engine.commit(
                 prepared, source: source, input: claimed, archive: true,
@@ -185,6 +190,7 @@ actor Ingestor {
             case .failure(.failed(let error)): return .failed(error, summary)
             case .success(let p): piece = p
             }
+            if let problem = piece.prepared.configurationProblems.first { return .held(problem, summary) }
             // The piece is committed on the engine and the spool's thread while the next one
             // is read and prepared here: the two overlap, and memory holds two pieces at most.
             // An HL7 file's ACKs go piece by piece into a partial file, put in place with the last.

@@ -25,6 +25,9 @@ struct ReloadService: Service {
             await reload()
             await engine.reloadRecipients()  // the opt-out list and the daily limit, whatever became of the configuration
             _ = try? notifier.ready()
+            // Inputs a configuration problem held in incoming/ are read with the new settings
+            // (held again, and said so, when the problem is still there).
+            await engine.retryHeldInputs()
         }
     }
 

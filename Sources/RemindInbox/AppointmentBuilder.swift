@@ -16,15 +16,7 @@ struct AppointmentBuilder {
 
     init(mapping: AppointmentMapping) {
         self.mapping = mapping
-        var statusMap: [String: String] = [:]
-        for (word, status) in mapping.statusMap {
-            statusMap[Self.statusKey(word)] = status.trimmed.lowercased()
-        }
-        self.statusMap = statusMap
-    }
-
-    private static func statusKey(_ word: String) -> String {
-        word.trimmed.lowercased()
+        self.statusMap = StatusWords.normalized(mapping.statusMap)
     }
 
     /// `value(field)` is nil when the row has no such column or key at all.
@@ -53,13 +45,34 @@ struct AppointmentBuilder {
         }
         var status = mapping.defaultStatus
         if let word = value(.status)?.text, !word.isEmpty {
-            status = statusMap[Self.statusKey(word)] ?? word.lowercased()
+            let key = StatusWords.key(word)
+            status = statusMap[key] ?? StatusWords.builtIn[key] ?? word.lowercased()
+        }
+        var extra = extra
+        if let location = value(.location)?.text, !location.isEmpty { extra["location"] = location }
+        var firstName = value(.firstName)?.text ?? ""
+        var lastName = value(.lastName)?.text ?? ""
+        if value(.firstName) == nil, value(.lastName) == nil, let name = value(.patientName)?.text {
+            (firstName, lastName) = Self.split(name: name)
         }
         return .success(
             Appointment(
-                id: id, firstName: value(.firstName)?.text ?? "", lastName: value(.lastName)?.text ?? "",
+                id: id, firstName: firstName, lastName: lastName,
                 phone: phone, start: start, doctor: value(.doctor)?.text ?? "", office: value(.office)?.text ?? "",
                 status: status, extra: extra))
+    }
+
+    /// A patient's name in one column as first and last name: `Lee, Ann` (family name
+    /// first, before a comma) or `Ann Lee` / `Ann Mary Lee` (the last word is the family
+    /// name); one word is a first name.
+    static func split(name: String) -> (first: String, last: String) {
+        let text = name.trimmed
+        if let comma = text.firstIndex(of: ",") {
+            return (String(text[text.index(after: comma)...]).trimmed, String(text[..<comma]).trimmed)
+        }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count > 1 else { return (text, "") }
+        return (words.dropLast().joined(separator: " "), String(words.last!))
     }
 
     /// A row's start: from `start`; else `date` with `time`; else `date` alone read with

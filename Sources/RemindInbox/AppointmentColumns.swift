@@ -17,16 +17,24 @@ public struct AppointmentColumns: Hashable, Sendable {
 
     /// The default names, covering common practice-system exports.
     public static let defaultNames: [AppointmentField: [String]] = [
-        .id: ["id", "appointment id", "appt id", "appointment no", "appointment number", "booking id", "appt no"],
-        .firstName: ["first name", "firstname", "given name", "forename", "first"],
-        .lastName: ["last name", "surname", "family name", "last"],
-        .phone: ["mobile", "mobile phone", "mobile number", "mobile no", "cell", "cell phone", "sms", "phone", "phone number", "telephone"],
+        .id: [
+            "id", "appointment id", "appt id", "appointment no", "appointment number", "booking id", "appt no", "appt",
+            "appointment", "appt number",
+        ],
+        .firstName: ["first name", "firstname", "given name", "forename", "patient forename", "patient first name", "first"],
+        .lastName: ["last name", "surname", "family name", "patient surname", "patient last name", "last"],
+        .patientName: ["patient name", "patient", "name", "full name", "patient full name"],
+        .phone: [
+            "mobile", "mobile phone", "mobile number", "mobile no", "cell", "cell phone", "sms", "sms number", "sms phone",
+            "phone", "phone number", "telephone",
+        ],
         .start: ["start", "start date time", "appointment start", "date time", "appointment date time", "when"],
         .date: ["date", "appointment date", "appt date", "start date"],
         .time: ["time", "appointment time", "appt time", "start time"],
         .doctor: ["doctor", "provider", "practitioner", "clinician", "dentist"],
         .office: ["office", "room", "surgery", "chair"],
         .status: ["status", "appointment status", "appt status", "state"],
+        .location: ["location", "site", "clinic", "branch", "practice location"],
     ]
 
     /// The default names, with the fields in `overrides` given their own lists instead.

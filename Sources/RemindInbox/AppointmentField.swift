@@ -14,6 +14,11 @@ public enum AppointmentField: String, Hashable, Sendable, CaseIterable, CustomSt
     case doctor
     case office
     case status
+    /// The site, clinic or branch: the `{{location}}` element (kept as `extra["location"]`).
+    case location
+    /// The patient's name in one column (`Patient Name`): split into first and last name
+    /// when the file has no first or last name column (``AppointmentBuilder/split(name:)``).
+    case patientName = "patient_name"
 
     public var description: String { rawValue }
 }

@@ -22,6 +22,9 @@ public struct AppointmentMapping: Hashable, Sendable {
     public var statusMap: [String: String]
     /// The status of an appointment whose status is absent or empty.
     public var defaultStatus: String
+    /// HL7: the component of AIL-3 read first for the location (1, point of care; or 4,
+    /// facility); the other, then AIL-3.9 (description), when it is empty.
+    public var locationComponent: Int = 1
 
     public init(
         timeZone: TimeZone,

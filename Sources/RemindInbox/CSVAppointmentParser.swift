@@ -45,7 +45,8 @@ public struct CSVAppointmentParser: InputParser {
             for (field, choice) in best {
                 columns[field] = Column(index: choice.index, label: "column \(header[choice.index])")
             }
-            let used = Set(best.values.map(\.index))
+            // The location column is also kept under its own header (`{{site}}` for a `Site` column).
+            let used = Set(best.filter { $0.key != .location }.values.map(\.index))
             for (index, name) in header.enumerated() where !used.contains(index) && !name.isEmpty {
                 extra.append((index, name))
             }

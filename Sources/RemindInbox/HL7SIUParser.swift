@@ -14,9 +14,11 @@ import RemindCore
 /// Start: TQ1-7, else SCH-11.4, else AIS-4, else AIP-6; a TS with an offset is exact,
 /// one without is read in the practice's zone (``AppointmentMapping/timeZone``). Status:
 /// S15, S17 and S26 impose `cancelled`, `deleted` and `noshow`; otherwise SCH-25 (its
-/// identifier, else its text) through ``AppointmentMapping/statusMap``, then HL7 table
-/// 0278 (Booked and Overbook → `scheduled`, Dc → `cancelled`, Cancelled, Deleted, Noshow,
-/// Pending, Waitlist, Complete, Started, Blocked → their own word), and empty →
+/// identifier, else its text) through ``AppointmentMapping/statusMap``, then the words
+/// every format shares (``StatusWords``: Booked and Pending → `scheduled`, Noshow →
+/// `noshow`, Arrived → `attended` …), then HL7 table 0278 (Overbook → `scheduled`, Dc →
+/// `cancelled`, Cancelled, Deleted, Waitlist, Complete, Started, Blocked → their own
+/// word), and empty →
 /// ``AppointmentMapping/defaultStatus``. Patient: PID-5, the first repetition with a name
 /// (family^given). Phone: the first PID-13 repetition whose equipment type (XTN-3) is
 /// `CP`, number from XTN-1, else XTN-12, else XTN-5/6/7 (`+` country, area without its
@@ -25,14 +27,17 @@ import RemindCore
 /// empty ("Dr Jane Smith"); the parts are also in `extra` as `provider_id`,
 /// `provider_family` and `provider_given` for templates that want another form. Room:
 /// AIL-3.2 into ``RemindCore/Appointment/office``; location: AIL-3.1 (point of care), else
-/// AIL-3.4 (facility), else AIL-3.9 (description) into `extra["location"]`.
+/// AIL-3.4 (facility), else AIL-3.9 (description) into `extra["location"]`; with
+/// ``AppointmentMapping/locationComponent`` 4 (`location_component = 4`), AIL-3.4 first.
 ///
 /// **Rejections.** A message that cannot be used is rejected alone, on the line of its
 /// MSH segment or of the segment at fault: not SIU or another trigger, no SCH, no id, no
-/// start or a start that is not a date and time, no mobile in PID-13 (except for
-/// cancellations, deletions and no-shows, which need only the id), invalid encoding
+/// start or a start that is not a date and time, invalid encoding
 /// characters, or a line that is not a segment. Text before the first MSH is rejected
 /// as one rejection. A file with text but no MSH at all throws ``InputError/Code/notHL7``.
+/// A message without a usable mobile in PID-13 (or without PID) is valid: it is accepted
+/// with ``ParsedAppointment/unremindable`` saying why (ACK `AA`), and the pipeline rejects
+/// the row with that reason unless it withdraws (a cancellation needs only the id).
 ///
 /// Records come in file order with their ``ParsedAppointment/event``; the last record per
 /// appointment id is the net effect (``SIUReconciliation``). ``messages(_:file:)`` gives
@@ -40,7 +45,8 @@ import RemindCore
 ///
 /// Line numbers count CR, LF and CRLF as one line end each, as editors that show
 /// CR-only files (Notepad++, VS Code) count them; for an HL7 file with CR endings that is
-/// the segment's position in the file.
+/// the segment's position in the file. An MLLP frame's 0x0B and its 0x1C CR trailer end no
+/// line, so a framed file numbers its lines as the same messages unframed.
 public struct HL7SIUParser: InputParser {
     public var mapping: AppointmentMapping
     /// The text encoding of files without a byte-order mark.

@@ -2,8 +2,9 @@
 ///
 /// Segments end at CR (the standard), LF or CRLF, and each of those ends one physical
 /// line, as editors count them. MLLP's block characters (0x0B before a message, 0x1C
-/// after it) end a segment too but no line, so a framed file and the same file unframed
-/// give the same segments on the same lines. Blank segments are skipped.
+/// after it) end a segment too but no line, and the CR (or CRLF) that follows 0x1C is
+/// the frame's trailer, no line end either, so a framed file and the same messages
+/// unframed give the same segments on the same lines. Blank segments are skipped.
 struct HL7Scanner {
     /// One segment: its bytes (without terminator) and its 1-based physical line.
     struct Segment {
@@ -36,9 +37,17 @@ struct HL7Scanner {
                 line += 1
                 i += 1
                 start = i
-            case 0x0B, 0x1C:
+            case 0x0B:
                 emit(i)
                 i += 1
+                start = i
+            case 0x1C:
+                // The frame's trailer, 0x1C CR (or CRLF): part of the framing, no line end,
+                // so a framed file numbers its lines as the same messages unframed.
+                emit(i)
+                i += 1
+                if i < n && text[i] == 0x0D { i += 1 }
+                if i < n && text[i] == 0x0A { i += 1 }
                 start = i
             default:
                 i += 1

@@ -158,7 +158,7 @@ public struct JSONLinesAppointmentParser: StreamingInputParser {
             values[field] = AppointmentBuilder.Value(
                 label: "field \(choice.key)", text: text.trimmed)
         }
-        let used = Set(best.values.map(\.key))
+        let used = Set(best.filter { $0.key != .location }.values.map(\.key))
         var extra: [String: String] = [:]
         for (key, value) in dictionary where !used.contains(key) {
             extra[key] = Self.scalarText(value) ?? Self.compactJSON(value)

@@ -12,6 +12,11 @@ public enum ListField: String, Hashable, Sendable, CaseIterable, CustomStringCon
     case text
     /// The patient's gender (for broadcast filters).
     case gender
+    /// The site, clinic or branch: the `{{location}}` element (kept as `extra["location"]`).
+    case location
+    /// The patient's name in one column, split as for appointments when the file has no
+    /// first or last name column.
+    case patientName = "patient_name"
 
     public var description: String { rawValue }
 }

@@ -39,11 +39,10 @@ public struct ListFormat: Hashable, Sendable {
 
     /// The default column names of each field for a kind, in order of preference.
     public static func defaultColumns(for kind: SourceKind) -> [ListField: [String]] {
-        let names = ["first name", "firstname", "given name", "forename", "first"]
-        let surnames = ["last name", "surname", "family name", "last"]
-        let phones = AppointmentColumns.defaultNames[.phone] ?? ["mobile", "phone"]
+        let names = AppointmentColumns.defaultNames
         var columns: [ListField: [String]] = [
-            .firstName: names, .lastName: surnames, .phone: phones, .gender: ["gender", "sex"],
+            .firstName: names[.firstName] ?? [], .lastName: names[.lastName] ?? [], .phone: names[.phone] ?? [],
+            .patientName: names[.patientName] ?? [], .location: names[.location] ?? [], .gender: ["gender", "sex"],
         ]
         switch kind {
         case .recall:

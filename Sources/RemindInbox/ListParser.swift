@@ -28,7 +28,7 @@ public struct ListParser: Sendable {
         }
     }
 
-    private var lookup: [String: (field: ListField, rank: Int)] {
+    var lookup: [String: (field: ListField, rank: Int)] {
         var names = ListFormat.defaultColumns(for: format.kind)
         for (field, list) in format.columns { names[field] = list }
         var out: [String: (field: ListField, rank: Int)] = [:]
@@ -42,7 +42,7 @@ public struct ListParser: Sendable {
     }
 
     /// Which key or column feeds each field: the best-ranked present.
-    private func choose(_ keys: [String], lookup: [String: (field: ListField, rank: Int)]) -> [ListField: Int] {
+    func choose(_ keys: [String], lookup: [String: (field: ListField, rank: Int)]) -> [ListField: Int] {
         var best: [ListField: (index: Int, rank: Int)] = [:]
         for (index, key) in keys.enumerated() {
             guard let found = lookup[AppointmentColumns.normalize(key)] else { continue }
@@ -70,7 +70,7 @@ public struct ListParser: Sendable {
                 message: "the header has no column for the \(field) (looked for: \((names[field] ?? []).joined(separator: ", ")))",
                 file: file, line: header.line)
         }
-        let used = Set(chosen.values)
+        let used = Set(chosen.filter { $0.key != .location }.values)
         var result = ParsedList()
         var recordStart = reader.index
         while let row = reader.next() {
@@ -130,7 +130,7 @@ public struct ListParser: Sendable {
             }
             let keys = dictionary.keys.sorted()
             let chosen = choose(keys, lookup: lookup)
-            let used = Set(chosen.values.map { keys[$0] })
+            let used = Set(chosen.filter { $0.key != .location }.values.map { keys[$0] })
             var extra: [String: String] = [:]
             for (key, value) in dictionary where !used.contains(key) { extra[key] = Self.scalarText(value) ?? "" }
             let built = build(position: position, extra: extra) { field in
@@ -177,9 +177,16 @@ public struct ListParser: Sendable {
             }
             date = CivilDate(year: year, month: month, day: day)
         }
+        var extra = extra
+        if let location = value(.location)?.text, !location.isEmpty { extra["location"] = location }
+        var firstName = value(.firstName)?.text ?? ""
+        var lastName = value(.lastName)?.text ?? ""
+        if value(.firstName) == nil, value(.lastName) == nil, let name = value(.patientName)?.text {
+            (firstName, lastName) = AppointmentBuilder.split(name: name)
+        }
         return .success(ListRecord(
-            position: position, id: value(.id)?.text ?? "", firstName: value(.firstName)?.text ?? "",
-            lastName: value(.lastName)?.text ?? "", phone: value(.phone)?.text ?? "", date: date,
+            position: position, id: value(.id)?.text ?? "", firstName: firstName,
+            lastName: lastName, phone: value(.phone)?.text ?? "", date: date,
             text: value(.text)?.text ?? "", gender: value(.gender)?.text ?? "", extra: extra))
     }
 }

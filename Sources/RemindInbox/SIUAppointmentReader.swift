@@ -8,25 +8,23 @@ struct SIUAppointmentReader {
     let mapping: AppointmentMapping
     private let statusMap: [String: String]
 
-    /// HL7 table 0278 (filler status codes) in remindd's words. Booked and overbooked
-    /// appointments are `scheduled`; a discontinued one (`Dc`) is `cancelled`; the others
-    /// keep their own word, lower-cased, and are not reminded unless configured.
+    /// HL7 table 0278 (filler status codes) in remindd's words, after the words every
+    /// format shares (``StatusWords``: Booked and Pending are `scheduled`, Noshow is
+    /// `noshow`). Overbooked appointments are `scheduled`; a discontinued one (`Dc`) is
+    /// `cancelled`; the others keep their own word, lower-cased, and are not reminded
+    /// unless configured.
     static let fillerStatus: [String: String] = [
-        "booked": "scheduled", "overbook": "scheduled", "pending": "pending", "waitlist": "waitlist",
+        "booked": "scheduled", "overbook": "scheduled", "waitlist": "waitlist",
         "cancelled": "cancelled", "canceled": "cancelled", "deleted": "deleted", "noshow": "noshow",
         "complete": "complete", "started": "started", "blocked": "blocked", "dc": "cancelled",
     ]
 
     /// Statuses that take an appointment off the book: a message with one needs no phone.
-    static let withdrawingStatuses: Set<String> = ["cancelled", "deleted", "noshow"]
+    static let withdrawingStatuses: Set<String> = ["cancelled", "deleted", "noshow", "attended"]
 
     init(mapping: AppointmentMapping) {
         self.mapping = mapping
-        var statusMap: [String: String] = [:]
-        for (word, status) in mapping.statusMap {
-            statusMap[word.trimmed.lowercased()] = status.trimmed.lowercased()
-        }
-        self.statusMap = statusMap
+        self.statusMap = StatusWords.normalized(mapping.statusMap)
     }
 
     /// `segments` starts with the MSH segment.
@@ -87,8 +85,9 @@ struct SIUAppointmentReader {
         } else {
             var word = sch.value(25, component: 1)
             if word.isEmpty { word = sch.value(25, component: 2) }
-            let key = word.lowercased()
-            status = key.isEmpty ? mapping.defaultStatus : statusMap[key] ?? Self.fillerStatus[key] ?? key
+            let key = StatusWords.key(word)
+            status = key.isEmpty
+                ? mapping.defaultStatus : statusMap[key] ?? StatusWords.builtIn[key] ?? Self.fillerStatus[key] ?? word.lowercased()
         }
 
         let pid = all("PID").first
@@ -106,9 +105,9 @@ struct SIUAppointmentReader {
         } else {
             phoneProblem = (msh.line, "the message has no PID segment")
         }
-        if let phoneProblem, !event.withdraws && !Self.withdrawingStatuses.contains(status) {
-            return reject(phoneProblem.line, phoneProblem.reason)
-        }
+        // A message without a usable mobile is still a valid message: accepted (AA), and the
+        // pipeline says why no reminder comes of it (unless it withdraws one).
+        let unremindable = event.withdraws || Self.withdrawingStatuses.contains(status) ? nil : phoneProblem?.reason
 
         var firstName = ""
         var lastName = ""
@@ -144,8 +143,9 @@ struct SIUAppointmentReader {
         var office = ""
         if let ail = all("AIL").first(where: { !$0.raw(3).isEmpty }) {
             office = ail.value(3, component: 2)
-            var location = ail.value(3, component: 1)
-            if location.isEmpty { location = ail.value(3, component: 4) }
+            let first = mapping.locationComponent == 4 ? 4 : 1
+            var location = ail.value(3, component: first)
+            if location.isEmpty { location = ail.value(3, component: first == 4 ? 1 : 4) }
             if location.isEmpty { location = ail.value(3, component: 9) }
             extra["location"] = location
         }
@@ -155,7 +155,9 @@ struct SIUAppointmentReader {
             id: id, firstName: firstName, lastName: lastName, phone: phone, start: start, doctor: doctor,
             office: office, status: status, extra: extra)
         return .accepted(
-            ParsedAppointment(position: SourcePosition(file: file, line: msh.line), appointment: appointment, event: event))
+            ParsedAppointment(
+                position: SourcePosition(file: file, line: msh.line), appointment: appointment, event: event,
+                unremindable: unremindable))
     }
 
     /// The number of an XTN repetition: XTN-1, else XTN-12, else XTN-5/6/7 (country, area,

@@ -15,7 +15,10 @@
 /// - `00` followed by a country code is read as `+` even where `00` is not the
 ///   international prefix (Australia dials `0011`, yet exports hold `0061…`);
 /// - a field that is not one number but holds several (`0412 345 678 / 02 9999 0000`,
-///   `… or …`) yields the first acceptable one.
+///   `0412345688, 0298765432`, `… or …`) yields the first acceptable one (a landline
+///   before it is skipped); the other valid numbers of the field are kept in
+///   ``Recipient/others`` so the daemon can say, at notice, that the field held several.
+///   Text around a number (`mob 0412 345 688 (after 5pm)`) is no other number.
 ///
 /// Thread-safe; a value, cheap to copy.
 public struct PhoneNumberNormalizer: Sendable, Hashable {
@@ -57,14 +60,20 @@ public struct PhoneNumberNormalizer: Sendable, Hashable {
             let parts = Self.split(text)
             guard parts.count > 1 else { return .failure(refusal) }
             var firstValid: Refusal?
+            var chosen: Recipient?
+            var others: [String] = []
             for part in parts {
                 guard case .success(let recipient) = parse(part) else { continue }
-                switch accept(recipient) {
-                case .success: return .success(recipient)
-                case .failure(let typeRefusal): firstValid = firstValid ?? typeRefusal
+                if chosen == nil, case .success = accept(recipient) {
+                    chosen = recipient
+                    continue
                 }
+                if chosen == nil, case .failure(let typeRefusal) = accept(recipient) { firstValid = firstValid ?? typeRefusal }
+                if recipient.e164 != chosen?.e164 { others.append(recipient.e164) }
             }
-            return .failure(firstValid ?? refusal)
+            guard var chosen else { return .failure(firstValid ?? refusal) }
+            chosen.others = others
+            return .success(chosen)
         }
     }
 

@@ -7,11 +7,15 @@ public struct Recipient: Hashable, Sendable, CustomStringConvertible {
     public var type: PhoneNumberType
     /// The column it came from when several were tried (``PhoneFields``), else nil.
     public var field: String?
+    /// The other valid numbers (E.164, any type) of the field it was chosen from, when
+    /// that field held several (`0412 345 688 / 0412 345 689`); empty for a field of one.
+    public var others: [String] = []
 
-    public init(e164: String, type: PhoneNumberType, field: String? = nil) {
+    public init(e164: String, type: PhoneNumberType, field: String? = nil, others: [String] = []) {
         self.e164 = e164
         self.type = type
         self.field = field
+        self.others = others
     }
 
     /// Masked (``RemindCore/PhoneMask``), so it is safe in logs.

@@ -7,7 +7,9 @@ extension Spool {
     /// a new key is added; the same key with the same appointment start is left alone;
     /// a pending message whose appointment moved is replaced (the old one cancelled,
     /// reason `rescheduled`); a message in flight or final for the same start is never
-    /// sent again. `withdraw` lists keys whose appointments were cancelled.
+    /// sent again, but one an export withdrew (``withdrawnByAnExport(_:)``) is queued
+    /// again when a later row lists the appointment again. `withdraw` lists keys whose
+    /// appointments were cancelled.
     public func plan(candidates: [SpoolMessage], withdraw: [(key: MessageKey, reason: String)] = []) -> IngestPlan {
         var plan = IngestPlan()
         var seen: [MessageKey: Int] = [:]
@@ -23,7 +25,7 @@ extension Spool {
                 continue
             }
             let existing = index[n]
-            if Self.sameOccasion(existing, candidate) {
+            if Self.sameOccasion(existing, candidate), !(existing.state == .cancelled && withdrawnByAnExport(n)) {
                 if existing.state.isPending { plan.unchanged += 1 } else { plan.alreadyHandled += 1 }
                 continue
             }
@@ -35,7 +37,7 @@ extension Spool {
                 plan.add.append(candidate)
             case .active, .uncertain:
                 plan.alreadyHandled += 1
-            case .sent, .delivered, .failed, .expired, .cancelled:
+            case .sent, .delivered, .failed, .expired, .cancelled:  // (cancelled: another time, or withdrawn by an export)
                 seen[candidate.key] = plan.add.count
                 plan.add.append(candidate)
             }
@@ -46,6 +48,17 @@ extension Spool {
             }
         }
         return plan
+    }
+
+    /// Whether a cancelled message was withdrawn by an export (a cancelled status, a move,
+    /// missing from a snapshot, an opted-out number), not by an operator: a later row that
+    /// lists the same appointment again in a reminded status reinstates it, as applying
+    /// the rows in order does (also when a crash replays an input whose first piece
+    /// withdrew what a later piece had queued). An operator's cancel stays. Read from the
+    /// message's history: only for a key whose latest message is cancelled at the same time.
+    func withdrawnByAnExport(_ n: Int32) -> Bool {
+        guard let cancelled = (try? message(slot: n))?.events.last(where: { $0.what == "cancelled" }) else { return false }
+        return !cancelled.detail.contains("operator")
     }
 
     /// Whether a candidate is about the same occasion as the message its key already has:

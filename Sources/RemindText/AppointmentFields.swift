@@ -8,8 +8,9 @@ public enum AppointmentFields {
     ///
     /// Names come trimmed, `full_name` is first and last name joined by a space, dates and
     /// times are formatted with `formats` in `timeZone` with `locale` (formatters are cached
-    /// per time zone, locale and patterns), `location` is the extra column `location` when
-    /// the record has one, else the practice's. Extra columns are there under their header
+    /// per time zone, locale and patterns), `location` is the extra column `location` (the
+    /// inbox puts the mapped `Location`/`Site`/`Clinic`/`Branch` column there), else a
+    /// column whose element name is `location`, else the practice's. Extra columns are there under their header
     /// and under their element name (``TemplateElement/name(ofColumn:)``); they never
     /// replace a standard element. Limits are not applied here; rendering applies them.
     public static func make(
@@ -28,7 +29,9 @@ public enum AppointmentFields {
         fields["full_name"] = [first, last].filter { !$0.isEmpty }.joined(separator: " ")
         fields["doctor"] = trim(appointment.doctor)
         fields["office"] = trim(appointment.office)
-        let location = trim(appointment.extra["location"] ?? "")
+        // The mapped location (`extra["location"]`), else a column whose element name is
+        // `location` however its header is written (`Location`, `LOCATION`).
+        let location = trim(fields["location"] ?? "")
         fields["location"] = location.isEmpty ? trim(practice.location) : location
         fields["practice_name"] = trim(practice.name)
         fields["practice_phone"] = trim(practice.phone)

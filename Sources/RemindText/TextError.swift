@@ -56,6 +56,14 @@ public struct TextError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// What kind of problem it is.
     public var code: Code
+
+    /// Whether the problem is the configuration's (a template missing, unreadable or
+    /// invalid, a sender or date format), not the row's: the same row renders once the
+    /// configuration is mended. The row's own problems are an element or text over its
+    /// limit and an empty text.
+    public var isConfigurationProblem: Bool {
+        code != .elementTooLong && code != .tooLong && code != .empty
+    }
     /// What went wrong, naming the template, line and lengths.
     public var message: String
     /// The template's file name (`appointment.mustache`), when a template is concerned.

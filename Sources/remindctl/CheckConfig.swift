@@ -25,7 +25,7 @@ struct CheckConfig: ParsableCommand {
         print("  schedule   lead \(DurationText.format(config.schedule.lead)), one message every \(DurationText.format(config.schedule.stagger))")
         print("  windows    \(config.schedule.windows.map(\.description).joined(separator: ", "))")
         for source in config.allSources {
-            let files = source.subdirectory.map { "inbox/\($0)/" } ?? source.pattern.map { "files matching \($0)" } ?? "the inbox"
+            let files = source.subdirectory.map { "inbox/\($0)/" } ?? (source.patterns.isEmpty ? nil : "files matching \(source.patterns.joined(separator: " or "))") ?? "the inbox"
             let snapshot = source.snapshot == nil ? "" : ", snapshot"
             print("  source     \(source.name): \(source.kind.rawValue) \(source.format.rawValue) from \(files)\(snapshot)")
         }

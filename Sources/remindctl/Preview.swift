@@ -15,6 +15,9 @@ struct Preview: ParsableCommand {
             their field limit, elements shortened to fit the total, a "cleaned:" line for each element that had control
             or bidi characters removed); or why the row would be rejected, or left out
             (a status not reminded, an appointment already started at --at). Phone numbers are shown masked.
+            First, for CSV and JSON Lines, which column (or key) feeds which element ("columns:", one line each:
+            Mobile → phone, Site → location, Patient Name → first_name and last_name (split), other columns as
+            their extra element), so a wrong mapping is seen before any patient gets a text.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -58,6 +61,14 @@ struct Preview: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             for row in rows { print(String(decoding: try encoder.encode(row), as: UTF8.self)) }
             return
+        }
+        let columns = assembly.columnUses(Array(data), file: name, source: source)
+        if !columns.isEmpty {
+            print("columns:")
+            let width = columns.map { $0.column.count }.max() ?? 0
+            for use in columns {
+                print("  \(use.column)\(String(repeating: " ", count: width - use.column.count)) → \(use.element)")
+            }
         }
         for row in rows {
             guard let text = row.text else {

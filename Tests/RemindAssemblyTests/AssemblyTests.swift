@@ -72,4 +72,24 @@ import Testing
             #expect(error.lines.contains { $0.contains("source flu: template broadcast.measles.mustache is not in") })
         }
     }
+
+    /// An empty templates directory (or one without `appointment.mustache`) does not pass:
+    /// the default source and every appointment source produce appointments (issue #14).
+    @Test func aMissingAppointmentTemplateIsAProblemForEveryAppointmentSource() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let c = try config([:], """
+            [[source]]
+            name = "pas"
+            kind = "appointment"
+            format = "hl7"
+            pattern = ["*.hl7", "*.mllp"]
+            """)
+        do {
+            _ = try Assembly.build(c)
+            Issue.record("an empty templates directory passed")
+        } catch {
+            #expect(error.lines.contains { $0.contains("source practice: template appointment.mustache is not in") }, "\(error.lines)")
+            #expect(error.lines.contains { $0.contains("source pas: template appointment.mustache is not in") }, "\(error.lines)")
+        }
+    }
 }

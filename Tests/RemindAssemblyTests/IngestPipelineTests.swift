@@ -39,7 +39,7 @@ import Testing
             A-2,Bob,Smith,0412 345 679,2026-13-45,10:30,Dr Patel,3,Scheduled
             A-3,Cy,Ng,not a number,2026-11-25,11:00,Dr Patel,3,Scheduled
             A-4,Di,Ho,0412 345 680,2026-11-25,11:30,Dr Patel,3,Cancelled
-            A-5,Ed,Oh,0412 345 681,2026-11-25,12:00,Dr Patel,3,Pending
+            A-5,Ed,Oh,0412 345 681,2026-11-25,12:00,Dr Patel,3,Waitlist
             A-6,Flo,Ma,+61 412 345 682,2026-11-23,08:00,Dr Patel,3,Scheduled
 
             """
@@ -56,9 +56,9 @@ import Testing
         #expect(prepared.rejections.map(\.position.line) == [3, 4])
         #expect(prepared.rejections.allSatisfy { !$0.reason.contains("0412") })
         // Cancelled withdraws; so does a status not reminded (a reminder queued while A-5 was
-        // scheduled must not go out now that it is pending), with the status as the reason.
+        // scheduled must not go out now that it is on the waitlist), with the status as the reason.
         #expect(prepared.withdrawals.map(\.key.recordID) == ["A-4", "A-5"])
-        #expect(prepared.withdrawals.map(\.reason) == ["cancelled", "pending"])
+        #expect(prepared.withdrawals.map(\.reason) == ["cancelled", "waitlist"])
         #expect(prepared.skipped == 2)  // a status not reminded, an appointment already past
     }
 

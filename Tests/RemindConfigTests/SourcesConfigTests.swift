@@ -153,4 +153,34 @@ import Testing
             #expect(error.problems.contains { $0.key == key }, "\(error.problems)")
         }
     }
+
+    /// `pattern` takes one glob or several; `location_component` is 1 or 4 (issue #14).
+    @Test func severalGlobsAndTheLocationComponent() throws {
+        let c = try Configuration.parse("""
+            [practice]
+            time_zone = "Australia/Sydney"
+            [[source]]
+            name = "pas"
+            kind = "appointment"
+            format = "hl7"
+            pattern = ["*.hl7", "*.mllp"]
+            location_component = 4
+            """, file: "/etc/remindd/remindd.toml")
+        let pas = try #require(c.sources.first)
+        #expect(pas.patterns == ["*.hl7", "*.mllp"])
+        #expect(pas.input.locationComponent == 4)
+        #expect(pas.matches(relativePath: "a.hl7") && pas.matches(relativePath: "b.mllp") && !pas.matches(relativePath: "c.csv"))
+        #expect(c.input.locationComponent == 1)
+        for (value, key) in [("pattern = []", "source[0].pattern"), ("pattern = [\"a/*.hl7\"]", "source[0].pattern"),
+                             ("pattern = \"*.hl7\"\nlocation_component = 2", "source[0].location_component")] {
+            #expect(throws: ConfigError.self) {
+                try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[[source]]\nname = \"p\"\nkind = \"appointment\"\n\(value)", file: "x.toml")
+            }
+            do {
+                _ = try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[[source]]\nname = \"p\"\nkind = \"appointment\"\n\(value)", file: "x.toml")
+            } catch {
+                #expect(error.description.contains(key), "\(error)")
+            }
+        }
+    }
 }

@@ -39,7 +39,7 @@ import Testing
         A-3,Cy,Ng,02 9999 1234,2026-11-25,11:30,Dr Patel,3,Scheduled
         A-4,Di,Ho,0412 345 680,2026-13-45,11:30,Dr Patel,3,Scheduled
         A-5,Ed,Oh,0412 345 681,2026-11-25,12:00,Dr Patel,3,Cancelled
-        A-6,Flo,Ma,0412 345 682,2026-11-25,12:30,Dr Patel,3,Pending
+        A-6,Flo,Ma,0412 345 682,2026-11-25,12:30,Dr Patel,3,Waitlist
         A-7,Gus,Li,0412 345 683,2026-11-23,08:00,Dr Patel,3,Scheduled
         A-8,Hal,Wu,0412 345 677,2026-11-25,13:00,Dr Patel,3,Scheduled
         A-9,Maximiliana-Josephina,Lee,0412 345 684,2026-11-25,13:30,Dr Konstantinopoulos-Wellington,3,Scheduled

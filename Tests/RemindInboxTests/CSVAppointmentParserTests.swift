@@ -50,7 +50,7 @@ import Testing
         let parsed = try csv("Phone,Mobile,id,date,time,Start,Clinic\n02 9999 0000,0412000000,9,x,y,2025-03-05 09:00,North\n", format())
         let appointment = try #require(parsed.records.first?.appointment)
         #expect(appointment.phone == "0412000000")
-        #expect(appointment.extra == ["Phone": "02 9999 0000", "date": "x", "time": "y", "Clinic": "North"])
+        #expect(appointment.extra == ["Phone": "02 9999 0000", "date": "x", "time": "y", "Clinic": "North", "location": "North"])
     }
 
     @Test func aDateColumnWithoutATimeColumnIsReadAsTheStart() throws {
@@ -128,7 +128,7 @@ import Testing
         let parsed = try csv(
             "id,phone,start,status\n1,04,2025-03-05 09:00,dna\n2,04,2025-03-05 09:00,Arrived\n3,04,2025-03-05 09:00,\n",
             format(mapping))
-        #expect(parsed.records.map(\.appointment.status) == ["no-show", "arrived", "booked"])
+        #expect(parsed.records.map(\.appointment.status) == ["no-show", "attended", "booked"])
     }
 
     @Test func columnOverridesReplaceTheDefaultNamesOfThatFieldOnly() throws {

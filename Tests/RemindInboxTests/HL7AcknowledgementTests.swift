@@ -25,17 +25,17 @@ import Testing
     @Test func aRejectedMessageGetsAEWithItsReasonInMSA3AndERR() throws {
         let results = try messages("siu-bad-among-good.hl7")
         #expect(results.map(\.line) == [1, 5, 9, 12, 16, 21, 23])
-        let noMobile = results[1]
-        let reason = "PID-13 has no mobile number (no repetition with equipment type CP)"
-        #expect(text(HL7Acknowledgement.make(for: noMobile, time: try time(), timeZone: try sydney())) ==
-            "MSH|^~\\&|REMINDD|HARBOUR|PRACSOFT|HARBOUR|20250301123456+1100||ACK^S12^ACK|AB2|P|2.5.1\r"
-            + "MSA|AE|B2|\(reason)\r"
+        let noSCH = results[2]
+        let reason = "the message has no SCH segment"
+        #expect(text(HL7Acknowledgement.make(for: noSCH, time: try time(), timeZone: try sydney())) ==
+            "MSH|^~\\&|REMINDD|HARBOUR|PRACSOFT|HARBOUR|20250301123456+1100||ACK^S12^ACK|AB3|P|2.5.1\r"
+            + "MSA|AE|B3|\(reason)\r"
             + "ERR|||207^Application internal error^HL70357|E||||\(reason)\r")
         // Every message with a header can be acknowledged, with its own control id in MSA-2.
         let acks = results.compactMap { HL7Acknowledgement.make(for: $0, time: Date(timeIntervalSince1970: 0), timeZone: .gmt) }
         #expect(acks.count == 7)
         #expect(acks.map { String(decoding: $0, as: UTF8.self).split(separator: "\r")[1].prefix(9) } == [
-            "MSA|AA|B1", "MSA|AE|B2", "MSA|AE|B3", "MSA|AE|B4", "MSA|AE|B5", "MSA|AE|B6", "MSA|AA|B7",
+            "MSA|AA|B1", "MSA|AA|B2", "MSA|AE|B3", "MSA|AE|B4", "MSA|AE|B5", "MSA|AE|B6", "MSA|AA|B7",
         ])
     }
 

@@ -77,15 +77,27 @@ import Testing
                     start: try utc("2025-03-09T22:00:00Z"), doctor: "Dr Anh Nguyen", office: "3", status: "scheduled",
                     extra: Self.harbourDental),
                 event: .booked),
-            // 0x1C 0x0D after the first message ends line 6; the second MSH is on line 7.
+            // 0x1C 0x0D after the first message is its frame's trailer, no line end: the
+            // second MSH is on line 6, as in the same messages unframed.
             ParsedAppointment(
-                position: .init(file: file, line: 7),
+                position: .init(file: file, line: 6),
                 appointment: Appointment(
                     id: "2002", firstName: "Kim", lastName: "Lee", phone: "+61412000002",
-                    start: try utc("2025-03-09T23:00:00Z"), status: "pending"),
+                    start: try utc("2025-03-09T23:00:00Z"), status: "scheduled"),
                 event: .modified),
         ])
-        let unframed = bytes.filter { $0 != MLLP.startBlock && $0 != MLLP.endBlock }
+        // Unframed: the start blocks and each 0x1C 0x0D trailer removed.
+        var unframed: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == MLLP.endBlock {
+                i += (i + 1 < bytes.count && bytes[i + 1] == 0x0D) ? 2 : 1
+                continue
+            }
+            if bytes[i] != MLLP.startBlock { unframed.append(bytes[i]) }
+            i += 1
+        }
+        #expect(!MLLP.isFramed(unframed))
         #expect(try parser().parse(unframed, file: file) == parsed)
     }
 
@@ -150,11 +162,14 @@ import Testing
     @Test func badMessagesAmongGoodOnesAreRejectedAloneWithTheirLines() throws {
         let file = "siu-bad-among-good.hl7"
         let parsed = try parse(file)
-        #expect(parsed.records.map(\.appointment.id) == ["5001", "5007"])
-        #expect(parsed.records.map(\.position.line) == [1, 23])
-        #expect(parsed.records.map(\.appointment.start) == [try utc("2025-03-09T22:00:00Z"), try utc("2025-03-09T23:30:00Z")])
+        // 5002 has no mobile: a valid message, accepted (AA), that the pipeline gives no reminder.
+        #expect(parsed.records.map(\.appointment.id) == ["5001", "5002", "5007"])
+        #expect(parsed.records.map(\.position.line) == [1, 5, 23])
+        #expect(parsed.records.map(\.unremindable) == [nil, "PID-13 has no mobile number (no repetition with equipment type CP)", nil])
+        #expect(parsed.records.map(\.appointment.start) == [
+            try utc("2025-03-09T22:00:00Z"), try utc("2025-03-09T22:15:00Z"), try utc("2025-03-09T23:30:00Z"),
+        ])
         #expect(parsed.rejections.map { "\($0.position.line): \($0.reason)" } == [
-            "8: PID-13 has no mobile number (no repetition with equipment type CP)",
             "9: the message has no SCH segment",
             "14: TQ1-7 is not an HL7 date and time (YYYYMMDDHHMM[SS][+ZZZZ])",
             "20: the line is not an HL7 segment (a three-character segment id and the field separator)",
@@ -184,10 +199,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("Booked", "scheduled"), ("BOOKED", "scheduled"), ("Overbook", "scheduled"), ("Pending", "pending"),
+        ("Booked", "scheduled"), ("BOOKED", "scheduled"), ("Overbook", "scheduled"), ("Pending", "scheduled"),
         ("Waitlist", "waitlist"), ("Cancelled", "cancelled"), ("Deleted", "deleted"), ("Noshow", "noshow"),
         ("Complete", "complete"), ("Started", "started"), ("Blocked", "blocked"), ("Dc", "cancelled"),
-        ("", "scheduled"), ("Arrived", "arrived"), ("^Booked", "scheduled"),
+        ("", "scheduled"), ("Arrived", "attended"), ("^Booked", "scheduled"),
     ])
     func fillerStatusFromTable0278(word: String, status: String) throws {
         let parsed = try parse([Self.msh("S14"), "SCH||A1" + String(repeating: "|", count: 23) + word, "TQ1|1||||||202503100900", Self.mobile])
@@ -209,27 +224,30 @@ import Testing
         #expect(parsed.records.map(\.event?.rawValue) == [trigger])
     }
 
-    @Test func cancellationsNeedNoPhoneButBookingsDo() throws {
+    /// A booking without a mobile is a valid message (acknowledged AA): accepted, with the
+    /// reason no reminder can come of it; a cancellation needs no phone at all.
+    @Test func cancellationsNeedNoPhoneAndBookingsWithoutOneAreAcceptedUnremindable() throws {
         let noMobile = "PID|1||P1||Citizen^Jane||||||||^PRN^PH^^^02^98765432"
         let cancelled = "SCH||A1" + String(repeating: "|", count: 23) + "Cancelled"
         let parsed = try parse([
-            Self.msh("S15"), "SCH||A1|||||||||^^^202503100900", noMobile,  // 1-3: accepted
-            Self.msh("S12"), "SCH||A2|||||||||^^^202503100900", noMobile,  // 4-6: rejected on the PID line
+            Self.msh("S15"), "SCH||A1|||||||||^^^202503100900", noMobile,  // 1-3
+            Self.msh("S12"), "SCH||A2|||||||||^^^202503100900", noMobile,  // 4-6: no mobile
             Self.msh("S14"), cancelled, "TQ1|1||||||202503100900",  // 7-9: a cancelled status needs no PID
             Self.msh("S13"), "SCH||A4|||||||||^^^202503100900",  // 10-11: no PID at all
         ])
-        #expect(parsed.records.map(\.appointment.id) == ["A1", "A1"])
-        #expect(parsed.records.map(\.appointment.phone) == ["", ""])
-        #expect(parsed.rejections.map { "\($0.position.line): \($0.reason)" } == [
-            "6: PID-13 has no mobile number (no repetition with equipment type CP)",
-            "10: the message has no PID segment",
+        #expect(parsed.rejections == [])
+        #expect(parsed.records.map(\.appointment.id) == ["A1", "A2", "A1", "A4"])
+        #expect(parsed.records.map(\.appointment.phone) == ["", "", "", ""])
+        #expect(parsed.records.map(\.unremindable) == [
+            nil, "PID-13 has no mobile number (no repetition with equipment type CP)", nil, "the message has no PID segment",
         ])
     }
 
     @Test func thePhoneComesFromTheFirstMobileRepetitionWithANumber() throws {
         func phone(_ xtn: String) throws -> String? {
-            try parse([Self.msh("S12"), "SCH||A1|||||||||^^^202503100900", "PID|1||P1||Citizen^Jane||||||||" + xtn])
-                .records.first?.appointment.phone
+            let record = try parse([Self.msh("S12"), "SCH||A1|||||||||^^^202503100900", "PID|1||P1||Citizen^Jane||||||||" + xtn])
+                .records.first
+            return record?.unremindable == nil ? record?.appointment.phone : nil
         }
         #expect(try phone("0299990000^PRN^PH~^PRN^CP~0411111111^PRN^CP~0422222222^PRN^CP") == "0411111111")
         #expect(try phone("0411111111^PRN^cp^^^^^^^^^0499999999") == "0411111111")  // XTN-1 before XTN-12

@@ -15,7 +15,7 @@ import Testing
         let parsed = try parse(.recall, "Patient No;First Name;Surname;Mobile;Due Date;Reason;Branch\r\nP-1;Ann;Lee;0412 345 678;05/03/2026;Check-up;North\r\nP-2;Bob;Ng;0423 456 789;2026-03-05;Hygiene;South\r\n", dates: ["dd/MM/yyyy"])
         #expect(parsed.records == [ListRecord(
             position: SourcePosition(file: "list", line: 2), id: "P-1", firstName: "Ann", lastName: "Lee", phone: "0412 345 678",
-            date: CivilDate(year: 2026, month: 3, day: 5), text: "Check-up", extra: ["Branch": "North"])])
+            date: CivilDate(year: 2026, month: 3, day: 5), text: "Check-up", extra: ["Branch": "North", "location": "North"])])
         #expect(parsed.rejections == [RowRejection(position: SourcePosition(file: "list", line: 3), reason: "column Due Date does not match dd/MM/yyyy")])
     }
 

@@ -171,6 +171,20 @@ final class TemporarySpool {
         #expect(again.add.isEmpty && again.alreadyHandled == 1)
     }
 
+    /// An appointment an export withdrew and a later row lists again at the same time is
+    /// queued again (the rows applied in order); one an operator cancelled stays cancelled.
+    @Test func aWithdrawnAppointmentListedAgainIsQueuedAgainButAnOperatorsCancelStays() throws {
+        let t = try TemporarySpool()
+        let start = Date().addingTimeInterval(3 * 86400)
+        let queued = try t.spool.commit(t.spool.plan(candidates: [t.message("A-1", start: start), t.message("A-2", start: start)]), input: nil)
+        let key1 = MessageKey(source: "test", recordID: "A-1", rule: "24h")
+        try t.spool.commit(t.spool.plan(candidates: [], withdraw: [(key1, "cancelled")]), input: nil)
+        try t.spool.transition(queued[1].id, to: .cancelled, detail: "uid=0 reason=operator: asked by phone")
+        let again = t.spool.plan(candidates: [t.message("A-1", start: start), t.message("A-2", start: start)])
+        #expect(again.add.map(\.key.recordID) == ["A-1"])
+        #expect(again.alreadyHandled == 1)
+    }
+
     @Test func recoveryAccountsForEveryFile() throws {
         let t = try TemporarySpool()
         let start = Date().addingTimeInterval(3 * 86400)
