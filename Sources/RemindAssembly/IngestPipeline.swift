@@ -54,25 +54,31 @@ package struct IngestPipeline: Sendable {
             collector.add(parsed.records)
             out.snapshot = collector.cover
         }
-        if acknowledge, let hl7 = parser as? HL7SIUParser, let messages = try? hl7.messages(bytes, file: file) {
-            // A valid message that gives no reminder (no mobile, a landline, an opted-out
-            // number, a status not reminded, an appointment already past) is still accepted:
-            // AA, with the reason in its text. AE is for messages that could not be read.
-            var reasons: [Int: String] = [:]
-            for r in out.rejections + out.notes where !r.reason.hasSuffix(Self.withdrawNoteSuffix) {
-                reasons[r.position.line] = reasons[r.position.line].map { $0 + "; " + r.reason } ?? r.reason
-            }
-            out.ack = messages.compactMap { message -> [UInt8]? in
-                guard case .accepted = message.outcome, let header = message.header else {
-                    return HL7Acknowledgement.make(for: message, time: now, timeZone: timeZone)
-                }
-                let reason = reasons[message.line].map { "no reminder: " + $0 }
-                return HL7Acknowledgement.make(for: header, code: .accept, reason: reason, time: now, timeZone: timeZone)
-            }.flatMap { $0 }
-            out.acceptedWithoutReminder = out.notes.filter { !$0.reason.hasSuffix(Self.withdrawNoteSuffix) }
-            if !keepsDetails { out.notes = [] }
+        if acknowledge, parsed.hl7Messages == nil, let hl7 = parser as? HL7SIUParser, let messages = try? hl7.messages(bytes, file: file) {
+            acknowledge(messages, into: &out, now: now)
         }
         return .success(out)
+    }
+
+    /// The ACK of each of `messages` (a whole file's, or a piece's), in order, once their
+    /// rows are prepared in `out`. A valid message that gives no reminder (no mobile, a
+    /// landline, an opted-out number, a status not reminded, an appointment already past)
+    /// is still accepted: AA, with the reason in its text. AE is for messages that could
+    /// not be read.
+    private func acknowledge(_ messages: [HL7MessageResult], into out: inout PreparedInput, now: Date) {
+        var reasons: [Int: String] = [:]
+        for r in out.rejections + out.notes where !r.reason.hasSuffix(Self.withdrawNoteSuffix) {
+            reasons[r.position.line] = reasons[r.position.line].map { $0 + "; " + r.reason } ?? r.reason
+        }
+        out.ack = messages.compactMap { message -> [UInt8]? in
+            guard case .accepted = message.outcome, let header = message.header else {
+                return HL7Acknowledgement.make(for: message, time: now, timeZone: timeZone)
+            }
+            let reason = reasons[message.line].map { "no reminder: " + $0 }
+            return HL7Acknowledgement.make(for: header, code: .accept, reason: reason, time: now, timeZone: timeZone)
+        }.flatMap { $0 }
+        out.acceptedWithoutReminder = out.notes.filter { !$0.reason.hasSuffix(Self.withdrawNoteSuffix) }
+        if !keepsDetails { out.notes = [] }
     }
 
     /// The reader for a file read in pieces (CSV, JSON Lines, and HL7 whole messages at a
@@ -87,10 +93,6 @@ package struct IngestPipeline: Sendable {
     /// and ACK are the caller's.
     package func prepare(_ parsed: ParsedInput, now: Date, optOuts: OptOutList) -> PreparedInput {
         var out = PreparedInput()
-        if acknowledge, let messages = parsed.hl7Messages {
-            // A piece of an HL7 file: its messages' ACKs, in order.
-            out.ack = messages.compactMap { HL7Acknowledgement.make(for: $0, time: now, timeZone: timeZone) }.flatMap { $0 }
-        }
         out.rejections = parsed.rejections
         out.candidates.reserveCapacity(parsed.records.count)
         // Rows apply in file order, in every format: the last row (or HL7 event) per
@@ -130,6 +132,8 @@ package struct IngestPipeline: Sendable {
         }
         // Ids in file order, whatever the chunks: the scheduler breaks ties by id.
         for i in out.candidates.indices { out.candidates[i].id = ids.next() }
+        // A piece of an HL7 file: its messages' ACKs, in order.
+        if acknowledge, let messages = parsed.hl7Messages { acknowledge(messages, into: &out, now: now) }
         return out
     }
 

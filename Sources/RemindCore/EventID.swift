@@ -45,6 +45,10 @@ public enum EventID: String, Sendable, CaseIterable {
     case providerError = "0c28cec1b94722af64b936976b4b76b0"
     /// The spool could not be written.
     case spoolError = "a398d022d4351df48322905089933837"
+    /// At start: the inbox may not be writable by its documented group (its mode, its
+    /// group, or a spool root that does not let the group through), so practice systems
+    /// may not be able to drop exports.
+    case inboxAccess = "efc285a5d0344e26bba850594ff88859"
     /// Another remindd holds the spool's lock: this one stopped before touching it.
     case spoolLocked = "d2d00e22ca874a7c8e091134b749ee06"
     /// The backlog will take longer than the configured limit to drain.
@@ -94,6 +98,7 @@ public enum EventID: String, Sendable, CaseIterable {
         case .providerError: "err"
         case .spoolError: "err"
         case .spoolLocked: "err"
+        case .inboxAccess: "warning"
         case .backlogWarning: "warning"
         case .watchdogStalled: "err"
         case .messageHeld: "notice"

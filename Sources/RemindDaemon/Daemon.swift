@@ -110,7 +110,7 @@ public enum Daemon {
         }
         if let problem = InboxAccess.problem(inbox: config.inboxDirectory, root: config.spool.root) {
             logger.warning("practice systems may not be able to drop exports into the inbox", metadata: [
-                LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.reason: "\(problem)", LogKey.path: "\(config.inboxDirectory)",
+                LogKey.messageID: "\(EventID.inboxAccess.rawValue)", LogKey.reason: "\(problem)", LogKey.path: "\(config.inboxDirectory)",
             ])
         }
         // Recovery has asked the outbox about what was in active/; the temporary files of
