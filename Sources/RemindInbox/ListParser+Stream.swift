@@ -29,6 +29,8 @@ public struct ListStream: Sendable {
     private var pieces = 0
     private var unit = 1
     private var bigEndian = false
+    /// The line being skipped because it is longer than the format's `maxLine`.
+    private var skipping: Int?
 
     init(parser: ListParser, file: String) {
         self.parser = parser
@@ -46,8 +48,36 @@ public struct ListStream: Sendable {
                 if raw[0] != 0 && raw[1] == 0 { unit = 2 } else if raw[0] == 0 && raw[1] != 0 { unit = 2; bigEndian = true }
             }
         }
+        var skipped = ParsedList()
+        if let line = skipping {
+            // Inside a line too long to hold: drop it up to its end, then read on after it.
+            guard let end = firstLineEnd(raw) else {
+                raw.removeFirst(raw.count - raw.count % unit)
+                if final {
+                    skipping = nil
+                    return ParsedList(rejections: [tooLong(line)])
+                }
+                return ParsedList()
+            }
+            raw.removeFirst(end)
+            skipping = nil
+            linesBefore = line
+            skipped.rejections.append(tooLong(line))
+        }
         let cut = final ? raw.count : recordEnd(in: raw)
-        guard cut > 0 else { return ParsedList() }
+        guard cut > 0 else {
+            if raw.count > parser.format.maxLine, firstLineEnd(raw) == nil {
+                // A line with no end within maxLine: not held; skipped to its end, then rejected.
+                if header == nil && parser.format.fileFormat == .csv {
+                    throw InputError(
+                        code: .noHeader, message: "the header line is longer than \(parser.format.maxLine) bytes ([inbox] max_line)",
+                        file: file, line: 1)
+                }
+                skipping = linesBefore + 1
+                raw.removeFirst(raw.count - raw.count % unit)
+            }
+            return skipped
+        }
         var chunk = cut == raw.count ? raw : Array(raw[..<cut])
         raw = cut == raw.count ? [] : Array(raw[cut...])
         pieces += 1
@@ -74,7 +104,12 @@ public struct ListStream: Sendable {
             for i in parsed.records.indices { parsed.records[i].position.line += offset }
             for i in parsed.rejections.indices { parsed.rejections[i].position.line += offset }
         }
+        parsed.rejections = skipped.rejections + parsed.rejections
         return parsed
+    }
+
+    private func tooLong(_ line: Int) -> RowRejection {
+        RowRejection(position: SourcePosition(file: file, line: line), reason: ListParser.tooLong(parser.format.maxLine))
     }
 
     /// Whether the code unit at `i` is the ASCII byte `byte`.

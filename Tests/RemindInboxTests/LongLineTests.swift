@@ -168,6 +168,23 @@ import Testing
         }
     }
 
+    /// A line longer than `max_line` is not held: skipped to its end and rejected.
+    @Test(arguments: [ListFormat.FileFormat.csv, .jsonl], [7, 100, 700])
+    func aLineLongerThanTheLimitIsSkippedInPieces(format: ListFormat.FileFormat, size: Int) throws {
+        let long = String(repeating: "x", count: 5000)
+        let text = format == .csv
+            ? "PatientID,FirstName,LastName,Mobile,DueDate,Reason\nP-1,Ann,Lee,0412345678,2030-03-05,Check\nP-2,\(long),Lee,0412345679,2030-03-05,Check\nP-3,Cy,Lee,0412345670,2030-03-05,Check\n"
+            : [("P-1", "Ann"), ("P-2", long), ("P-3", "Cy")].map {
+                #"{"PatientID":"\#($0.0)","FirstName":"\#($0.1)","Mobile":"0412345678","DueDate":"2030-03-05","Reason":"Check"}"#
+            }.joined(separator: "\n") + "\n"
+        let parser = ListParser(format: ListFormat(
+            kind: .recall, fileFormat: format, datePatterns: [try DateTimePattern("yyyy-MM-dd")], maxLine: 1024))
+        let parsed = try fed(parser, Array(text.utf8), size: size)
+        #expect(parsed.records.map(\.id) == ["P-1", "P-3"])
+        #expect(parsed.records.map(\.position.line) == (format == .csv ? [2, 4] : [1, 3]))
+        #expect(parsed.rejections.map(\.position.line) == [format == .csv ? 3 : 2])
+    }
+
     @Test(arguments: [1, 50, 4096])
     func jsonLinesPiecesGiveWhatTheWholeFileGives(size: Int) throws {
         var text = ""
