@@ -97,10 +97,19 @@ public enum Daemon {
             engine: engine, directory: config.inboxDirectory, logger: logger, subdirectories: config.watchesSubdirectories)
         _ = try? notifier.status("recovering the spool")
         do {
-            try await extendingStartTimeout(notifier) {
-                if let delay = DebugSwitches.current.recoveryDelay { try? await Task.sleep(for: delay) }
-                try await engine.recover()
-                await inbox.scan()
+            let started = try await untilStopRequested {
+                try await extendingStartTimeout(notifier) {
+                    if let delay = DebugSwitches.current.recoveryDelay { try? await Task.sleep(for: delay) }
+                    try await engine.recover()
+                    await inbox.scan()
+                }
+            }
+            if !started {
+                // SIGTERM during start-up: the ingest in progress stopped between two pieces
+                // (its input stays claimed in incoming/ and is read again at the next start).
+                _ = try? notifier.stopping()
+                logger.info("remindd stopped during start-up", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)"])
+                return DaemonExit.success
             }
         } catch {
             logger.error("cannot recover the spool", metadata: [
@@ -154,6 +163,28 @@ public enum Daemon {
         let endStatus = await engine.statusLine()
         logger.info("remindd stopped", metadata: [LogKey.messageID: "\(EventID.stopping.rawValue)", "status": "\(endStatus)"])
         return DaemonExit.success
+    }
+
+    /// Runs start-up work (recovery, the first inbox scan: minutes for a large export left
+    /// in `incoming/`), ending it early on SIGTERM or SIGINT: returns false then. Before,
+    /// the signals were ignored until the services ran, so `systemctl stop` during a long
+    /// recovery waited for SIGKILL at `TimeoutStopSec=`. Cancelled, an ingest stops between
+    /// two pieces, as at any shutdown.
+    static func untilStopRequested(_ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await body()
+                return true
+            }
+            group.addTask {
+                for await _ in signals { return false }
+                try await Task.sleep(for: .seconds(365 * 86400))  // cancelled once the body is done
+                return true
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? true
+        }
     }
 
     /// How often ``extendingStartTimeout(_:every:by:upTo:_:)`` asks for more time, how much,

@@ -100,5 +100,36 @@ extension SandboxLane2 {
                 #expect(took < .seconds(5), "the stop took \(took)")
             }
         }
+
+        /// A stop during start-up (a long recovery, an export being read before READY=1) is
+        /// prompt too: SIGTERM was ignored until the services ran, so systemd waited for
+        /// TimeoutStopSec= and killed it. The export stays claimed and is read whole, once,
+        /// at the next start.
+        @Test func stopDuringStartUpIsPromptAndLosesNothing() async throws {
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(sandbox, stagger: "0", windows: ["mon-sun 00:00-00:01"])
+                defer { h.cleanUp() }
+                try await sandbox.installDropIn(for: h.unit, name: "slow.conf", contents: "[Service]\nEnvironment=REMINDD_TEST_SLOW_RECOVERY=60\n")
+                let rows = (1...30).map { DaemonHarness.Row(id: "U-\($0)", first: "Pat", mobile: String(format: "0466 200 %03d", $0), at: DaemonHarness.later) }
+                try h.drop("export.csv", DaemonHarness.csv(rows))
+                try await sandbox.run(["systemctl", "start", "--no-block", h.unit])
+                try await sandbox.waitUntil("start-up under way", timeout: .seconds(30)) {
+                    try await h.status() == "recovering the spool"
+                }
+                let begun = ContinuousClock.now
+                try await sandbox.run(["systemctl", "stop", h.unit], timeout: .seconds(90))
+                let took = ContinuousClock.now - begun
+                #expect(try await sandbox.show(h.unit, "Result") == "success", "a stop timeout")
+                #expect(try await sandbox.show(h.unit, "ExecMainStatus") == "0")
+                #expect(took < .seconds(5), "the stop took \(took)")
+
+                // The next start reads the export, once.
+                try await sandbox.installDropIn(for: h.unit, name: "slow.conf", contents: "[Service]\n")
+                try await h.start()
+                try await h.waitForFiles(rows.count, in: "queued")
+                h.expectEachRowInExactlyOneState(rows)
+                try await sandbox.run(["systemctl", "stop", h.unit], timeout: .seconds(90))
+            }
+        }
     }
 }
