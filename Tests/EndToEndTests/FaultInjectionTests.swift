@@ -77,3 +77,68 @@ extension SandboxLane1 {
         }
     }
 }
+
+extension SandboxLane1 {
+    /// Fault injection under the shipped unit (#15, tests): ENOSPC during delivery, from a
+    /// 4 MB tmpfs over the spool (`TemporaryFileSystem=`, in the unit's own mount namespace;
+    /// the test reaches it through `/proc/<pid>/root`) filled up with the space reserve
+    /// taken away. Releases pause with "disk full" in STATUS= and one journal line, resume
+    /// by themselves once space returns, and every message is handed over exactly once.
+    @Suite struct DiskFullSandboxTests {
+        @Test func releasesPausedByAFullDiskUnderTheUnitResumeByThemselves() async throws {
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(
+                    sandbox, stagger: "3s", extraDropIn: "TemporaryFileSystem=@ROOT@/spool:size=4m,mode=0700")
+                defer { h.cleanUp() }
+                try await h.start()
+                let found = try await Sandbox.runOnHost(["pgrep", "-f", "remindd --config " + h.config])
+                let pid = try #require(found.stdout.split(separator: "\n").first.map(String.init))
+                let inside = "/proc/\(pid)/root" + h.spool
+                #expect(FileManager.default.fileExists(atPath: inside + "/queued"))
+                #expect(!FileManager.default.fileExists(atPath: h.spool + "/queued"), "the tmpfs is the unit's alone")
+
+                let rows = (1...8).map { DaemonHarness.Row(id: "D-\($0)", first: "Pat", mobile: String(format: "0477 300 %03d", $0), at: DaemonHarness.dueNow) }
+                try DaemonHarness.csv(rows).write(toFile: inside + "/inbox/.export.csv.part", atomically: false, encoding: .utf8)
+                try FileManager.default.moveItem(atPath: inside + "/inbox/.export.csv.part", toPath: inside + "/inbox/export.csv")
+                func outbox() -> [String] {
+                    ((try? FileManager.default.contentsOfDirectory(atPath: inside + "/outbox")) ?? []).filter { $0.hasPrefix("remindd-") }
+                }
+                try await sandbox.waitUntil("two sent", timeout: .seconds(60)) { outbox().count >= 2 }
+
+                // The disk filled, the reserve taken away and its space filled too.
+                func fill(_ path: String) throws {
+                    FileManager.default.createFile(atPath: path, contents: nil)
+                    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                    let chunk = Data(count: 16 * 1024)
+                    while (try? handle.write(contentsOf: chunk)) != nil {}
+                    try? handle.close()
+                }
+                try fill(inside + "/filler")
+                try? FileManager.default.removeItem(atPath: inside + "/state/reserve")
+                try fill(inside + "/filler2")
+                try await sandbox.waitUntil("STATUS= says disk full", timeout: .seconds(30), interval: .milliseconds(100)) {
+                    try await h.status().contains("release paused: disk full")
+                }
+                let during = outbox().count
+                #expect(during < rows.count, "nothing left to pause")
+
+                try FileManager.default.removeItem(atPath: inside + "/filler2")
+                try FileManager.default.removeItem(atPath: inside + "/filler")
+                try await sandbox.waitUntil("all sent", timeout: .seconds(120)) { outbox().count == rows.count }
+                try await sandbox.waitUntil("STATUS= clear again") { try await !h.status().contains("release paused") }
+                let recipients = try outbox().map {
+                    try String(contentsOfFile: inside + "/outbox/" + $0, encoding: .utf8).components(separatedBy: "\n")[0]
+                }
+                #expect(Set(recipients).count == rows.count, "each message handed over once")
+                let journal = try await h.reminddJournal()
+                let paused = journal.filter { ($0["MESSAGE"] ?? "").contains("releases pause") }
+                #expect(paused.count == 1, "one journal line for the episode")
+                #expect(paused.first?["REASON"] == "disk full")
+                #expect(journal.contains { ($0["MESSAGE"] ?? "").contains("releases resumed") })
+                #expect(try await sandbox.show(h.unit, "NRestarts") == "0")
+                try await sandbox.run(["systemctl", "stop", h.unit], timeout: .seconds(90))
+                #expect(try await sandbox.show(h.unit, "Result") == "success")
+            }
+        }
+    }
+}
