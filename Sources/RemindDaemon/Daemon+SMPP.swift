@@ -99,7 +99,7 @@ extension Daemon {
             if s.tls { built.tls = try SMPPProvider.Settings.tlsContext(caFile: s.tlsCAFile) }
             settings = built
         } catch {
-            print("FAILED: \(error) (run it with the credential, e.g. systemd-run --pipe --property=LoadCredential=remindd:/etc/remindd/credentials remindctl test-provider)")
+            print("FAILED: \(error) (remindctl test-provider, run as root, reads it from /etc/remindd/credentials as the unit loads it, or --credentials DIR)")
             return 78
         }
         do throws(SMPPProbe.Failure) {
