@@ -60,6 +60,8 @@ public final class SMPPProvider: Provider, Service, Sendable {
         var waiters: [SMPPSession.Token: CheckedContinuation<SMPPSession.Outcome, Never>] = [:]
         var nextToken: SMPPSession.Token = 0
         var acknowledgements: [GatewayEvent: [Acknowledgement]] = [:]
+        /// Replies that come in parts, joined before they become events.
+        var assembler = ReplyAssembler()
     }
 
     public let name = "smpp"
@@ -97,7 +99,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
     public func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
         let parts = SubmitEncoder.submits(for: message, options: settings.submit, reference: UInt8(truncatingIfNeeded: message.id.rawValue))
         guard parts.count <= 255 else { throw DeliveryError(.permanent, "the text needs \(parts.count) parts; SMPP concatenation allows 255") }
-        guard !Task.isCancelled else { throw DeliveryError(.temporary, "cancelled before it was sent") }
+        guard !Task.isCancelled else { throw DeliveryError(.notSent, "cancelled before it was sent") }
         let token = state.withLock { s in
             s.nextToken += 1
             return s.nextToken
@@ -115,7 +117,9 @@ public final class SMPPProvider: Provider, Service, Sendable {
             perform(state.withLock { $0.machine.cancel(token, now: clock.now) })
         }
         switch outcome.result {
-        case .success(let result): return DeliveryResult(reference: settings.submit.canonicalMessageID(result.reference, receipt: false))
+        case .success(let result):
+            return DeliveryResult(reference: settings.submit.canonicalMessageID(result.reference, receipt: false),
+                                  partReferences: result.partReferences.map { settings.submit.canonicalMessageID($0, receipt: false) })
         case .failure(let error): throw error
         }
     }
@@ -139,10 +143,14 @@ public final class SMPPProvider: Provider, Service, Sendable {
         perform(state.withLock { $0.machine.start(now: clock.now) })
         await withGracefulShutdownHandler {
             while !Task.isCancelled {
-                let (stopped, deadline) = state.withLock { ($0.machine.isStopped, $0.machine.nextDeadline) }
+                let (stopped, deadline) = state.withLock { s in
+                    (s.machine.isStopped, [s.machine.nextDeadline, s.assembler.nextDeadline].compactMap { $0 }.min())
+                }
                 if stopped { break }
                 if await sleeper.sleep(until: deadline ?? .distantFuture) == .cancelled { break }
                 perform(state.withLock { $0.machine.tick(now: clock.now) })
+                // A reply whose parts stopped coming: what came is kept, marked incomplete.
+                for reply in state.withLock({ $0.assembler.expire(now: clock.now) }) { continuation.yield(.inbound(reply)) }
             }
         } onGracefulShutdown: { [self] in
             perform(state.withLock { $0.machine.stop(now: clock.now) })
@@ -191,7 +199,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
         case .complete(let token, let outcome):
             switch outcome {
             case .accepted: "complete \(token) accepted"
-            case .temporary(let m), .permanent(let m), .uncertain(let m): "complete \(token) \(m)"
+            case .temporary(let m), .permanent(let m), .uncertain(let m), .notSent(let m): "complete \(token) \(m)"
             }
         default: "\(action)"
         }
@@ -206,7 +214,17 @@ public final class SMPPProvider: Provider, Service, Sendable {
         case .receipt(var receipt):
             receipt.reference = settings.submit.canonicalMessageID(receipt.reference, receipt: true)
             event = .receipt(receipt)
-        case .inbound(let message): event = .inbound(message)
+        case .inbound(let message):
+            switch state.withLock({ $0.assembler.add(body, now: clock.now) }) {
+            case .single: event = .inbound(message)
+            case .complete(let whole): event = .inbound(whole)
+            case .kept:
+                // A part before the last: answered now (an SMSC may wait for it before the
+                // next part); the last part's answer waits until the whole reply is durable.
+                state.withLock { $0.channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
+                sleeper.wake()  // the set's timeout is a new deadline
+                return
+            }
         }
         state.withLock { s in s.acknowledgements[event, default: []].append(Acknowledgement(sequence: sequence, generation: s.generation)) }
         continuation.yield(event)

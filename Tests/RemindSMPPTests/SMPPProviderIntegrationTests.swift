@@ -198,7 +198,7 @@ import Testing
                 Issue.record("sent on a refused link")
                 return
             }
-            #expect(error.code == .temporary)  // kept, retried by the daemon later
+            #expect(error.code == .notSent)  // given back: the daemon keeps it queued, no attempt spent
             try await Task.sleep(for: .seconds(1))
             #expect(smsc.events("bind_refused").count == 1)  // retried in minutes, not in a loop
         }
