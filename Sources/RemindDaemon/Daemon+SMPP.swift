@@ -58,7 +58,8 @@ extension Daemon {
         var source = Address.sender(s.source)
         if let ton = s.sourceTON { source.ton = UInt8(ton) }
         if let npi = s.sourceNPI { source.npi = UInt8(npi) }
-        let bind = BindRequest(mode: s.bind == "transmitter" ? .transmitter : .transceiver, systemID: s.systemID, password: password,
+        // transmitter+receiver: the session's link binds as transmitter, a second as receiver.
+        let bind = BindRequest(mode: s.bind == "transceiver" ? .transceiver : .transmitter, systemID: s.systemID, password: password,
                                systemType: s.systemType, addressRange: Address(ton: 0, npi: 0, s.addressRange))
         var session = SMPPSession.Configuration(bind: bind)
         session.window = s.window
@@ -72,7 +73,9 @@ extension Daemon {
                                    longMessages: SubmitOptions.LongMessages(rawValue: s.longMessages) ?? .udh,
                                    charset: SubmitOptions.Charset(rawValue: s.charset) ?? .gsm7)
         submit.messageIDType = s.messageIDType
-        return SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
+        var settings = SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
+        settings.receiverLink = s.bind == "transmitter+receiver"
+        return settings
     }
 }
 

@@ -27,7 +27,11 @@ simulator's magic numbers do):
            after the message's first part only
   ...7870  accepted, then a reply "STOP" in two parts joined by the SAR TLVs ("ST", "OP"), after
            the message's first part only
+  ...0999  accepted, then every receiver-only session of that account is unbound by the SMSC
   other    accepted, then a DELIVRD receipt (text form) when registered_delivery asks for one
+
+Receipts and replies go back on the submitting session when it can receive (a
+transceiver), else on a session of the same account that can (bind_receiver).
 
 --refuse-bind answers every bind with ESME_RINVPASWD (smpp34's Server accepts every bind,
 so this mode reads the bind with smpp34.decode and answers it on a plain asyncio socket).
@@ -62,6 +66,17 @@ async def serve(args, out):
         if esme is None:
             return
         dest = ev.destination_addr
+        if dest.endswith("0999"):
+            for other in list(sessions.values()):
+                if other.system_id == esme.system_id and other.session_id != esme.session_id and other.can_receive:
+                    await other.unbind()
+                    log(out, event="receiver_unbound")
+            return
+        if not esme.can_receive:
+            esme = next((o for o in sessions.values() if o.system_id == esme.system_id and o.can_receive), None)
+            if esme is None:
+                log(out, event="no_receiver")
+                return
         sm = bytes(ev.short_message)
         part = sm[5] if ev.esm_class & 0x40 and len(sm) > 5 and sm[0] == 5 else 1
         await asyncio.sleep(0.05)
@@ -107,7 +122,7 @@ async def serve(args, out):
         ev = await server.next()
         if isinstance(ev, smpp34.Esme):
             sessions[ev.session_id] = ev
-            log(out, event="bound", system_id=ev.system_id)
+            log(out, event="bound", system_id=ev.system_id, kind="receives" if ev.can_receive else "sends")
         elif isinstance(ev, smpp34.Unbound):
             sessions.pop(ev.session_id, None)
             log(out, event="unbound")
