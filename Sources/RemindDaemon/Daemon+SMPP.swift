@@ -105,15 +105,24 @@ extension Daemon {
             print("FAILED: \(error) (remindctl test-provider, run as root, reads it from /etc/remindd/credentials as the unit loads it, or --credentials DIR)")
             return 78
         }
-        do throws(SMPPProbe.Failure) {
-            let report = try await SMPPProbe.run(settings)
-            let c = report.roundTrip.components
-            let ms = Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
-            print(String(format: "OK: bound to %@, enquire_link answered in %.1f ms, unbound; no SMS sent", report.smscSystemID, ms))
-            return 0
-        } catch {
-            print("FAILED: \(error)")
-            return 69
+        // transmitter+receiver: both links are checked, the transmitter first.
+        var links = [(settings.receiverLink ? "transmitter: " : "", settings)]
+        if settings.receiverLink {
+            var receiver = settings
+            receiver.session.bind.mode = .receiver
+            links.append(("receiver: ", receiver))
         }
+        for (label, link) in links {
+            do throws(SMPPProbe.Failure) {
+                let report = try await SMPPProbe.run(link)
+                let c = report.roundTrip.components
+                let ms = Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+                print(String(format: "OK: %@bound to %@, enquire_link answered in %.1f ms, unbound; no SMS sent", label, report.smscSystemID, ms))
+            } catch {
+                print("FAILED: \(label)\(error)")
+                return 69
+            }
+        }
+        return 0
     }
 }

@@ -53,13 +53,31 @@ extension SandboxLane2 {
                 #expect(refusing.events("bind_refused").count == 1)
                 #expect(!(refused.stdout + refused.stderr).contains(password))
 
+                // transmitter+receiver: both links bind, each times its enquire_link.
+                try (base + """
+
+                    [provider]
+                    type = "smpp"
+                    host = "127.0.0.1"
+                    port = \(smsc.port)
+                    system_id = "harbour"
+                    source = "Harbour"
+                    bind = "transmitter+receiver"
+
+                    """).write(toFile: h.config, atomically: true, encoding: .utf8)
+                let both = try await sandbox.exec(command)
+                #expect(both.status == 0, "\(both.stdout) \(both.stderr)")
+                #expect(both.stdout.contains("OK: transmitter: bound to") && both.stdout.contains("OK: receiver: bound to"), "\(both.stdout)")
+                #expect(smsc.events("bound").suffix(2).compactMap(\.kind) == ["sends", "receives"])
+                #expect(smsc.events("submit").isEmpty)
+
                 // No credential in the directory: a configuration problem (78), named, no bind tried.
                 try FileManager.default.removeItem(atPath: h.root + "/credentials/smpp-password")
                 try configure(port: smsc.port)
                 let missing = try await sandbox.exec(command)
                 #expect(missing.status == 78, "\(missing.stdout) \(missing.stderr)")
                 #expect(missing.stdout.contains("smpp-password"), "\(missing.stdout)")
-                #expect(smsc.events("bound").count == 1)
+                #expect(smsc.events("bound").count == 3)
             }
         }
     }

@@ -16,8 +16,13 @@ import Testing
 /// - smpp34's Server: bind, framing, sequence numbers, enquire_link, submit_sm_resp
 ///   (accept or any ESME status), deliver_sm and its response;
 /// - SMSC/smsc.py (on smpp34): which status a destination gets, receipts (text and TLV
-///   form), replies, the never-answered submit, and the refused bind (smpp34's Server
-///   accepts every bind, so that mode reads the bind with smpp34.decode and answers it).
+///   form, one per part, part 2 of a long message UNDELIV), replies (whole, in two UDH
+///   parts, in two SAR parts), the never-answered submit, deliver_sm on the session that
+///   can receive (smpp34's `Esme.can_receive` tells bind_receiver/transceiver from
+///   bind_transmitter), the SMSC unbinding the receiver alone (`Esme.unbind`), and the
+///   refused bind (smpp34's Server accepts every bind, so that mode reads the bind with
+///   smpp34.decode and answers it on a plain asyncio socket).
+/// No second SMSC peer was needed: smpp34 covers bind types, UDH/SAR deliver_sm and unbind.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SMPPProviderIntegrationTests {
     /// A provider for `smsc`, running in a service group until `body` returns.
     func withProvider(
