@@ -219,7 +219,9 @@ extension Engine {
     func finishRelease(_ handOver: HandOver, answer: Result<DeliveryResult, DeliveryError>) async {
         markBusy("release")
         defer { markIdle("release") }
-        handOversInFlight -= 1
+        // Counted until the answer is recorded: a receipt handled while the record is being
+        // written (the actor is free during withSpool) is kept early, not dropped as unknown.
+        defer { handOversInFlight -= 1 }
         if case .success = answer { CrashPoint.hit("release.after-handover") }
         let decided: HandOverDecision.Answer = switch answer {
         case .success(let result): .accepted(reference: result.reference)
