@@ -189,15 +189,28 @@ public final class SMPPProvider: Provider, Service, Sendable {
 
     // MARK: Driving the machine
 
-    private func perform(_ actions: [SMPPSession.Action], link: Int) {
+    /// - Parameter flushLater: the caller is the channel's read (on its event loop): PDUs are
+    ///   written and flushed together at the read's end (``SessionHandler`` flushes at
+    ///   channelReadComplete), so the submits a burst of submit_sm_resp frees go out in one
+    ///   write instead of one each.
+    private func perform(_ actions: [SMPPSession.Action], link: Int, flushLater: Bool = false) {
+        var unflushed: (any Channel)?
         for action in actions {
             logger.trace("smpp action", metadata: [LogKey.provider: "smpp", "link": "\(link)", "action": "\(Self.describe(action))"])
             switch action {
             case .connect:
                 connect(link: link)
             case .send(let pdu):
-                state.withLock { $0.links[link].channel }?.writeAndFlush(pdu, promise: nil)
+                guard let channel = state.withLock({ $0.links[link].channel }) else { break }
+                if flushLater {
+                    channel.write(pdu, promise: nil)
+                    unflushed = channel
+                } else {
+                    channel.writeAndFlush(pdu, promise: nil)
+                }
             case .close:
+                unflushed?.flush()  // an unbind_resp before the close
+                unflushed = nil
                 state.withLock { $0.links[link].channel }?.close(promise: nil)
             case .complete(let token, let outcome):
                 state.withLock { $0.waiters.removeValue(forKey: token) }?.resume(returning: outcome)
@@ -323,7 +336,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
             guard s.links[link].generation == generation else { return [] }
             return s.links[link].machine.received(frame, now: clock.now)
         }
-        perform(actions, link: link)
+        perform(actions, link: link, flushLater: true)
         sleeper.wake()
     }
 
@@ -351,6 +364,12 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         provider.received(unwrapInboundIn(data), link: link, generation: generation)
+    }
+
+    /// What the read's PDUs made the session write goes out in one flush.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
