@@ -319,7 +319,7 @@ extension Engine {
             let entry = try await withSpool { try $0.transition(id, to: .queued, what: Engine.requeuedEvent, detail: "reason=\(reason)") }
             scheduler.insert(ReleaseScheduler.Entry(entry))
             sleeper.wake()
-            log(.messageQueued, .info, "message back in the queue: the gateway's link is not up; it waits for the link", [
+            log(.messageQueued, .debug, "message back in the queue: the gateway's link is not up; it waits for the link", [
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "queued", LogKey.reason: "\(reason)",
             ])
         } catch {
