@@ -146,7 +146,7 @@ let package = Package(
             "RemindSMPP", "RemindDelivery", "RemindCore", "RemindSchedule", "RemindTesting",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Benchmarks/SMPP", exclude: ["README.md"]),
+        ], path: "Benchmarks/SMPP", exclude: ["README.md", "kannel_inject.py", "daemon-smpp.sh"]),
 
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),

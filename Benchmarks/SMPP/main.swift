@@ -1,9 +1,17 @@
 // SMPPBenchmark: submits per second through the SMPP provider on loopback, at several
 // windows, with the p50 and p99 of submit → submit_sm_resp as send() sees it, against
-// PyPI's smpp34 SMSC (Tests/RemindSMPPTests/SMSC/smsc.py, started per window).
+// PyPI's smpp34 SMSC (Tests/RemindSMPPTests/SMSC/smsc.py, started per window); then, in
+// the same run and at the same window, Debian's Kannel (bearerbox + smsbox) sending the
+// same messages to the same SMSC (max-pending-submits = the window), and the ratio.
 //
 //   swift build -c release --product SMPPBenchmark
-//   .build/release/SMPPBenchmark 5000 1,10,50
+//   .build/release/SMPPBenchmark 10000 1,10,50            # remindd, then Kannel, per window
+//   .build/release/SMPPBenchmark 5000 1,10,50 --no-kannel  # remindd only
+//
+// Both rates are read from the SMSC's own log (first to last submit_sm it received), so
+// the two senders are timed by the same clock; remindd's own view (wall time of the sends,
+// latencies) is printed beside it. Kannel gets every message queued through smsbox's
+// sendsms *before* the SMSC starts (kannel_inject.py), so its SMPP side is measured alone.
 import Foundation
 import Logging
 import RemindCore
@@ -16,7 +24,8 @@ import ServiceLifecycle
 import Glibc
 #endif
 
-let arguments = CommandLine.arguments
+let arguments = CommandLine.arguments.filter { !$0.hasPrefix("--") }
+let withKannel = !CommandLine.arguments.contains("--no-kannel")
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
 let windows = arguments.count > 2 ? arguments[2].split(separator: ",").compactMap { Int($0) } : [1, 10, 50]
 
@@ -32,7 +41,15 @@ func maxRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-print("window  messages  seconds  submits/s  p50 ms  p99 ms  cpu s  max rss MB")
+/// Submits per second as the SMSC saw them: from its first submit_sm to its last.
+func smscRate(_ smsc: TestSMSC) -> (rate: Double, count: Int) {
+    let times = smsc.accepted().compactMap(\.t)
+    guard let first = times.min(), let last = times.max(), last > first else { return (0, times.count) }
+    return (Double(times.count - 1) / (last - first), times.count)
+}
+
+var results: [(window: Int, remindd: Double, kannel: Double?)] = []
+print("sender   window  messages  seconds  submits/s  smsc submits/s  p50 ms  p99 ms  cpu s  cpu ms/1k  max rss MB")
 for window in windows {
     let smsc = try TestSMSC()
     try await smsc.start()
@@ -75,7 +92,20 @@ for window in windows {
     }
     let p50 = latencies[latencies.count / 2]
     let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-    print(String(format: "%6d  %8d  %7.2f  %9.0f  %6.2f  %6.2f  %5.2f  %10.1f", window, count, seconds, Double(count) / seconds, p50, p99, cpu,
-                 maxRSSMegabytes()))
+    let seen = smscRate(smsc)
+    print(String(format: "remindd  %6d  %8d  %7.2f  %9.0f  %14.0f  %6.2f  %6.2f  %5.2f  %9.1f  %10.1f", window, count, seconds, Double(count) / seconds,
+                 seen.rate, p50, p99, cpu, cpu * 1e6 / Double(count), maxRSSMegabytes()))
     smsc.stop()
+    var kannelRate: Double?
+    if withKannel {
+        let k = try await KannelRun.run(count: count, window: window)
+        kannelRate = k.rate
+        print(String(format: "kannel   %6d  %8d  %7.2f  %9.0f  %14.0f       -       -  %5.2f  %9.1f  %10.1f", window, count, k.seconds, Double(count) / k.seconds,
+                     k.rate, "-", "-", k.cpu, k.cpu * 1e6 / Double(count), k.maxRSS))
+    }
+    results.append((window, seen.rate, kannelRate))
+}
+if withKannel {
+    print("window  remindd/kannel (SMSC-side submits/s)")
+    for r in results { print(String(format: "%6d  %.2f", r.window, r.remindd / (r.kannel ?? .nan))) }
 }

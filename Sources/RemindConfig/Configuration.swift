@@ -166,7 +166,8 @@ public struct Configuration: Sendable, Hashable {
         /// The credential (in `$CREDENTIALS_DIRECTORY`, from `LoadCredential=`) holding the password.
         public var passwordCredential: String = "smpp-password"
         public var systemType: String = ""
-        /// `transceiver` (receipts and replies on the same link) or `transmitter` (send only).
+        /// `transceiver` (receipts and replies on the same link), `transmitter` (send only) or
+        /// `transmitter+receiver` (two links: submits on one, receipts and replies on the other).
         public var bind: String = "transceiver"
         public var addressRange: String = ""
         /// The sender: alphanumeric (TON 5, NPI 0) or a number (TON 1, NPI 1) unless overridden.

@@ -82,10 +82,8 @@ extension Reader {
             if v.utf8.count > 12 { problem("provider.system_type", "must be at most 12 characters") } else { s.systemType = v }
         }
         if let v = string(t, "provider", "bind") {
-            if ["transceiver", "transmitter"].contains(v) { s.bind = v } else if v == "transmitter+receiver" {
-                problem("provider.bind", "transmitter+receiver (two links) is not in this build yet: use transceiver, or transmitter (no receipts or replies)")
-            } else {
-                problem("provider.bind", "must be transceiver or transmitter")
+            if ["transceiver", "transmitter", "transmitter+receiver"].contains(v) { s.bind = v } else {
+                problem("provider.bind", "must be transceiver, transmitter or transmitter+receiver")
             }
         }
         if let v = string(t, "provider", "address_range") {

@@ -58,7 +58,8 @@ extension Daemon {
         var source = Address.sender(s.source)
         if let ton = s.sourceTON { source.ton = UInt8(ton) }
         if let npi = s.sourceNPI { source.npi = UInt8(npi) }
-        let bind = BindRequest(mode: s.bind == "transmitter" ? .transmitter : .transceiver, systemID: s.systemID, password: password,
+        // transmitter+receiver: the session's link binds as transmitter, a second as receiver.
+        let bind = BindRequest(mode: s.bind == "transceiver" ? .transceiver : .transmitter, systemID: s.systemID, password: password,
                                systemType: s.systemType, addressRange: Address(ton: 0, npi: 0, s.addressRange))
         var session = SMPPSession.Configuration(bind: bind)
         session.window = s.window
@@ -72,7 +73,9 @@ extension Daemon {
                                    longMessages: SubmitOptions.LongMessages(rawValue: s.longMessages) ?? .udh,
                                    charset: SubmitOptions.Charset(rawValue: s.charset) ?? .gsm7)
         submit.messageIDType = s.messageIDType
-        return SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
+        var settings = SMPPProvider.Settings(host: s.host, port: s.port, session: session, submit: submit)
+        settings.receiverLink = s.bind == "transmitter+receiver"
+        return settings
     }
 }
 
@@ -99,18 +102,27 @@ extension Daemon {
             if s.tls { built.tls = try SMPPProvider.Settings.tlsContext(caFile: s.tlsCAFile) }
             settings = built
         } catch {
-            print("FAILED: \(error) (run it with the credential, e.g. systemd-run --pipe --property=LoadCredential=remindd:/etc/remindd/credentials remindctl test-provider)")
+            print("FAILED: \(error) (remindctl test-provider, run as root, reads it from /etc/remindd/credentials as the unit loads it, or --credentials DIR)")
             return 78
         }
-        do throws(SMPPProbe.Failure) {
-            let report = try await SMPPProbe.run(settings)
-            let c = report.roundTrip.components
-            let ms = Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
-            print(String(format: "OK: bound to %@, enquire_link answered in %.1f ms, unbound; no SMS sent", report.smscSystemID, ms))
-            return 0
-        } catch {
-            print("FAILED: \(error)")
-            return 69
+        // transmitter+receiver: both links are checked, the transmitter first.
+        var links = [(settings.receiverLink ? "transmitter: " : "", settings)]
+        if settings.receiverLink {
+            var receiver = settings
+            receiver.session.bind.mode = .receiver
+            links.append(("receiver: ", receiver))
         }
+        for (label, link) in links {
+            do throws(SMPPProbe.Failure) {
+                let report = try await SMPPProbe.run(link)
+                let c = report.roundTrip.components
+                let ms = Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+                print(String(format: "OK: %@bound to %@, enquire_link answered in %.1f ms, unbound; no SMS sent", label, report.smscSystemID, ms))
+            } catch {
+                print("FAILED: \(label)\(error)")
+                return 69
+            }
+        }
+        return 0
     }
 }

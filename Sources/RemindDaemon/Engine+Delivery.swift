@@ -55,7 +55,16 @@ extension Engine {
                 await checkBacklog()
             }
         }
-        if case .release = action { recipientGate.markBeforeRelease = mark }
+        if case .release(let id) = action {
+            recipientGate.markBeforeRelease = mark
+            // The gateway's link is down or refused: the message stays queued (no attempt
+            // spent) until the provider reports the link up, which wakes this loop.
+            if linkHoldsReleases {
+                await putBack(id)
+                if statusDirty { flushStatus() }
+                return cappedByHousekeeping(.sleep(until: now.addingTimeInterval(statusDirty ? 1 : 3600)))
+            }
+        }
         if statusDirty {
             flushStatus()
             if statusDirty, case .sleep(let until) = action {
@@ -64,6 +73,16 @@ extension Engine {
             if statusDirty, case .idle = action { return .sleep(until: now.addingTimeInterval(1)) }
         }
         return cappedByHousekeeping(action)
+    }
+
+    /// Whether releases wait for the gateway's link: it was reported down or refused and
+    /// not up since. Before the first report (the provider is connecting) they go, and a
+    /// provider that has no link never reports one.
+    var linkHoldsReleases: Bool {
+        switch link {
+        case .down?, .refused?: true
+        case .up?, nil: false
+        }
     }
 
     /// The spool could not move a message chosen for release out of `queued/`: it goes
@@ -195,7 +214,13 @@ extension Engine {
         return HandOver(
             message: OutgoingMessage(id: id, recipient: message.recipient, text: message.text, encoding: message.encoding, segments: message.segments),
             kind: message.kind, expiryCause: message.cause, releasedAt: now,
-            facts: .init(attempts: message.events.filter { $0.what == "active" }.count, created: message.created, expires: message.expires))
+            facts: .init(attempts: Self.attempts(message.events), created: message.created, expires: message.expires))
+    }
+
+    /// Hand-overs that count as attempts: every `active` line but those a `requeued` line
+    /// undid (the gateway's link was down or refused: nothing reached it).
+    static func attempts(_ events: [SpoolEvent]) -> Int {
+        max(0, events.filter { $0.what == "active" }.count - events.filter { $0.what == Self.requeuedEvent }.count)
     }
 
     /// Records the provider's answer to a hand-over begun by ``beginRelease(_:)``, by the
@@ -203,25 +228,30 @@ extension Engine {
     func finishRelease(_ handOver: HandOver, answer: Result<DeliveryResult, DeliveryError>) async {
         markBusy("release")
         defer { markIdle("release") }
-        handOversInFlight -= 1
+        // Counted until the answer is recorded: a receipt handled while the record is being
+        // written (the actor is free during withSpool) is kept early, not dropped as unknown.
+        defer { handOversInFlight -= 1 }
         if case .success = answer { CrashPoint.hit("release.after-handover") }
         let decided: HandOverDecision.Answer = switch answer {
         case .success(let result): .accepted(reference: result.reference)
         case .failure(let e) where e.code == .uncertain: .uncertain(reason: e.message)
         case .failure(let e) where e.code == .temporary: .temporary(reason: e.message)
+        case .failure(let e) where e.code == .notSent: .notSent(reason: e.message)
         case .failure(let e): .permanent(reason: e.message)
         }
         let id = handOver.message.id
         for action in HandOverDecision().decide(decided, for: handOver.facts, now: clock.now) {
             switch action {
             case .recordSent(let reference):
-                await recordSent(handOver, reference: reference)
+                await recordSent(handOver, reference: reference, parts: (try? answer.get())?.partReferences ?? [])
             case .deferUntil(let retryAt, let reason):
                 await recordDeferred(handOver, until: retryAt, reason: reason)
             case .fail(let reason):
                 await recordFailed(id, reason: reason)
             case .setAside(let reason):
                 await recordUncertain(handOver, reason: reason)
+            case .requeue(let reason):
+                await recordRequeued(handOver, reason: reason)
             case .giveBackDailyCount:
                 if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(handOver.message.recipient, at: handOver.releasedAt) }
             case .providerHealthy:
@@ -233,7 +263,7 @@ extension Engine {
         statusChanged()
     }
 
-    private func recordSent(_ handOver: HandOver, reference: String) async {
+    private func recordSent(_ handOver: HandOver, reference: String, parts: [String] = []) async {
         let id = handOver.message.id
         let providerName = provider.name
         // Only a provider that reports receipts or replies needs the reference index: the
@@ -246,8 +276,9 @@ extension Engine {
                 // The reference first: a crash before the move leaves a message in active/
                 // (uncertain at recovery) whose later receipt still finds it.
                 var indexError: String?
-                do { try references?.record(reference: reference, id: id, recipient: recipient, at: now) } catch { indexError = "\(error)" }
-                _ = try spool.transition(id, to: .sent, what: "sent", detail: "provider=\(providerName) reference=\(reference)")
+                // Every part's reference (a long SMPP message has one per part, each with its receipt).
+                do { try references?.record(references: [reference] + parts, id: id, recipient: recipient, at: now) } catch { indexError = "\(error)" }
+                _ = try spool.transition(id, to: .sent, what: "sent", detail: SentReferences.detail(provider: providerName, reference: reference, parts: parts))
                 return indexError
             }
             if let indexError {
@@ -259,7 +290,9 @@ extension Engine {
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
                 LogKey.recipient: "\(PhoneMask.mask(recipient))", LogKey.kind: "\(handOver.kind.rawValue)",
             ])
-            if let early = earlyReceipts.removeValue(forKey: reference) { _ = await handleReceipt(early.receipt) }
+            for r in [reference] + parts {
+                if let early = earlyReceipts.removeValue(forKey: r) { _ = await handleReceipt(early.receipt) }
+            }
         } catch {
             log(.spoolError, .error, "message sent but its result could not be recorded; it stays in active/ and becomes uncertain at restart",
                 [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
@@ -279,6 +312,27 @@ extension Engine {
             ])
         } catch {
             log(.spoolError, .error, "cannot record uncertain message; it stays in active/ and becomes uncertain at restart",
+                [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
+        }
+    }
+
+    /// The history line of a hand-over that never reached the gateway.
+    static let requeuedEvent = "requeued"
+
+    /// Nothing reached the gateway (its link is down, connecting or refused): back to
+    /// `queued/` at its own time, the attempt not counted; releases wait for the link
+    /// (``linkHoldsReleases``), so this happens at most once per hand-over in flight.
+    private func recordRequeued(_ handOver: HandOver, reason: String) async {
+        let id = handOver.message.id
+        do {
+            let entry = try await withSpool { try $0.transition(id, to: .queued, what: Engine.requeuedEvent, detail: "reason=\(reason)") }
+            scheduler.insert(ReleaseScheduler.Entry(entry))
+            sleeper.wake()
+            log(.messageQueued, .debug, "message back in the queue: the gateway's link is not up; it waits for the link", [
+                LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "queued", LogKey.reason: "\(reason)",
+            ])
+        } catch {
+            log(.spoolError, .error, "cannot put a message back in the queue; it stays in active/ and is settled at restart",
                 [LogKey.spoolID: "\(id)", LogKey.error: "\(error)"])
         }
     }

@@ -65,6 +65,8 @@ extension Engine {
         case mismatch
         case ignored(MessageState)
         case moved(from: MessageState, to: MessageState, recipient: String, kind: MessageKind)
+        /// One part of a long message delivered; the message waits for the others.
+        case partDelivered(done: Int, total: Int)
     }
 
     /// Applies a delivery receipt; true when it was handled (recorded, or rightly ignored).
@@ -95,12 +97,27 @@ extension Engine {
                 guard let entry = spool.entry(id) else { return .gone }
                 let message = try spool.message(id)
                 // A hash collision in the index would name another message: its history says.
-                if let sent = message.events.last(where: { $0.what == "sent" }), !sent.detail.hasSuffix("reference=" + reference) {
+                let sent = message.events.last(where: { $0.what == "sent" })
+                let parts = sent.map { SentReferences($0.detail) } ?? SentReferences("")
+                if let sent, !sent.detail.hasSuffix("reference=" + reference), !parts.others.contains(reference) {
                     return .mismatch
                 }
                 switch decision.receipt(delivered: delivered, code: code, state: entry.state) {
                 case .ignore(let state):
                     return .ignored(state)
+                case .markDelivered(let detail) where !parts.others.isEmpty:
+                    // A long message is delivered when every part is: each part's receipt
+                    // is kept in its history until the last one comes.
+                    var done = Set(message.events.filter { $0.what == SentReferences.partDelivered }.map { SentReferences.reference(in: $0.detail) })
+                    if !done.contains(reference) {
+                        done.insert(reference)
+                        if done.count < parts.all.count {
+                            try spool.transition(id, to: entry.state, what: SentReferences.partDelivered, detail: "reference=" + reference)
+                        }
+                    }
+                    guard done.isSuperset(of: parts.all) else { return .partDelivered(done: done.count, total: parts.all.count) }
+                    try spool.transition(id, to: .delivered, what: "delivered", detail: detail + " parts=\(parts.all.count)")
+                    return .moved(from: entry.state, to: .delivered, recipient: message.recipient, kind: message.kind)
                 case .markDelivered(let detail):
                     try spool.transition(id, to: .delivered, what: "delivered", detail: detail)
                     return .moved(from: entry.state, to: .delivered, recipient: message.recipient, kind: message.kind)
@@ -121,6 +138,10 @@ extension Engine {
                     LogKey.provider: "\(provider.name)", "reference": "\(receipt.reference)", "suppressed": "\(suppressed)",
                 ])
             }
+        case .partDelivered(let done, let total):
+            logger.debug("delivery receipt for one part of a long message", metadata: [
+                LogKey.spoolID: "\(id)", LogKey.count: "\(done)", "parts": "\(total)",
+            ])
         case .ignored(let state):
             logger.debug("delivery receipt for a message not waiting for one; ignored", metadata: [
                 LogKey.spoolID: "\(id)", LogKey.state: "\(state.rawValue)",
@@ -231,5 +252,33 @@ extension Engine {
         }
         sleeper.wake()  // the release loop flushes a STATUS= held back by the once-a-second limit
         statusChanged()
+    }
+}
+
+/// The gateway references a `sent` history line names: `… parts=B,C reference=A` for a
+/// long message whose parts were submitted separately (A the first part's, B and C the
+/// others'), `… reference=A` for one part.
+struct SentReferences: Sendable, Equatable {
+    /// The history line of one part's delivery receipt, before the message's last.
+    static let partDelivered = "part-delivered"
+
+    var first: String?
+    var others: [String]
+    var all: Set<String> { Set(others + (first.map { [$0] } ?? [])) }
+
+    init(_ detail: String) {
+        first = detail.range(of: "reference=", options: .backwards).map { String(detail[$0.upperBound...]) }
+        others = detail.split(separator: " ").first { $0.hasPrefix("parts=") }
+            .map { $0.dropFirst("parts=".count).split(separator: ",").map(String.init) } ?? []
+    }
+
+    /// The detail of a `sent` line: the parts before the reference (kept last, as the
+    /// receipt's collision check reads it).
+    static func detail(provider: String, reference: String, parts: [String]) -> String {
+        "provider=\(provider)" + (parts.isEmpty ? "" : " parts=" + parts.joined(separator: ",")) + " reference=\(reference)"
+    }
+
+    static func reference(in detail: String) -> String {
+        detail.range(of: "reference=").map { String(detail[$0.upperBound...]) } ?? ""
     }
 }

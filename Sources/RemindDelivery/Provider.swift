@@ -23,17 +23,25 @@ public struct OutgoingMessage: Sendable, Hashable {
 
 /// What a provider answered for an accepted message.
 public struct DeliveryResult: Sendable, Hashable {
-    /// The gateway's reference for the message (a file name, an SMPP message_id).
+    /// The gateway's reference for the message (a file name, an SMPP message_id); for a
+    /// long message sent in parts, the first part's.
     public var reference: String
+    /// The references of parts 2…n of a long message sent as separate submits, in order
+    /// (each has its own receipt); empty for one part.
+    public var partReferences: [String]
 
-    public init(reference: String) { self.reference = reference }
+    public init(reference: String, partReferences: [String] = []) {
+        self.reference = reference
+        self.partReferences = partReferences
+    }
 }
 
-/// A failed hand-over: temporary (retry later), permanent (never retry), or uncertain
-/// (the gateway may have it: never retried by itself, an operator decides).
+/// A failed hand-over: temporary (retry later), permanent (never retry), uncertain (the
+/// gateway may have it: never retried by itself, an operator decides), or not sent (the
+/// gateway never saw it and cannot take it now: its link is down or refused).
 public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        enum Value: Hashable, Sendable { case temporary, permanent, uncertain }
+        enum Value: Hashable, Sendable { case temporary, permanent, uncertain, notSent }
         let value: Value
         /// Retrying later may succeed (gateway down, throttled, disk full).
         public static let temporary = Code(value: .temporary)
@@ -42,6 +50,9 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
         /// The hand-over may or may not have happened (the command was killed, timed out or
         /// vanished mid-run): retrying could text the patient twice, so only an operator does.
         public static let uncertain = Code(value: .uncertain)
+        /// Nothing reached the gateway: its link is down, connecting or refused. The message
+        /// goes back to `queued/` with no attempt counted, and waits for the link.
+        public static let notSent = Code(value: .notSent)
         public var description: String { "\(value)" }
     }
 

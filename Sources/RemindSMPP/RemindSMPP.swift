@@ -11,7 +11,8 @@
 //   struct over an injected clock whose methods return actions; it never does I/O.
 // - the provider (`SMPPProvider`): a `Provider` and a `Service` that runs the state
 //   machine's actions on a NIO channel (TLS through swift-nio-ssl when configured) and
-//   turns submit results into `DeliveryResult`s and deliver_sm into `GatewayEvent`s;
+//   turns submit results into `DeliveryResult`s (every part's message_id) and deliver_sm
+//   into `GatewayEvent`s, a reply in parts joined first (`ReplyAssembler`);
 //   `SMPPProbe` is `remindd --test-provider` (bind, one enquire_link, unbind).
 //
 // Nothing here touches the spool or logs message text or full phone numbers; the

@@ -28,6 +28,10 @@ public final class SMPPProvider: Provider, Service, Sendable {
         public var maximumPDULength = 70_000
         /// TLS to the SMSC when set (certificate and host name verified as the context says).
         public var tls: NIOSSLContext?
+        /// `bind = "transmitter+receiver"`: submits go on the session's link (bound as
+        /// transmitter) and a second link, bound as receiver with the same account, takes
+        /// the receipts and replies; each link connects, binds and reconnects on its own.
+        public var receiverLink = false
 
         public init(host: String, port: Int, session: SMPPSession.Configuration, submit: SubmitOptions, tls: NIOSSLContext? = nil) {
             self.host = host
@@ -48,18 +52,30 @@ public final class SMPPProvider: Provider, Service, Sendable {
     }
 
     private struct Acknowledgement {
+        var link: Int
         var sequence: UInt32
         var generation: Int
     }
 
-    private struct State {
+    /// One connection to the SMSC and its session.
+    private struct Link {
         var machine: SMPPSession.StateMachine
         var channel: (any Channel)?
         var generation = 0
         var lastError: String?
+    }
+
+    /// The link submits go on (a transceiver or a transmitter); a receiver link, when
+    /// configured, is the next.
+    private static let submitting = 0
+
+    private struct State {
+        var links: [Link]
         var waiters: [SMPPSession.Token: CheckedContinuation<SMPPSession.Outcome, Never>] = [:]
         var nextToken: SMPPSession.Token = 0
         var acknowledgements: [GatewayEvent: [Acknowledgement]] = [:]
+        /// Replies that come in parts, joined before they become events.
+        var assembler = ReplyAssembler()
     }
 
     public let name = "smpp"
@@ -83,21 +99,27 @@ public final class SMPPProvider: Provider, Service, Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: GatewayEvent.self)
         self.events = stream
         self.continuation = continuation
-        self.state = Mutex(State(machine: SMPPSession.StateMachine(configuration: settings.session, jitter: jitter)))
+        var links = [Link(machine: SMPPSession.StateMachine(configuration: settings.session, jitter: jitter))]
+        if settings.receiverLink {
+            var receiver = settings.session
+            receiver.bind.mode = .receiver
+            links.append(Link(machine: SMPPSession.StateMachine(configuration: receiver, jitter: jitter)))
+        }
+        self.state = Mutex(State(links: links))
     }
 
     /// The window: the delivery service keeps this many hand-overs in flight.
     public var concurrency: Int { settings.session.window }
 
-    /// Whether the link is bound now (for tests and `test-provider`).
-    public var isBound: Bool { state.withLock { $0.machine.isBound } }
+    /// Whether the link (both links, with a receiver link) is bound now (for tests).
+    public var isBound: Bool { state.withLock { $0.links.allSatisfy(\.machine.isBound) } }
 
     // MARK: Provider
 
     public func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
         let parts = SubmitEncoder.submits(for: message, options: settings.submit, reference: UInt8(truncatingIfNeeded: message.id.rawValue))
         guard parts.count <= 255 else { throw DeliveryError(.permanent, "the text needs \(parts.count) parts; SMPP concatenation allows 255") }
-        guard !Task.isCancelled else { throw DeliveryError(.temporary, "cancelled before it was sent") }
+        guard !Task.isCancelled else { throw DeliveryError(.notSent, "cancelled before it was sent") }
         let token = state.withLock { s in
             s.nextToken += 1
             return s.nextToken
@@ -106,16 +128,18 @@ public final class SMPPProvider: Provider, Service, Sendable {
             await withCheckedContinuation { (c: CheckedContinuation<SMPPSession.Outcome, Never>) in
                 let actions = state.withLock { s in
                     s.waiters[token] = c
-                    return s.machine.submit(token, parts: parts, now: clock.now)
+                    return s.links[Self.submitting].machine.submit(token, parts: parts, now: clock.now)
                 }
-                perform(actions)
+                perform(actions, link: Self.submitting)
                 sleeper.wake()
             }
         } onCancel: {
-            perform(state.withLock { $0.machine.cancel(token, now: clock.now) })
+            perform(state.withLock { $0.links[Self.submitting].machine.cancel(token, now: clock.now) }, link: Self.submitting)
         }
         switch outcome.result {
-        case .success(let result): return DeliveryResult(reference: settings.submit.canonicalMessageID(result.reference, receipt: false))
+        case .success(let result):
+            return DeliveryResult(reference: settings.submit.canonicalMessageID(result.reference, receipt: false),
+                                  partReferences: result.partReferences.map { settings.submit.canonicalMessageID($0, receipt: false) })
         case .failure(let error): throw error
         }
     }
@@ -125,7 +149,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
             guard var list = s.acknowledgements[event], !list.isEmpty else { return nil }
             let ack = list.removeFirst()
             s.acknowledgements[event] = list.isEmpty ? nil : list
-            guard ack.generation == s.generation, let channel = s.channel else { return nil }
+            guard ack.generation == s.links[ack.link].generation, let channel = s.links[ack.link].channel else { return nil }
             return (channel, ack.sequence)
         }
         guard let (channel, sequence) = target else { return }
@@ -136,44 +160,74 @@ public final class SMPPProvider: Provider, Service, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        perform(state.withLock { $0.machine.start(now: clock.now) })
+        let count = state.withLock { $0.links.count }
+        for link in 0..<count { perform(state.withLock { $0.links[link].machine.start(now: clock.now) }, link: link) }
         await withGracefulShutdownHandler {
             while !Task.isCancelled {
-                let (stopped, deadline) = state.withLock { ($0.machine.isStopped, $0.machine.nextDeadline) }
+                let (stopped, deadline) = state.withLock { s in
+                    (s.links.allSatisfy(\.machine.isStopped),
+                     (s.links.map(\.machine.nextDeadline) + [s.assembler.nextDeadline]).compactMap { $0 }.min())
+                }
                 if stopped { break }
                 if await sleeper.sleep(until: deadline ?? .distantFuture) == .cancelled { break }
-                perform(state.withLock { $0.machine.tick(now: clock.now) })
+                for link in 0..<count { perform(state.withLock { $0.links[link].machine.tick(now: clock.now) }, link: link) }
+                // A reply whose parts stopped coming: what came is kept, marked incomplete.
+                for reply in state.withLock({ $0.assembler.expire(now: clock.now) }) { continuation.yield(.inbound(reply)) }
             }
         } onGracefulShutdown: { [self] in
-            perform(state.withLock { $0.machine.stop(now: clock.now) })
+            for link in 0..<count { perform(state.withLock { $0.links[link].machine.stop(now: clock.now) }, link: link) }
             sleeper.wake()
         }
         // Stopped (or cancelled): nothing stays open, nobody waits.
-        let (channel, tokens) = state.withLock { s in (s.channel, Array(s.waiters.keys)) }
-        channel?.close(promise: nil)
-        for token in tokens { perform(state.withLock { $0.machine.cancel(token, now: clock.now) }) }
+        let (channels, tokens) = state.withLock { s in (s.links.compactMap(\.channel), Array(s.waiters.keys)) }
+        for channel in channels { channel.close(promise: nil) }
+        for token in tokens {
+            perform(state.withLock { $0.links[Self.submitting].machine.cancel(token, now: clock.now) }, link: Self.submitting)
+        }
         continuation.finish()
     }
 
     // MARK: Driving the machine
 
-    private func perform(_ actions: [SMPPSession.Action]) {
+    /// - Parameter flushLater: the caller is the channel's read (on its event loop): PDUs are
+    ///   written and flushed together at the read's end (``SessionHandler`` flushes at
+    ///   channelReadComplete), so the submits a burst of submit_sm_resp frees go out in one
+    ///   write instead of one each.
+    private func perform(_ actions: [SMPPSession.Action], link: Int, flushLater: Bool = false) {
+        var unflushed: (any Channel)?
         for action in actions {
-            logger.trace("smpp action", metadata: [LogKey.provider: "smpp", "action": "\(Self.describe(action))"])
+            logger.trace("smpp action", metadata: [LogKey.provider: "smpp", "link": "\(link)", "action": "\(Self.describe(action))"])
             switch action {
             case .connect:
-                connect()
+                connect(link: link)
             case .send(let pdu):
-                state.withLock { $0.channel }?.writeAndFlush(pdu, promise: nil)
+                guard let channel = state.withLock({ $0.links[link].channel }) else { break }
+                if flushLater {
+                    channel.write(pdu, promise: nil)
+                    unflushed = channel
+                } else {
+                    channel.writeAndFlush(pdu, promise: nil)
+                }
             case .close:
-                state.withLock { $0.channel }?.close(promise: nil)
+                unflushed?.flush()  // an unbind_resp before the close
+                unflushed = nil
+                state.withLock { $0.links[link].channel }?.close(promise: nil)
             case .complete(let token, let outcome):
                 state.withLock { $0.waiters.removeValue(forKey: token) }?.resume(returning: outcome)
             case .deliver(let sequence, let body):
-                deliver(sequence: sequence, body)
-            case .link(let link):
-                logger.debug("smpp link state", metadata: [LogKey.provider: "smpp", LogKey.state: "\(link)"])
-                continuation.yield(.link(link))
+                deliver(sequence: sequence, body, link: link)
+            case .link(let linkState) where link == Self.submitting:
+                logger.debug("smpp link state", metadata: [LogKey.provider: "smpp", LogKey.state: "\(linkState)"])
+                continuation.yield(.link(linkState))
+            case .link(let linkState):
+                // The receiver link: releases do not wait for it (the engine's link state is the
+                // submitting link's); its changes are journalled here.
+                let level: Logger.Level = switch linkState {
+                case .up: .info
+                case .down: .warning
+                case .refused: .error
+                }
+                logger.log(level: level, "smpp receiver link state", metadata: [LogKey.provider: "smpp", LogKey.state: "\(linkState)"])
             case .refused(let status):
                 // The engine logs the link refused (once, at err, with this status).
                 logger.debug("smpp bind refused", metadata: [LogKey.provider: "smpp", LogKey.reason: "\(status)"])
@@ -191,32 +245,44 @@ public final class SMPPProvider: Provider, Service, Sendable {
         case .complete(let token, let outcome):
             switch outcome {
             case .accepted: "complete \(token) accepted"
-            case .temporary(let m), .permanent(let m), .uncertain(let m): "complete \(token) \(m)"
+            case .temporary(let m), .permanent(let m), .uncertain(let m), .notSent(let m): "complete \(token) \(m)"
             }
         default: "\(action)"
         }
     }
 
-    private func deliver(sequence: UInt32, _ body: ShortMessage) {
+    private func deliver(sequence: UInt32, _ body: ShortMessage, link: Int) {
         let event: GatewayEvent
         switch DeliverDecoder.decode(body, now: clock.now) {
         case .intermediateReceipt:
-            state.withLock { $0.channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
+            state.withLock { $0.links[link].channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
             return
         case .receipt(var receipt):
             receipt.reference = settings.submit.canonicalMessageID(receipt.reference, receipt: true)
             event = .receipt(receipt)
-        case .inbound(let message): event = .inbound(message)
+        case .inbound(let message):
+            switch state.withLock({ $0.assembler.add(body, now: clock.now) }) {
+            case .single: event = .inbound(message)
+            case .complete(let whole): event = .inbound(whole)
+            case .kept:
+                // A part before the last: answered now (an SMSC may wait for it before the
+                // next part); the last part's answer waits until the whole reply is durable.
+                state.withLock { $0.links[link].channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
+                sleeper.wake()  // the set's timeout is a new deadline
+                return
+            }
         }
-        state.withLock { s in s.acknowledgements[event, default: []].append(Acknowledgement(sequence: sequence, generation: s.generation)) }
+        state.withLock { s in
+            s.acknowledgements[event, default: []].append(Acknowledgement(link: link, sequence: sequence, generation: s.links[link].generation))
+        }
         continuation.yield(event)
     }
 
-    private func connect() {
+    private func connect(link: Int) {
         let generation = state.withLock { s in
-            s.generation += 1
-            s.lastError = nil
-            return s.generation
+            s.links[link].generation += 1
+            s.links[link].lastError = nil
+            return s.links[link].generation
         }
         let maximumLength = settings.maximumPDULength
         let timeout = TimeAmount.milliseconds(Int64(settings.session.responseTimeout * 1000))
@@ -233,7 +299,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(PDUDecoder(maximumLength: maximumLength)), MessageToByteHandler(PDUEncoder()),
-                        SessionHandler(provider: self, generation: generation))
+                        SessionHandler(provider: self, link: link, generation: generation))
                 }
             }
             .connect(host: settings.host, port: settings.port)
@@ -241,42 +307,42 @@ public final class SMPPProvider: Provider, Service, Sendable {
                 switch result {
                 case .success(let channel):
                     let actions = state.withLock { s -> [SMPPSession.Action] in
-                        guard s.generation == generation else { return [] }
-                        s.channel = channel
-                        return s.machine.connected(now: clock.now)
+                        guard s.links[link].generation == generation else { return [] }
+                        s.links[link].channel = channel
+                        return s.links[link].machine.connected(now: clock.now)
                     }
-                    channel.closeFuture.whenComplete { [self] _ in closed(generation: generation) }
-                    perform(actions)
+                    channel.closeFuture.whenComplete { [self] _ in closed(link: link, generation: generation) }
+                    perform(actions, link: link)
                 case .failure(let error):
                     logger.debug("smpp connect failed", metadata: [LogKey.provider: "smpp", LogKey.error: "\(error)"])
-                    perform(state.withLock { $0.machine.connectFailed(reason: "cannot connect: \(error)", now: clock.now) })
+                    perform(state.withLock { $0.links[link].machine.connectFailed(reason: "cannot connect: \(error)", now: clock.now) }, link: link)
                 }
                 sleeper.wake()
             }
     }
 
-    private func closed(generation: Int) {
+    private func closed(link: Int, generation: Int) {
         let actions = state.withLock { s -> [SMPPSession.Action] in
-            guard s.generation == generation else { return [] }
-            s.channel = nil
-            return s.machine.closed(reason: s.lastError ?? "the SMSC closed the connection", now: clock.now)
+            guard s.links[link].generation == generation else { return [] }
+            s.links[link].channel = nil
+            return s.links[link].machine.closed(reason: s.links[link].lastError ?? "the SMSC closed the connection", now: clock.now)
         }
-        perform(actions)
+        perform(actions, link: link)
         sleeper.wake()
     }
 
-    fileprivate func received(_ frame: InboundFrame, generation: Int) {
+    fileprivate func received(_ frame: InboundFrame, link: Int, generation: Int) {
         let actions = state.withLock { s -> [SMPPSession.Action] in
-            guard s.generation == generation else { return [] }
-            return s.machine.received(frame, now: clock.now)
+            guard s.links[link].generation == generation else { return [] }
+            return s.links[link].machine.received(frame, now: clock.now)
         }
-        perform(actions)
+        perform(actions, link: link, flushLater: true)
         sleeper.wake()
     }
 
-    fileprivate func failed(_ error: any Error, generation: Int) {
+    fileprivate func failed(_ error: any Error, link: Int, generation: Int) {
         state.withLock { s in
-            if s.generation == generation, s.lastError == nil { s.lastError = "\(error)" }
+            if s.links[link].generation == generation, s.links[link].lastError == nil { s.links[link].lastError = "\(error)" }
         }
     }
 }
@@ -287,19 +353,27 @@ final class SessionHandler: ChannelInboundHandler {
     typealias InboundIn = InboundFrame
 
     let provider: SMPPProvider
+    let link: Int
     let generation: Int
 
-    init(provider: SMPPProvider, generation: Int) {
+    init(provider: SMPPProvider, link: Int, generation: Int) {
         self.provider = provider
+        self.link = link
         self.generation = generation
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        provider.received(unwrapInboundIn(data), generation: generation)
+        provider.received(unwrapInboundIn(data), link: link, generation: generation)
+    }
+
+    /// What the read's PDUs made the session write goes out in one flush.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        provider.failed(error, generation: generation)
+        provider.failed(error, link: link, generation: generation)
         context.close(promise: nil)
     }
 }

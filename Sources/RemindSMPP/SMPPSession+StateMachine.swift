@@ -12,7 +12,9 @@ extension SMPPSession {
     /// at the head of the queue and pause the link (doubling while they go on). A part
     /// written with no answer before the response timeout, or when the link is lost, is
     /// `uncertain` and is never written again; a message none of whose parts was written
-    /// fails `temporary` (the daemon retries it later).
+    /// when the link is lost or refused, or at stop, is `notSent` (the daemon puts it back
+    /// in the queue, no attempt counted, and holds releases until the link is up again).
+    /// Before the first bind and while connecting, hand-overs wait here for the bind.
     public struct StateMachine: Sendable {
         /// The longest a stop waits for unbind_resp.
         public static let unbindTimeout: TimeInterval = 5
@@ -188,11 +190,11 @@ extension SMPPSession {
             switch phase {
             case .idle, .connecting, .binding, .bound:
                 // Before the first bind, messages wait for it (the daemon starts sending at once).
-                guard !stopping else { return [.complete(token, .temporary("remindd is stopping"))] }
+                guard !stopping else { return [.complete(token, .notSent("remindd is stopping"))] }
             case .refused:
-                return [.complete(token, .temporary("the SMSC refused the bind (\(lastRefusal.map { "\($0)" } ?? "refused"))"))]
+                return [.complete(token, .notSent("the SMSC refused the bind (\(lastRefusal.map { "\($0)" } ?? "refused"))"))]
             default:
-                return [.complete(token, .temporary("the link to the SMSC is down"))]
+                return [.complete(token, .notSent("the link to the SMSC is down"))]
             }
             submissions[token] = Submission(total: parts.count)
             queue += parts.enumerated().map { Part(token: token, index: $0, body: $1) }
@@ -205,7 +207,7 @@ extension SMPPSession {
             guard let s = submissions.removeValue(forKey: token) else { return [] }
             queue.removeAll { $0.token == token }
             for (sequence, entry) in outstanding where entry.part.token == token { outstanding[sequence] = nil }
-            if s.written.isEmpty { return [.complete(token, .temporary("cancelled before it was sent"))] }
+            if s.written.isEmpty { return [.complete(token, .notSent("cancelled before it was sent"))] }
             return [.complete(token, .uncertain("cancelled while the SMSC had it"))]
         }
 
@@ -309,7 +311,8 @@ extension SMPPSession {
                 // The message failed: the parts not yet written never will be.
                 let dropped = queue.filter { $0.token == part.token }
                 queue.removeAll { $0.token == part.token }
-                for d in dropped { s.results[d.index] = .temporary("not sent: another part failed") }
+                let droppedOutcome: Outcome = if case .notSent = outcome { outcome } else { .temporary("not sent: another part failed") }
+                for d in dropped { s.results[d.index] = droppedOutcome }
             }
             submissions[part.token] = s
             guard s.results.count == s.total else { return [] }
@@ -320,22 +323,24 @@ extension SMPPSession {
         static func combine(_ s: Submission) -> Outcome {
             let outcomes = (0..<s.total).compactMap { s.results[$0] }
             var references: [String] = []
-            var uncertain: String?, permanent: String?, temporary: String?
+            var uncertain: String?, permanent: String?, temporary: String?, notSent: String?
             for o in outcomes {
                 switch o {
-                case .accepted(let r): references.append(r)
+                case .accepted(let r, _): references.append(r)
                 case .uncertain(let m): uncertain = uncertain ?? m
                 case .permanent(let m): permanent = permanent ?? m
                 case .temporary(let m): temporary = temporary ?? m
+                case .notSent(let m): notSent = notSent ?? m
                 }
             }
-            if references.count == s.total { return .accepted(reference: references[0]) }
+            if references.count == s.total { return .accepted(reference: references[0], parts: Array(references.dropFirst())) }
             if let m = uncertain { return .uncertain(s.total > 1 ? "part of a \(s.total)-part message: \(m)" : m) }
             if !references.isEmpty {
-                return .uncertain("\(references.count) of \(s.total) parts were accepted: \(permanent ?? temporary ?? "")")
+                return .uncertain("\(references.count) of \(s.total) parts were accepted: \(permanent ?? temporary ?? notSent ?? "")")
             }
             if let m = permanent { return .permanent(m) }
-            return .temporary(temporary ?? "not sent")
+            if let m = temporary { return .temporary(m) }
+            return .notSent(notSent ?? "not sent")
         }
 
         /// Writes queued parts while the window, the throttle pause and the rate allow.
@@ -358,12 +363,12 @@ extension SMPPSession {
             return actions
         }
 
-        /// Fails every queued message that has nothing written (temporary) or settles it.
+        /// Gives back every queued message that has nothing written (`notSent`), or settles it.
         private mutating func abandonQueue(reason: String) -> [Action] {
             var actions: [Action] = []
             let parts = queue
             queue.removeAll()
-            for part in parts { actions += resolve(part, .temporary(reason)) }
+            for part in parts { actions += resolve(part, .notSent(reason)) }
             return actions
         }
 

@@ -32,20 +32,25 @@ public enum SMPPSession {
 
     /// What became of one hand-over.
     public enum Outcome: Sendable, Hashable {
-        /// Every part was accepted; the reference is the first part's message_id.
-        case accepted(reference: String)
+        /// Every part was accepted; the reference is the first part's message_id, `parts`
+        /// those of parts 2…n (each part gets its own receipt).
+        case accepted(reference: String, parts: [String] = [])
         case temporary(String)
         case permanent(String)
         /// The SMSC may have it (written, no answer before the timeout or the link's loss).
         case uncertain(String)
+        /// Nothing was written: the link is down, connecting or refused, or remindd is stopping.
+        /// The daemon puts it back in the queue with no attempt counted.
+        case notSent(String)
 
         /// As the ``Provider`` protocol answers.
         public var result: Result<DeliveryResult, DeliveryError> {
             switch self {
-            case .accepted(let reference): .success(DeliveryResult(reference: reference))
+            case .accepted(let reference, let parts): .success(DeliveryResult(reference: reference, partReferences: parts))
             case .temporary(let m): .failure(DeliveryError(.temporary, m))
             case .permanent(let m): .failure(DeliveryError(.permanent, m))
             case .uncertain(let m): .failure(DeliveryError(.uncertain, m))
+            case .notSent(let m): .failure(DeliveryError(.notSent, m))
             }
         }
     }

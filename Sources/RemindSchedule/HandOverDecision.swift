@@ -12,6 +12,7 @@ public import RemindCore
 /// | temporary, no retry fits | ``Action/giveBackDailyCount``, ``Action/fail(reason:)`` |
 /// | permanent | ``Action/giveBackDailyCount``, ``Action/fail(reason:)`` |
 /// | uncertain | ``Action/setAside(reason:)``, ``Action/providerFailing`` (the daily count stands: it may have reached the number) |
+/// | not sent (the link is down or refused) | ``Action/giveBackDailyCount``, ``Action/requeue(reason:)`` (no attempt counted) |
 ///
 /// A receipt (``receipt(delivered:code:state:)``) moves a `sent` message, or an
 /// `uncertain` one (the receipt proves the hand-over), to `delivered` or `failed`; any
@@ -23,6 +24,8 @@ public struct HandOverDecision: Sendable, Hashable {
         case temporary(reason: String)
         case permanent(reason: String)
         case uncertain(reason: String)
+        /// The gateway never saw it and cannot take it now (its link is down or refused).
+        case notSent(reason: String)
     }
 
     /// What the decision needs to know about the message handed over.
@@ -49,6 +52,9 @@ public struct HandOverDecision: Sendable, Hashable {
         case fail(reason: String)
         /// To `uncertain/`: the gateway may have it; only an operator sends it again.
         case setAside(reason: String)
+        /// Back to `queued/` at its own time, the hand-over not counted as an attempt
+        /// (a `requeued` history line cancels the `active` one).
+        case requeue(reason: String)
         /// The release did not reach the number: its daily count goes back.
         case giveBackDailyCount
         /// The provider answered: any provider problem on STATUS= clears.
@@ -82,6 +88,8 @@ public struct HandOverDecision: Sendable, Hashable {
             return [.setAside(reason: reason), .providerFailing]
         case .permanent(let reason):
             return [.giveBackDailyCount, .fail(reason: reason)]
+        case .notSent(let reason):
+            return [.giveBackDailyCount, .requeue(reason: reason)]
         case .temporary(let reason):
             if let at = retry.nextAttempt(after: message.attempts, now: now, created: message.created),
                message.expires.map({ at < $0 }) ?? true {

@@ -72,14 +72,21 @@ public final class ReferenceIndex: Sendable {
     /// Records that `id`, to `recipient`, was accepted under `reference` at `time`:
     /// durable on return.
     public func record(reference: String, id: MessageID, recipient: String, at time: Date) throws {
+        try record(references: [reference], id: id, recipient: recipient, at: time)
+    }
+
+    /// Records every reference of one message (a long SMPP message has one per part) in
+    /// one append and one flush: durable on return.
+    public func record(references: [String], id: MessageID, recipient: String, at time: Date) throws {
+        guard !references.isEmpty else { return }
         let seconds = UInt32(clamping: Int64(time.timeIntervalSince1970.rounded(.down)))
         let number = Self.hash(recipient)
-        let line = Self.line(time: seconds, id: id, number: number, reference: reference)
-        try FileOperations.append(to: path, contents: line, synchronize: true)
+        let lines = references.flatMap { Self.line(time: seconds, id: id, number: number, reference: $0) }
+        try FileOperations.append(to: path, contents: lines, synchronize: true)
         state.withLock { state in
-            state.byReference[Self.hash(reference)] = id
+            for reference in references { state.byReference[Self.hash(reference)] = id }
             if (state.byNumber[number]?.time ?? 0) <= seconds { state.byNumber[number] = Latest(id: id, time: seconds) }
-            state.lines += 1
+            state.lines += references.count
         }
     }
 

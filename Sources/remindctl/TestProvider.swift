@@ -24,6 +24,9 @@ struct TestProvider: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: "smpp: the directory the unit loads credentials from (LoadCredential=remindd:DIR).")
+    var credentials: String = "/etc/remindd/credentials"
+
     /// The most lines of the test command's standard output shown.
     static let shownLines = 20
 
@@ -38,7 +41,7 @@ struct TestProvider: AsyncParsableCommand {
         case .smpp:
             // remindctl links no SMPP code: remindd --test-provider binds, times an
             // enquire_link and unbinds (the password credential must be passed to it).
-            let code = Self.runRemindd(configPath: global.config)
+            let code = Self.runRemindd(configPath: global.config, credentials: credentials)
             if code == 78 { throw ExitCode(78) }
             ok = code == 0
         }
@@ -47,12 +50,24 @@ struct TestProvider: AsyncParsableCommand {
 
     /// Runs `remindd --test-provider --config PATH` (remindd beside remindctl, else
     /// /usr/sbin/remindd) with this process's standard output; returns its exit status.
-    static func runRemindd(configPath: String) -> Int32 {
+    ///
+    /// The password reaches it as it reaches the daemon, as a systemd credential, never in
+    /// argv or the environment: with `$CREDENTIALS_DIRECTORY` set (remindctl run with
+    /// `LoadCredential=`) remindd inherits it; otherwise remindd gets the directory the
+    /// unit loads (`LoadCredential=remindd:DIR`) as its credentials directory and looks the
+    /// credential up there by the daemon's own rule (the files are root's: run it as root).
+    static func runRemindd(configPath: String, credentials: String) -> Int32 {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("remindd").path
         let remindd = FileManager.default.isExecutableFile(atPath: beside) ? beside : "/usr/sbin/remindd"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: remindd)
         process.arguments = ["--test-provider", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        if environment["CREDENTIALS_DIRECTORY"] == nil {
+            print("credentials from \(credentials) (as the unit's LoadCredential=remindd:\(credentials))")
+            environment["CREDENTIALS_DIRECTORY"] = credentials
+        }
+        process.environment = environment
         do { try process.run() } catch {
             print("FAILED: cannot run \(remindd) --test-provider: \(error)")
             return 69

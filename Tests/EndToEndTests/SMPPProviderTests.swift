@@ -73,6 +73,62 @@ extension SandboxLane1 {
     }
 }
 
+extension SandboxLane2 {
+    /// The shipped unit with a password the SMSC refuses (smpp34 answering ESME_RINVPASWD):
+    /// STATUS= and `remindctl status` say "link refused" with the SMSC's status, the journal
+    /// has it once at err, and the export's messages stay queued (none deferred, failed or
+    /// submitted) while the daemon waits `refused_retry` before binding again.
+    @Suite struct SMPPLinkRefusedTests {
+        @Test func aRefusedBindKeepsTheQueueAndSaysSoInStatusAndTheJournal() async throws {
+            let smsc = try TestSMSC(refuseBind: true)
+            try await smsc.start()
+            try await Sandbox.withSandbox { sandbox in
+                let h = try await DaemonHarness.make(sandbox, stagger: "0", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
+                defer { h.cleanUp() }
+                try FileManager.default.createDirectory(atPath: h.root + "/credentials", withIntermediateDirectories: true)
+                try "wrong-pw".write(toFile: h.root + "/credentials/smpp-password", atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: h.root + "/credentials/smpp-password")
+                let config = try String(contentsOfFile: h.config, encoding: .utf8)
+                try (config + """
+
+                    [provider]
+                    type = "smpp"
+                    host = "127.0.0.1"
+                    port = \(smsc.port)
+                    system_id = "harbour"
+                    source = "Harbour"
+
+                    """).write(toFile: h.config, atomically: true, encoding: .utf8)
+                try await h.start()
+                let start = DaemonHarness.dueNow
+                try h.drop("refused.csv", DaemonHarness.csv([
+                    .init(id: "R-1", first: "Ann", mobile: "0412 345 678", at: start),
+                    .init(id: "R-2", first: "Bob", mobile: "0412 345 679", at: start),
+                ]))
+                try await sandbox.waitUntil("STATUS= says link refused", timeout: .seconds(30)) {
+                    try await h.status().contains("link refused")
+                }
+                try await sandbox.waitUntil("both messages queued", timeout: .seconds(30)) { h.files(in: "queued").count == 2 }
+                try await Task.sleep(for: .seconds(3))  // releases would go now, were the link up
+                let status = try await h.status()
+                #expect(status.contains("link refused: bind refused: ESME_RINVPASWD (0xE)"), "\(status)")
+                let ctl = try RemindctlTests.remindctl(["status", "--config", h.config])
+                #expect(ctl.stdout.contains("gateway link: refused: bind refused: ESME_RINVPASWD (0xE)"), "\(ctl.stdout) \(ctl.stderr)")
+                #expect(h.files(in: "queued").count == 2)
+                #expect(h.files(in: "deferred").isEmpty && h.files(in: "failed").isEmpty && h.files(in: "uncertain").isEmpty)
+                #expect(smsc.events("bind_refused").count == 1, "refused_retry (5 min) between binds, not a loop")
+                #expect(smsc.events("submit").isEmpty)
+                let errors = try await sandbox.journalJSON(h.unit).filter { $0["PRIORITY"] == "3" && ($0["MESSAGE"] ?? "").contains("refused the link") }
+                #expect(errors.count == 1, "\(errors)")
+                #expect(errors.first.map { ($0["REASON"] ?? "").contains("ESME_RINVPASWD") } == true, "\(errors)")
+                for entry in try await sandbox.journalJSON(h.unit) {
+                    for value in entry.values { #expect(!value.contains("wrong-pw"), "the password in the journal") }
+                }
+            }
+        }
+    }
+}
+
 /// GSM-7 unpacked septets as text (the basic table's ASCII-compatible part is enough for
 /// the example template; anything else shows as '?').
 enum GSM7Text {

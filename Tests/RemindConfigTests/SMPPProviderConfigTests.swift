@@ -41,6 +41,16 @@ import Testing
         #expect(s.receipts && s.charset == "gsm7" && s.longMessages == "udh")
     }
 
+    /// Two links (bind_transmitter and bind_receiver), and the daemon's settings for them.
+    @Test func transmitterPlusReceiverIsAccepted() throws {
+        let c = try parse(Self.minimal + "\nbind = \"transmitter+receiver\"\n")
+        guard case .smpp(let s) = c.provider else {
+            Issue.record("\(c.provider)")
+            return
+        }
+        #expect(s.bind == "transmitter+receiver")
+    }
+
     @Test func everySetting() throws {
         let c = try parse(Self.minimal + """
 
@@ -84,8 +94,7 @@ import Testing
         (minimal + "\npassword = \"hunter2\"", "provider.password: a password is never kept in the configuration"),
         (minimal + "\nport = 0", "provider.port: 0 is out of range"),
         (minimal + "\ntls_ca_file = \"/etc/ssl/smsc.pem\"", "provider.tls_ca_file: only with tls = true"),
-        (minimal + "\nbind = \"receiver\"", "provider.bind: must be transceiver or transmitter"),
-        (minimal + "\nbind = \"transmitter+receiver\"", "provider.bind: transmitter+receiver (two links) is not in this build yet"),
+        (minimal + "\nbind = \"receiver\"", "provider.bind: must be transceiver, transmitter or transmitter+receiver"),
         (minimal + "\nwindow = 0", "provider.window: 0 is out of range"),
         (minimal + "\nthroughput = -1", "provider.throughput: must be a number"),
         (minimal + "\nenquire_link = \"0\"", "provider.enquire_link: must be a positive duration"),

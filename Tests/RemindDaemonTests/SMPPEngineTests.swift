@@ -76,4 +76,177 @@ import Testing
             #expect(!all.contains("see you then") && !all.contains("pw-12345"), "no text or password in the journal: \(all)")
         }
     }
+
+    /// The link down (nothing listening), then refused (the smpp34 SMSC answering
+    /// ESME_RINVPASWD), then up: the messages wait in `queued/` the whole time, with no
+    /// attempt spent (a hand-over given back is `requeued`), STATUS= says "link refused"
+    /// with the SMSC's status, the journal says it once at err although the bind is
+    /// refused again at each slow retry, and once the SMSC takes the bind each message
+    /// arrives exactly once.
+    @Test func aLinkDownOrRefusedKeepsMessagesQueuedWithNoAttemptSpent() async throws {
+        let port = try TestSMSC.freePort()
+        var s = Configuration.SMPPSettings(host: "127.0.0.1", systemID: "remindd", source: "Harbour")
+        s.port = port
+        s.reconnectMin = .milliseconds(100)
+        s.reconnectMax = .milliseconds(300)
+        s.refusedRetry = .milliseconds(700)  // minutes in the daemon (refused_retry = "5m")
+        let provider = SMPPProvider(settings: Daemon.smppSettings(s, password: "pw-12345"), clock: SystemClock(),
+                                    sleeper: try WallClockSleeper(), logger: Logger(label: "smpp") { _ in InMemoryLogHandler() })
+        let clock = DeliveryServiceTests.manualClock()
+        let f = try await EngineFixture(gateway: provider, clock: clock)
+        let root = f.root
+        try f.drop("a.csv", rows: [
+            ("R-1", "0412 345 601", DeliveryServiceTests.soon(clock), "Scheduled"),
+            ("R-2", "0412 345 602", DeliveryServiceTests.soon(clock), "Scheduled"),
+        ])
+        await f.engine.ingest(inboxName: "a.csv")
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: provider), .init(service: DeliveryService(engine: f.engine))], logger: Logger(label: "test")))
+        var refusing: TestSMSC?
+        var accepting: TestSMSC?
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                // Down: nothing listens on the port.
+                try await Self.waitForLink("down", f.engine, Self.isDown)
+                try await Task.sleep(for: .milliseconds(500))  // several reconnects fail meanwhile
+                #expect(DeliveryServiceTests.ids(root, .queued).count == 2)
+                // Refused: the SMSC answers the bind with ESME_RINVPASWD, and again at the retry.
+                let r = try TestSMSC(port: port, refuseBind: true)
+                refusing = r
+                try await r.start()
+                try await Self.waitForLink("refused", f.engine, Self.isRefused)
+                try await waitFor("the bind refused again at the slow retry") { r.events("bind_refused").count >= 2 }
+                let status = await f.engine.statusLine()
+                #expect(status.contains("link refused: bind refused: ESME_RINVPASWD (0xE)"), "\(status)")
+                #expect(DeliveryServiceTests.ids(root, .queued).count == 2)
+                r.kill()
+                // Up: the same port takes the bind.
+                let a = try TestSMSC(port: port)
+                accepting = a
+                try await a.start()
+                try await waitFor("both messages sent") { DeliveryServiceTests.ids(root, .sent).count == 2 }
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(DeliveryServiceTests.ids(root, .deferred).isEmpty && DeliveryServiceTests.ids(root, .failed).isEmpty)
+        #expect(refusing?.events("submit").isEmpty == true)
+        #expect(accepting?.accepted().map { $0.dest ?? "" }.sorted() == ["61412345601", "61412345602"], "each exactly once")
+        let refusals = f.logged(.linkChanged).filter { $0.level == .error }
+        #expect(refusals.count == 1, "the refusal at err once, not at every retry: \(refusals.count)")
+        let reason = refusals.first.map { "\($0.metadata[LogKey.reason] ?? "")" } ?? ""
+        #expect(reason.contains("ESME_RINVPASWD (0xE)"), "\(reason)")
+        // Every hand-over the link gave back was undone: one attempt each, the one that went.
+        let spool = try OperatorEngineTests.reread(f)
+        for id in DeliveryServiceTests.ids(root, .sent) {
+            let events = try spool.message(MessageID(id)!).events
+            #expect(Engine.attempts(events) == 1, "\(events.map(\.what))")
+        }
+    }
+
+    /// Long messages and replies in parts, through the engine, against the smpp34 SMSC
+    /// (Tests/RemindSMPPTests/SMSC/smsc.py): each part's message_id goes into the reference
+    /// index, so every part's receipt finds its message (none is "unknown"); a 3-part
+    /// message is delivered once all three parts are, and failed when part 2 is UNDELIV.
+    /// A reply in two UDH parts (the second first) lands in replies/ as one text, and a
+    /// "STOP" split by SAR TLVs into "ST" + "OP" is matched as STOP and opts out.
+    @Test func partsReceiptsAndRepliesInPartsAreJoined() async throws {
+        let smsc = try TestSMSC()
+        try await smsc.start()
+        var s = Configuration.SMPPSettings(host: "127.0.0.1", systemID: "remindd", source: "Harbour")
+        s.port = smsc.port
+        s.reconnectMin = .milliseconds(100)
+        let provider = SMPPProvider(settings: Daemon.smppSettings(s, password: "pw-12345"), clock: SystemClock(),
+                                    sleeper: try WallClockSleeper(), logger: Logger(label: "smpp") { _ in InMemoryLogHandler() })
+        let clock = DeliveryServiceTests.manualClock()
+        let f = try await LongTextFixture(gateway: provider, clock: clock)
+        let root = f.root
+        try f.dropAppointments("a.csv", [
+            ("L-1", "0412 345 611", DeliveryServiceTests.soon(clock), "Scheduled"),  // 3 parts, 3 DELIVRD receipts
+            ("L-2", "0412 340 667", DeliveryServiceTests.soon(clock), "Scheduled"),  // 3 parts, part 2 UNDELIV
+            ("L-3", "0412 347 869", DeliveryServiceTests.soon(clock), "Scheduled"),  // a reply in two UDH parts
+            ("L-4", "0412 347 870", DeliveryServiceTests.soon(clock), "Scheduled"),  // "STOP" in two SAR parts
+        ])
+        await f.engine.ingest(inboxName: "a.csv")
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: provider), .init(service: DeliveryService(engine: f.engine))], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                try await waitFor("the 3-part messages settled") {
+                    DeliveryServiceTests.ids(root, .delivered).count + DeliveryServiceTests.ids(root, .failed).count >= 2
+                }
+                try await waitFor("two replies") { ((try? ReplyLog.read(directory: root + "/spool/replies")) ?? []).count == 2 }
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let submits = smsc.accepted()
+        #expect(submits.filter { $0.dest == "61412345611" }.count == 3 && submits.filter { $0.dest == "61412340667" }.count == 3)
+        #expect(f.logged(.receiptUnknown).isEmpty, "a part's receipt did not find its message")
+        let spool = Spool(paths: SpoolPaths(root: root + "/spool"))
+        _ = try spool.recover()
+        func message(_ number: String) throws -> SpoolMessage {
+            let ids = DeliveryServiceTests.ids(root, .delivered) + DeliveryServiceTests.ids(root, .failed) + DeliveryServiceTests.ids(root, .sent)
+            return try #require(try ids.map { try spool.message(MessageID($0)!) }.first { $0.recipient == number })
+        }
+        let delivered = try message("+61412345611")
+        #expect(spool.entry(delivered.id)?.state == .delivered)
+        #expect(delivered.events.filter { $0.what == "part-delivered" }.count == 2, "\(delivered.events.map(\.what))")
+        #expect(delivered.events.last?.detail.contains("parts=3") == true)
+        let failed = try message("+61412340667")
+        #expect(spool.entry(failed.id)?.state == .failed, "one undeliverable part fails the message")
+        let replies = try ReplyLog.read(directory: root + "/spool/replies")
+        #expect(Set(replies.map(\.text)) == ["Can I move it to Tuesday please?", "STOP"])
+        #expect(replies.first { $0.text == "STOP" }?.optOut == true)
+        #expect(f.engine.optOuts.contains("+61412347870"))
+        // Every part answered; the last part of each reply only once it was on disk.
+        #expect(smsc.events("deliver_resp").filter { $0.kind == "mo-part" }.map { $0.status ?? -1 } == [0, 0, 0, 0])
+    }
+
+    /// Polls the engine's link state (at most 30 s).
+    static func waitForLink(_ what: String, _ engine: Engine, _ condition: (LinkState?) -> Bool) async throws {
+        for _ in 0..<1500 {
+            if condition(await engine.link) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the link never \(what): \(String(describing: await engine.link))")
+        throw CancellationError()
+    }
+
+    static func isDown(_ link: LinkState?) -> Bool { if case .down? = link { true } else { false } }
+    static func isRefused(_ link: LinkState?) -> Bool { if case .refused? = link { true } else { false } }
+}
+
+/// An engine whose appointment template makes a 3-part GSM-7 text (max_segments 3).
+final class LongTextFixture: EngineScratch {
+    let root: String
+    let engine: Engine
+    let logs = InMemoryLogHandler()
+
+    init(gateway: any Provider, clock: ManualClock) async throws {
+        root = try Self.makeScratch("long", config: """
+            max_length = 459
+            max_segments = 3
+            [schedule]
+            stagger = "0"
+            windows = ["mon-sun 00:00-24:00"]
+            """)
+        let filler = String(repeating: "Please bring your referral, your Medicare card and a list of your medicines. ", count: 4)
+        try ("Hi {{first_name}}, see you on {{date}} at {{time}}. " + filler + "{{practice_name}}")
+            .write(toFile: root + "/templates/appointment.mustache", atomically: true, encoding: .utf8)
+        engine = try Self.makeEngine(root: root, provider: gateway, logs: logs, clock: clock)
+        try await engine.recover()
+    }
+
+    deinit { removeScratch() }
 }

@@ -16,12 +16,17 @@ import Testing
 /// - smpp34's Server: bind, framing, sequence numbers, enquire_link, submit_sm_resp
 ///   (accept or any ESME status), deliver_sm and its response;
 /// - SMSC/smsc.py (on smpp34): which status a destination gets, receipts (text and TLV
-///   form), replies, the never-answered submit, and the refused bind (smpp34's Server
-///   accepts every bind, so that mode reads the bind with smpp34.decode and answers it).
+///   form, one per part, part 2 of a long message UNDELIV), replies (whole, in two UDH
+///   parts, in two SAR parts), the never-answered submit, deliver_sm on the session that
+///   can receive (smpp34's `Esme.can_receive` tells bind_receiver/transceiver from
+///   bind_transmitter), the SMSC unbinding the receiver alone (`Esme.unbind`), and the
+///   refused bind (smpp34's Server accepts every bind, so that mode reads the bind with
+///   smpp34.decode and answers it on a plain asyncio socket).
+/// No second SMSC peer was needed: smpp34 covers bind types, UDH/SAR deliver_sm and unbind.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SMPPProviderIntegrationTests {
     /// A provider for `smsc`, running in a service group until `body` returns.
     func withProvider(
-        _ smsc: TestSMSC, port: Int? = nil, tls: NIOSSLContext? = nil, window: Int = 10,
+        _ smsc: TestSMSC, port: Int? = nil, tls: NIOSSLContext? = nil, window: Int = 10, receiverLink: Bool = false,
         configure: (inout SMPPSession.Configuration) -> Void = { _ in },
         _ body: (SMPPProvider, EventCollector) async throws -> Void
     ) async throws {
@@ -33,8 +38,10 @@ import Testing
         session.throttleInitial = 0.1
         session.throttleMaximum = 0.4
         configure(&session)
-        let settings = SMPPProvider.Settings(host: "127.0.0.1", port: port ?? smsc.port, session: session,
+        var settings = SMPPProvider.Settings(host: "127.0.0.1", port: port ?? smsc.port, session: session,
                                              submit: SubmitOptions(source: .sender("Clinic")), tls: tls)
+        settings.receiverLink = receiverLink
+        if receiverLink { settings.session.bind.mode = .transmitter }
         var logger = Logger(label: "smpp-test") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = ProcessInfo.processInfo.environment["SMPP_TEST_TRACE"] == nil ? .info : .trace
         let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
@@ -187,6 +194,36 @@ import Testing
         }
     }
 
+    /// `bind = "transmitter+receiver"`: two links to the smpp34 SMSC, bind_transmitter for
+    /// submits and bind_receiver for receipts and replies (smpp34 knows each session's bind
+    /// type; smsc.py sends deliver_sm on the session that can receive). The SMSC unbinding
+    /// the receiver alone: the receiver binds again by itself, the transmitter never drops,
+    /// and the next receipt comes on the new receiver.
+    @Test func transmitterAndReceiverAreTwoLinksEachReconnectingOnItsOwn() async throws {
+        let smsc = try TestSMSC()
+        try await smsc.start()
+        try await withProvider(smsc, receiverLink: true) { provider, events in
+            try await waitFor("both links bound") { provider.isBound }
+            #expect(smsc.events("bound").compactMap(\.kind).sorted() == ["receives", "sends"])
+            let first = try await provider.send(message("Receipt please", to: "+61400000501", id: 80))
+            try await waitFor("the receipt on the receiver link") { events.receipts.contains { $0.reference == first.reference } }
+            _ = try await provider.send(message("Reply please", to: "+61412347868", id: 81))
+            try await waitFor("the reply on the receiver link") { events.inbound.contains { $0.text == "Yes, see you then" } }
+
+            _ = try await provider.send(message("Drop the receiver", to: "+61400000999", id: 82))
+            try await waitFor("the SMSC unbinding the receiver") { smsc.events("receiver_unbound").count == 1 }
+            try await waitFor("the receiver bound again", timeout: .seconds(15)) {
+                smsc.events("bound").filter { $0.kind == "receives" }.count == 2 && provider.isBound
+            }
+            let second = try await provider.send(message("Again", to: "+61400000502", id: 83))
+            try await waitFor("the receipt on the new receiver link") { events.receipts.contains { $0.reference == second.reference } }
+            #expect(smsc.events("bound").filter { $0.kind == "sends" }.count == 1, "the transmitter never dropped")
+            #expect(smsc.events("no_receiver").isEmpty)
+            #expect(!events.links.contains { if case .down = $0 { true } else { false } }, "the receiver's loss is not the submitting link's")
+        }
+        try await waitFor("both links unbound at stop", timeout: .seconds(10)) { smsc.events("unbound").count >= 3 }
+    }
+
     @Test func aWrongPasswordIsAClearRefusalThatDoesNotLoop() async throws {
         let smsc = try TestSMSC(refuseBind: true)
         try await smsc.start()
@@ -198,7 +235,7 @@ import Testing
                 Issue.record("sent on a refused link")
                 return
             }
-            #expect(error.code == .temporary)  // kept, retried by the daemon later
+            #expect(error.code == .notSent)  // given back: the daemon keeps it queued, no attempt spent
             try await Task.sleep(for: .seconds(1))
             #expect(smsc.events("bind_refused").count == 1)  // retried in minutes, not in a loop
         }

@@ -88,17 +88,17 @@ import Testing
         #expect(submits(m.tick(now: t0 + 20)).isEmpty)
     }
 
-    @Test func aLostLinkMakesWrittenSubmitsUncertainAndQueuedOnesTemporary() {
+    @Test func aLostLinkMakesWrittenSubmitsUncertainAndGivesQueuedOnesBackNotSent() {
         var m = bound(window: 1)
         _ = m.submit(1, parts: [body()], now: t0)
         _ = m.submit(2, parts: [body()], now: t0)
         let actions = m.closed(reason: "connection reset", now: t0 + 1)
         #expect(actions.contains { if case .complete(1, .uncertain) = $0 { true } else { false } })
-        #expect(actions.contains { if case .complete(2, .temporary) = $0 { true } else { false } })
+        #expect(actions.contains { if case .complete(2, .notSent) = $0 { true } else { false } })
         #expect(actions.contains(.link(.down(reason: "connection reset"))))
         // Reconnect with exponential backoff (jitter fixed at the full delay): 1 s, 2 s, 4 s.
         #expect(m.nextDeadline == t0 + 2)
-        #expect(m.submit(3, parts: [body()], now: t0 + 1) == [.complete(3, .temporary("the link to the SMSC is down"))])
+        #expect(m.submit(3, parts: [body()], now: t0 + 1) == [.complete(3, .notSent("the link to the SMSC is down"))])
         #expect(m.tick(now: t0 + 2) == [.connect])
         _ = m.connectFailed(reason: "refused", now: t0 + 2)
         #expect(m.nextDeadline == t0 + 4)
@@ -128,6 +128,24 @@ import Testing
         guard case .send(let bind2) = m.connected(now: t0 + 300).first else { return }
         let again = m.received(.pdu(PDU(.bindResp(.transceiver, systemID: "", tlvs: []), sequence: bind2.sequence, status: .invalidPassword)), now: t0 + 300)
         #expect(!again.contains(.refused(.invalidPassword)))  // logged once, not at every retry
+    }
+
+    /// Hand-overs that wait for the first bind (one of them three parts) are given back
+    /// `notSent` when it is refused, never `temporary` (which would spend an attempt), and
+    /// so is one offered while the link is refused.
+    @Test func aRefusedBindGivesWaitingHandOversBackNotSent() {
+        var m = Machine(configuration: configuration(), jitter: { 1 })
+        _ = m.start(now: t0)
+        #expect(m.submit(1, parts: [body()], now: t0).isEmpty)
+        #expect(m.submit(2, parts: [body(), body(), body()], now: t0).isEmpty)
+        guard case .send(let bind) = m.connected(now: t0).first else { return }
+        let refusal = PDU(.bindResp(.transceiver, systemID: "", tlvs: []), sequence: bind.sequence, status: .invalidSystemID)
+        let actions = m.received(.pdu(refusal), now: t0)
+        let reason = "the SMSC refused the bind (ESME_RINVSYSID (0xF))"
+        #expect(actions.contains(.complete(1, .notSent(reason))))
+        #expect(actions.contains(.complete(2, .notSent(reason))))
+        #expect(submits(actions).isEmpty)
+        #expect(m.submit(3, parts: [body()], now: t0 + 1) == [.complete(3, .notSent(reason))])
     }
 
     @Test func enquireLinkOnTheIntervalAndAnswersTheSMSCs() {
@@ -195,7 +213,7 @@ import Testing
         #expect(s.count == 3)
         #expect(m.received(resp(s[1], "p2"), now: t0) == [])
         #expect(m.received(resp(s[2], "p3"), now: t0) == [])
-        #expect(m.received(resp(s[0], "p1"), now: t0) == [.complete(1, .accepted(reference: "p1"))])
+        #expect(m.received(resp(s[0], "p1"), now: t0) == [.complete(1, .accepted(reference: "p1", parts: ["p2", "p3"]))])
     }
 
     @Test func aPartlyAcceptedMessageIsUncertain() {
@@ -222,7 +240,7 @@ import Testing
         var m = bound(window: 1)
         _ = m.submit(1, parts: [body()], now: t0)
         _ = m.submit(2, parts: [body()], now: t0)
-        #expect(m.cancel(2, now: t0) == [.complete(2, .temporary("cancelled before it was sent"))])
+        #expect(m.cancel(2, now: t0) == [.complete(2, .notSent("cancelled before it was sent"))])
         #expect(m.cancel(1, now: t0) == [.complete(1, .uncertain("cancelled while the SMSC had it"))])
     }
 

@@ -41,6 +41,11 @@ import Testing
         #expect(actions == [.giveBackDailyCount, .fail(reason: "invalid destination")])
     }
 
+    @Test func notSentGoesBackToTheQueueWithTheDailyCountAndNoRetryTime() {
+        let actions = decision.decide(.notSent(reason: "the SMSC refused the bind"), for: .init(attempts: 3, created: created, expires: nil), now: now)
+        #expect(actions == [.giveBackDailyCount, .requeue(reason: "the SMSC refused the bind")])
+    }
+
     @Test func anUncertainAnswerIsSetAsideAndKeepsTheDailyCount() {
         let actions = decision.decide(.uncertain(reason: "killed"), for: .init(attempts: 1, created: created, expires: nil), now: now)
         #expect(actions == [.setAside(reason: "killed"), .providerFailing])

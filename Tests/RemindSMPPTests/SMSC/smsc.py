@@ -22,7 +22,16 @@ simulator's magic numbers do):
   ...7868  accepted, then a reply "Yes, see you then" from that number
   ...0666  accepted, then an UNDELIV receipt (text form)
   ...0777  accepted, then a DELIVRD receipt in TLV form (receipted_message_id, message_state)
+  ...0667  accepted, then a receipt per part: UNDELIV for part 2 of a UDH-concatenated text, else DELIVRD
+  ...7869  accepted, then a reply in two UDH-concatenated parts (the second part sent first),
+           after the message's first part only
+  ...7870  accepted, then a reply "STOP" in two parts joined by the SAR TLVs ("ST", "OP"), after
+           the message's first part only
+  ...0999  accepted, then every receiver-only session of that account is unbound by the SMSC
   other    accepted, then a DELIVRD receipt (text form) when registered_delivery asks for one
+
+Receipts and replies go back on the submitting session when it can receive (a
+transceiver), else on a session of the same account that can (bind_receiver).
 
 --refuse-bind answers every bind with ESME_RINVPASWD (smpp34's Server accepts every bind,
 so this mode reads the bind with smpp34.decode and answers it on a plain asyncio socket).
@@ -57,12 +66,43 @@ async def serve(args, out):
         if esme is None:
             return
         dest = ev.destination_addr
+        if dest.endswith("0999"):
+            for other in list(sessions.values()):
+                if other.system_id == esme.system_id and other.session_id != esme.session_id and other.can_receive:
+                    await other.unbind()
+                    log(out, event="receiver_unbound")
+            return
+        if not esme.can_receive:
+            esme = next((o for o in sessions.values() if o.system_id == esme.system_id and o.can_receive), None)
+            if esme is None:
+                log(out, event="no_receiver")
+                return
+        sm = bytes(ev.short_message)
+        part = sm[5] if ev.esm_class & 0x40 and len(sm) > 5 and sm[0] == 5 else 1
         await asyncio.sleep(0.05)
         if dest.endswith("7867") or dest.endswith("7868"):
             text = b"STOP" if dest.endswith("7867") else b"Yes, see you then"
             resp = await esme.deliver_sm(destination_addr=ev.source_addr, short_message=text, source_addr=dest,
                                          source_addr_ton=1, source_addr_npi=1)
             log(out, event="deliver_resp", status=resp.command_status, kind="mo")
+            return
+        if dest.endswith("7869") or dest.endswith("7870"):
+            if part != 1:
+                return  # one reply per message, after its first part
+        if dest.endswith("7869"):
+            parts = [b"Can I move it to ", b"Tuesday please?"]
+            for seq in (2, 1):
+                resp = await esme.deliver_sm(destination_addr=ev.source_addr, source_addr=dest, source_addr_ton=1, source_addr_npi=1,
+                                             esm_class=0x40, short_message=bytes([5, 0, 3, 0x2A, 2, seq]) + parts[seq - 1])
+                log(out, event="deliver_resp", status=resp.command_status, kind="mo-part")
+            return
+        if dest.endswith("7870"):
+            for seq, text in ((1, b"ST"), (2, b"OP")):
+                resp = await esme.deliver_sm(destination_addr=ev.source_addr, source_addr=dest, source_addr_ton=1, source_addr_npi=1,
+                                             short_message=text, tlvs=[
+                                                 smpp34.Tlv(0x020C, bytes([0x12, 0x34])), smpp34.Tlv(0x020E, bytes([2])),
+                                                 smpp34.Tlv(0x020F, bytes([seq]))])
+                log(out, event="deliver_resp", status=resp.command_status, kind="mo-part")
             return
         if dest.endswith("0777"):
             resp = await esme.deliver_sm(destination_addr=ev.source_addr, source_addr=dest, source_addr_ton=1, source_addr_npi=1,
@@ -72,7 +112,7 @@ async def serve(args, out):
             log(out, event="deliver_resp", status=resp.command_status, kind="receipt")
             return
         if ev.registered_delivery & 1:
-            stat = "UNDELIV" if dest.endswith("0666") else "DELIVRD"
+            stat = "UNDELIV" if dest.endswith("0666") or (dest.endswith("0667") and part == 2) else "DELIVRD"
             text = f"id:{message_id} sub:001 dlvrd:001 submit date:2612040230 done date:2612040231 stat:{stat} err:000 text:".encode()
             resp = await esme.deliver_sm(destination_addr=ev.source_addr, short_message=text, source_addr=dest,
                                          source_addr_ton=1, source_addr_npi=1, esm_class=0x04)
@@ -82,7 +122,7 @@ async def serve(args, out):
         ev = await server.next()
         if isinstance(ev, smpp34.Esme):
             sessions[ev.session_id] = ev
-            log(out, event="bound", system_id=ev.system_id)
+            log(out, event="bound", system_id=ev.system_id, kind="receives" if ev.can_receive else "sends")
         elif isinstance(ev, smpp34.Unbound):
             sessions.pop(ev.session_id, None)
             log(out, event="unbound")
