@@ -42,6 +42,10 @@ extension SandboxLane2 {
                 let ok = try await sandbox.exec(command)
                 #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
                 #expect(ok.stdout.contains("OK: bound to") && ok.stdout.contains("enquire_link answered in") && ok.stdout.contains("no SMS sent"), "\(ok.stdout)")
+                // The SMSC logs the unbind after answering it: wait for its line (bounded).
+                try await sandbox.waitUntil("the SMSC logs the bind and the unbind", timeout: .seconds(10)) {
+                    smsc.events("unbound").count >= 1
+                }
                 #expect(smsc.events("bound").count == 1 && smsc.events("unbound").count == 1)
                 #expect(smsc.events("submit").isEmpty, "test-provider sent an SMS")
                 #expect(!(ok.stdout + ok.stderr).contains(password))
@@ -50,6 +54,9 @@ extension SandboxLane2 {
                 let refused = try await sandbox.exec(command)
                 #expect(refused.status == 69, "\(refused.stdout) \(refused.stderr)")
                 #expect(refused.stdout.contains("FAILED") && refused.stdout.contains("ESME_RINVPASWD"), "\(refused.stdout)")
+                try await sandbox.waitUntil("the SMSC logs the refusal", timeout: .seconds(10)) {
+                    refusing.events("bind_refused").count >= 1
+                }
                 #expect(refusing.events("bind_refused").count == 1)
                 #expect(!(refused.stdout + refused.stderr).contains(password))
 
@@ -68,7 +75,9 @@ extension SandboxLane2 {
                 let both = try await sandbox.exec(command)
                 #expect(both.status == 0, "\(both.stdout) \(both.stderr)")
                 #expect(both.stdout.contains("OK: transmitter: bound to") && both.stdout.contains("OK: receiver: bound to"), "\(both.stdout)")
-                #expect(smsc.events("bound").suffix(2).compactMap(\.kind) == ["sends", "receives"])
+                try await sandbox.waitUntil("the SMSC logs both binds", timeout: .seconds(10)) { smsc.events("bound").count >= 3 }
+                // The two links bind side by side: either may be logged first.
+                #expect(Set(smsc.events("bound").suffix(2).compactMap(\.kind)) == ["sends", "receives"])
                 #expect(smsc.events("submit").isEmpty)
 
                 // No credential in the directory: a configuration problem (78), named, no bind tried.
