@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: C shims
@@ -93,6 +94,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // HTTP gateways (async-http-client): the Kannel sendsms preset and templated REST requests,
+        // through an authenticating proxy, with a callback listener (NIOHTTP1) for receipts and
+        // replies, and the balance probe. The daemon links it; remindctl links it only for
+        // `test-provider` (the one command that talks to a gateway itself).
+        .target(name: "RemindHTTPGateway", dependencies: [
+            "RemindCore", "RemindDelivery", "RemindText",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "RemindControl", dependencies: [
             "RemindCore", "CLinux",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +115,7 @@ let package = Package(
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindAssembly", "RemindInbox", "RemindText", "RemindSpool",
-            "RemindSchedule", "RemindDelivery", "RemindSMPP", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
+            "RemindSchedule", "RemindDelivery", "RemindSMPP", "RemindHTTPGateway", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -179,6 +194,13 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["SMSC"]),
+        // Against Debian's Kannel (bearerbox, smsbox, kannel-extras' fakesmsc), tinyproxy and a
+        // Python http.server written in the tests, all on 127.0.0.1.
+        .testTarget(name: "RemindHTTPGatewayTests", dependencies: [
+            "RemindHTTPGateway", "RemindDelivery", "RemindCore", "RemindTesting", "RemindText",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindAssembly", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",

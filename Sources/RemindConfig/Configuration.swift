@@ -139,13 +139,16 @@ public struct Configuration: Sendable, Hashable {
         case command(CommandSettings)
         /// An SMSC spoken to over SMPP 3.4.
         case smpp(SMPPSettings)
+        /// Kannel's sendsms (`type = "kannel"`) or a templated REST request (`type = "http"`).
+        case http(HTTPGatewayConfig)
 
-        /// The provider's name in logs and history (`outbox`, `command`, `smpp`).
+        /// The provider's name in logs and history (`outbox`, `command`, `smpp`, `kannel`, `http`).
         public var name: String {
             switch self {
             case .outbox: "outbox"
             case .command: "command"
             case .smpp: "smpp"
+            case .http(let h): h.kannel != nil ? "kannel" : "http"
             }
         }
     }
@@ -194,6 +197,76 @@ public struct Configuration: Sendable, Hashable {
             self.host = host
             self.systemID = systemID
             self.source = source
+        }
+    }
+
+    /// `[provider] type = "kannel"` or `type = "http"`: an HTTP gateway. Secrets are not here:
+    /// they are systemd credentials named by the `*_credential` keys.
+    public struct HTTPGatewayConfig: Sendable, Hashable {
+        /// `type = "kannel"`: smsbox's sendsms.
+        public struct Kannel: Sendable, Hashable {
+            public var url: String
+            public var username: String
+            public var passwordCredential: String = "kannel-password"
+            public var from: String
+            public var dlrMask: Int = 3
+            /// Extra sendsms parameters, sorted by name.
+            public var parameters: [String: String] = [:]
+
+            public init(url: String, username: String, from: String) {
+                self.url = url
+                self.username = username
+                self.from = from
+            }
+        }
+
+        /// `type = "http"`: a request from Mustache templates, an answer read by rules.
+        public struct REST: Sendable, Hashable {
+            public var method: String = "POST"
+            public var url: String
+            public var headers: [String: String] = [:]
+            public var body: String?
+            /// `json`, `form` or `text`.
+            public var bodyEncoding: String = "json"
+            /// Template value name → credential name (`{ token = "sms-api-token" }`).
+            public var secretCredentials: [String: String] = [:]
+            public var messageIDPointer: String?
+            public var messageIDRegex: String?
+            public var errorPointer: String?
+            public var errorRegex: String?
+            public var temporaryStatuses: [Int] = []
+            public var permanentStatuses: [Int] = []
+            public var temporaryErrors: [String] = []
+            public var permanentErrors: [String] = []
+
+            public init(url: String) { self.url = url }
+        }
+
+        /// Exactly one of these is set.
+        public var kannel: Kannel?
+        public var rest: REST?
+        public var concurrency: Int = 4
+        public var connectTimeout: Duration = .seconds(5)
+        public var requestTimeout: Duration = .seconds(20)
+        /// Ask for receipts (Kannel's dlr-url; `{{callback_url}}` for REST).
+        public var receipts: Bool = false
+        /// The callback listener as the gateway reaches it (`http://127.0.0.1:8025`), for receipts.
+        public var callbackURL: String?
+        /// The credential holding the key of the receipts' tokens and the replies' shared secret.
+        public var callbackSecretCredential: String = "callback-secret"
+        /// An HTTP proxy `http://host:port`, and who we are to it.
+        public var proxy: String?
+        public var proxyUser: String?
+        public var proxyPasswordCredential: String = "proxy-password"
+        public var noProxy: [String] = []
+
+        public init(kannel: Kannel) { self.kannel = kannel }
+        public init(rest: REST) { self.rest = rest }
+
+        /// The proxy's host and port, when `proxy` is set and well formed (checked at load).
+        public var proxyAddress: (host: String, port: Int)? {
+            guard let proxy, let url = URL(string: proxy), let host = url.host else { return nil }
+            return (host, url.port ?? 3128)
         }
     }
 

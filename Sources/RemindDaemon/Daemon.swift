@@ -7,6 +7,7 @@ import RemindCore
 import RemindDelivery
 import RemindSchedule
 import RemindSMPP
+import RemindHTTPGateway
 import RemindSpool
 import ServiceLifecycle
 import SystemdKit
@@ -85,6 +86,19 @@ public enum Daemon {
             }
             linkServices.append(smpp)
             provider = DebugSwitches.current.wrap(smpp)
+        case .http(let httpConfig):
+            let gateway: HTTPGatewayProvider
+            do {
+                gateway = HTTPGatewayProvider(settings: try httpSettings(httpConfig), reportsEvents: httpConfig.receipts, logger: logger)
+            } catch {
+                // Names the credential or the template, never a secret.
+                logger.error("cannot set up the HTTP gateway provider", metadata: [
+                    LogKey.messageID: "\(EventID.configInvalid.rawValue)", LogKey.reason: "\(error)", LogKey.provider: "\(config.provider.name)",
+                ])
+                return DaemonExit.configError
+            }
+            linkServices.append(gateway)
+            provider = DebugSwitches.current.wrap(gateway)
         }
 
         let sleeper: WallClockSleeper

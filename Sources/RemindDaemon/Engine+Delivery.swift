@@ -199,7 +199,8 @@ extension Engine {
         let decided: HandOverDecision.Answer = switch answer {
         case .success(let result): .accepted(reference: result.reference)
         case .failure(let e) where e.code == .uncertain: .uncertain(reason: e.message)
-        case .failure(let e) where e.code == .temporary: .temporary(reason: e.message)
+        case .failure(let e) where e.code == .temporary:
+            .temporary(reason: e.message, notBefore: e.retryAfter.map { clock.now.addingTimeInterval(TimeInterval($0.components.seconds)) })
         case .failure(let e): .permanent(reason: e.message)
         }
         let id = handOver.message.id

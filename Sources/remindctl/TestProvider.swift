@@ -35,9 +35,9 @@ struct TestProvider: AsyncParsableCommand {
             ok = Self.checkOutbox(directory)
         case .command(let command):
             ok = await Self.checkCommand(command)
-        case .smpp:
-            // remindctl links no SMPP code: remindd --test-provider binds, times an
-            // enquire_link and unbinds (the password credential must be passed to it).
+        case .smpp, .http:
+            // remindctl links no gateway code (SMPP, HTTP): remindd --test-provider checks
+            // the gateway (the credentials must be passed to it).
             let code = Self.runRemindd(configPath: global.config)
             if code == 78 { throw ExitCode(78) }
             ok = code == 0

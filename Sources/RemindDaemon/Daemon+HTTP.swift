@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import RemindConfig
+import RemindCore
+import RemindHTTPGateway
+
+extension Daemon {
+    /// The HTTP gateway's settings for `[provider] type = "kannel"` or `"http"`, with the
+    /// secrets read from the systemd credentials the configuration names. Throws a
+    /// description naming the credential (never its value) or the template at fault.
+    static func httpSettings(_ h: Configuration.HTTPGatewayConfig) throws -> HTTPGatewaySettings {
+        func secret(_ name: String) throws -> String {
+            let bytes = try smppPassword(name)
+            guard let text = String(validating: bytes, as: UTF8.self), !text.isEmpty else {
+                throw SMPPSetupError(description: "credential \"\(name)\" is empty or not UTF-8")
+            }
+            return text
+        }
+        var receipts: HTTPGatewaySettings.Receipts?
+        if h.receipts, let callback = h.callbackURL {
+            receipts = .init(callbackBase: callback, token: CallbackToken(key: Array(try secret(h.callbackSecretCredential).utf8)))
+        }
+        var settings: HTTPGatewaySettings
+        if let k = h.kannel {
+            guard let url = URL(string: k.url) else { throw SMPPSetupError(description: "provider.url is not a URL") }
+            var kannel = HTTPGatewaySettings.Kannel(url: url, username: k.username, password: try secret(k.passwordCredential), from: k.from)
+            kannel.dlrMask = k.dlrMask
+            kannel.receipts = receipts
+            kannel.parameters = k.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            settings = HTTPGatewaySettings(flavour: .kannel(kannel))
+        } else if let r = h.rest {
+            let template: RequestTemplate
+            do {
+                template = try RequestTemplate(url: r.url, headers: r.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, body: r.body,
+                                               encoding: RequestTemplate.BodyEncoding(rawValue: r.bodyEncoding) ?? .json)
+            } catch {
+                throw SMPPSetupError(description: "provider.\(error)")
+            }
+            var rules = AnswerRules()
+            rules.messageID = r.messageIDPointer.map { .pointer($0) } ?? r.messageIDRegex.map { .regex($0) }
+            rules.error = r.errorPointer.map { .pointer($0) } ?? r.errorRegex.map { .regex($0) }
+            rules.temporaryStatuses = Set(r.temporaryStatuses)
+            rules.permanentStatuses = Set(r.permanentStatuses)
+            rules.temporaryErrors = Set(r.temporaryErrors)
+            rules.permanentErrors = Set(r.permanentErrors)
+            var rest = HTTPGatewaySettings.REST(method: r.method, request: template, answer: rules)
+            for (name, credential) in r.secretCredentials { rest.secrets[name] = try secret(credential) }
+            rest.receipts = receipts
+            settings = HTTPGatewaySettings(flavour: .rest(rest))
+        } else {
+            throw SMPPSetupError(description: "provider: neither kannel nor http")
+        }
+        settings.concurrency = h.concurrency
+        settings.connectTimeout = h.connectTimeout
+        settings.requestTimeout = h.requestTimeout
+        if let proxy = h.proxyAddress {
+            settings.proxy = .init(host: proxy.host, port: proxy.port, username: h.proxyUser,
+                                   password: h.proxyUser == nil ? nil : try secret(h.proxyPasswordCredential), noProxy: h.noProxy)
+        }
+        return settings
+    }
+}

@@ -1,0 +1,1 @@
+// RemindHTTPGateway: HTTP gateways (Kannel's sendsms, templated REST aggregators).
