@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +11,7 @@ import Glibc
 public final class TestKannel: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// One message as fakesmsc got it.
@@ -233,7 +234,7 @@ public final class TestKannel: @unchecked Sendable {
     // MARK: Processes
 
     static func launch(_ path: String, _ arguments: [String], output: String) throws -> Process {
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)

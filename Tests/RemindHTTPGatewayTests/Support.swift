@@ -68,3 +68,7 @@ final class EventLog: Sendable {
 func outcome(_ provider: HTTPGatewayProvider, _ m: OutgoingMessage) async -> Result<DeliveryResult, DeliveryError> {
     do throws(DeliveryError) { return .success(try await provider.send(m)) } catch { return .failure(error) }
 }
+
+enum MessageIDFixture {
+    static func id(_ n: UInt64) -> MessageID { MessageID(rawValue: n) }
+}
