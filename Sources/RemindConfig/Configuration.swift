@@ -259,6 +259,8 @@ public struct Configuration: Sendable, Hashable {
         public var proxyUser: String?
         public var proxyPasswordCredential: String = "proxy-password"
         public var noProxy: [String] = []
+        /// PEM CA certificates for an HTTPS gateway (default: the system's trust store).
+        public var tlsCAFile: String?
 
         public init(kannel: Kannel) { self.kannel = kannel }
         public init(rest: REST) { self.rest = rest }

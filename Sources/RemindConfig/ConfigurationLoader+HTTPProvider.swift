@@ -86,6 +86,7 @@ extension Reader {
         if config.proxyUser != nil, config.proxy == nil, t["proxy"] == nil { problem("provider.proxy_user", "only with proxy") }
         config.proxyPasswordCredential = credentialName(t, "proxy_password_credential") ?? config.proxyPasswordCredential
         config.noProxy = strings(t, "provider", "no_proxy") ?? []
+        config.tlsCAFile = path(t, "provider", "tls_ca_file")
         c.provider = .http(config)
     }
 

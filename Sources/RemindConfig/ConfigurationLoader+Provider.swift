@@ -15,7 +15,7 @@ extension Reader {
 
     /// Keys both HTTP flavours have.
     static let httpCommonKeys = ["concurrency", "connect_timeout", "request_timeout", "receipts", "callback_url", "callback_secret_credential",
-                                 "proxy", "proxy_user", "proxy_password_credential", "no_proxy"]
+                                 "proxy", "proxy_user", "proxy_password_credential", "no_proxy", "tls_ca_file"]
 
     /// `[provider]`: `type = "outbox"` (the default, `directory`) or `type = "command"`
     /// (`argv`, `timeout`, `temporary_exit_codes`, `test_argv`). Whether the command exists

@@ -53,6 +53,7 @@ extension Daemon {
         settings.concurrency = h.concurrency
         settings.connectTimeout = h.connectTimeout
         settings.requestTimeout = h.requestTimeout
+        settings.tlsCAFile = h.tlsCAFile
         if let proxy = h.proxyAddress {
             settings.proxy = .init(host: proxy.host, port: proxy.port, username: h.proxyUser,
                                    password: h.proxyUser == nil ? nil : try secret(h.proxyPasswordCredential), noProxy: h.noProxy)

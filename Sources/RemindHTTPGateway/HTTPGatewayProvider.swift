@@ -3,6 +3,7 @@ import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 public import RemindCore
 public import RemindDelivery
 public import ServiceLifecycle
@@ -54,6 +55,12 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         c.redirectConfiguration = .disallow
         c.decompression = .disabled
         c.httpVersion = .http1Only
+        if let ca = s.tlsCAFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .fullVerification
+            tls.trustRoots = .file(ca)
+            c.tlsConfiguration = tls
+        }
         if let proxy {
             let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
             c.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
@@ -70,7 +77,8 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         do { request = try makeRequest(message) } catch {
             throw DeliveryError(.permanent, "cannot make the request: \(error)")
         }
-        let answer = try await perform(request)
+        let (answer, viaProxy) = try await perform(request)
+        if viaProxy, let refusal = proxyRefusal(answer) { throw DeliveryError(.temporary, refusal) }
         let verdict: HTTPVerdict = switch settings.flavour {
         case .kannel: KannelRequest.classify(answer, id: message.id)
         case .rest(let rest): rest.answer.classify(answer, fallbackReference: Self.reference(for: message.id))
@@ -78,10 +86,18 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         switch verdict {
         case .sent(let reference): return DeliveryResult(reference: reference)
         case .failed(var error, let retryAfter):
-            if error.message.contains("407") { error = DeliveryError(error.code, proxyRefused(status: 407)) }
             error.retryAfter = retryAfter
             throw error
         }
+    }
+
+    /// Whether the proxy (not the gateway) refused the request: 407, or tinyproxy's 401 for
+    /// a wrong password (tinyproxy 1.11 answers a missing one with 407 and a wrong one with
+    /// 401 and `Server: tinyproxy`); the reason names the proxy and its status.
+    func proxyRefusal(_ answer: HTTPAnswer) -> String? {
+        let fromProxy = answer.status == 407
+            || (answer.status == 401 && (answer.header("Proxy-Authenticate") != nil || answer.header("Server")?.lowercased().hasPrefix("tinyproxy") == true))
+        return fromProxy ? proxyRefused(status: answer.status) : nil
     }
 
     /// remindd's reference for a message when the gateway gives no id of its own.
@@ -119,18 +135,18 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
 
     /// Runs `request` on the pool its host calls for; an error is temporary before the
     /// request was written whole, uncertain after.
-    func perform(_ request: HTTPClient.Request) async throws(DeliveryError) -> HTTPAnswer {
+    func perform(_ request: HTTPClient.Request) async throws(DeliveryError) -> (HTTPAnswer, viaProxy: Bool) {
         let viaProxy = settings.proxy.map { !$0.bypasses(request.host) } ?? false
         let client = viaProxy ? proxied! : direct
         let collector = AnswerCollector(limit: settings.maximumAnswerBytes)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(settings.requestTimeout.nanoseconds))
         let task = client.execute(request: request, delegate: collector, deadline: deadline)
         do {
-            return try await withTaskCancellationHandler {
+            return (try await withTaskCancellationHandler {
                 try await task.futureResult.get()
             } onCancel: {
                 task.cancel()
-            }
+            }, viaProxy)
         } catch {
             let sent = collector.requestSent
             logger.debug("gateway request failed", metadata: [
@@ -138,6 +154,9 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
             ])
             if let e = error as? HTTPClientError, e == .proxyAuthenticationRequired {
                 throw DeliveryError(.temporary, proxyRefused(status: 407))
+            }
+            if let e = error as? HTTPClientError, e == .invalidProxyResponse, let proxy = settings.proxy {
+                throw DeliveryError(.temporary, "the proxy \(proxy.host):\(proxy.port) refused to CONNECT to \(settings.target) with a status other than 407 (tinyproxy answers a wrong password with 401; or the port is not allowed): check proxy_user and the proxy password credential; nothing was sent")
             }
             if !sent {
                 let where_ = viaProxy ? "the proxy \(settings.proxy!.host):\(settings.proxy!.port) for \(settings.target)" : settings.target
@@ -149,7 +168,8 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
 
     private func proxyRefused(status: Int) -> String {
         let proxy = settings.proxy.map { "\($0.host):\($0.port)" } ?? "?"
-        return "the proxy \(proxy) refused our credentials (\(status) Proxy Authentication Required): check proxy_user and the proxy password credential"
+        let what = status == 407 ? "407 Proxy Authentication Required" : "\(status), as tinyproxy answers a wrong password"
+        return "the proxy \(proxy) refused our credentials (\(what)): check proxy_user and the proxy password credential; nothing was sent"
     }
 
     /// An error in a few words (AsyncHTTPClient's own descriptions, NIO's errno names).

@@ -102,6 +102,8 @@ public struct HTTPGatewaySettings: Sendable, CustomStringConvertible {
     /// For the whole request and answer; over it after the request went out: uncertain.
     public var requestTimeout: Duration = .seconds(20)
     public var proxy: Proxy?
+    /// PEM CA certificates to verify an HTTPS gateway with (default: the system's trust store).
+    public var tlsCAFile: String?
     /// Answers longer than this are cut (the classification reads the start).
     public var maximumAnswerBytes = 64 << 10
 
