@@ -261,8 +261,21 @@ public struct Configuration: Sendable, Hashable {
         public var noProxy: [String] = []
         /// PEM CA certificates for an HTTPS gateway (default: the system's trust store).
         public var tlsCAFile: String?
+        /// The callback listener (off when nil): `127.0.0.1:8025`, `[::1]:8025` or `unix:/run/remindd/callbacks.sock`.
+        public var listen: String?
+        public var listenMaxBytes: Int = 16 << 10
+        public var listenTimeout: Duration = .seconds(10)
+        /// REST webhooks: where a receipt's status and a reply's sender and text are (JSON pointers).
+        public var receiptStatusPointer: String = "/status"
+        public var receiptDelivered: [String] = ["delivered", "DELIVRD"]
+        public var receiptFailed: [String] = ["failed", "undeliverable", "UNDELIV", "REJECTD", "EXPIRED"]
+        public var replyFromPointer: String = "/from"
+        public var replyTextPointer: String = "/text"
 
         public init(kannel: Kannel) { self.kannel = kannel }
+
+        /// Whether remindd hears from the gateway (receipts asked for, or a listener on).
+        public var reportsEvents: Bool { receipts || listen != nil }
         public init(rest: REST) { self.rest = rest }
 
         /// The proxy's host and port, when `proxy` is set and well formed (checked at load).

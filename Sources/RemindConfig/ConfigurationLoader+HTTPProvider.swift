@@ -87,7 +87,29 @@ extension Reader {
         config.proxyPasswordCredential = credentialName(t, "proxy_password_credential") ?? config.proxyPasswordCredential
         config.noProxy = strings(t, "provider", "no_proxy") ?? []
         config.tlsCAFile = path(t, "provider", "tls_ca_file")
+        if let listen = string(t, "provider", "listen") {
+            if Self.listenAddress(listen) != nil { config.listen = listen } else {
+                problem("provider.listen", "'\(listen)' must be a loopback address and port (127.0.0.1:8025, [::1]:8025, localhost:8025) or unix:/PATH; put the site's reverse proxy in front of it")
+            }
+        }
+        config.listenMaxBytes = int(t, "provider", "listen_max_bytes", 1024...(1 << 20)) ?? config.listenMaxBytes
+        config.listenTimeout = positive("listen_timeout", config.listenTimeout)
+        config.receiptStatusPointer = pointer(t, "receipt_status_pointer") ?? config.receiptStatusPointer
+        config.receiptDelivered = strings(t, "provider", "receipt_delivered") ?? config.receiptDelivered
+        config.receiptFailed = strings(t, "provider", "receipt_failed") ?? config.receiptFailed
+        config.replyFromPointer = pointer(t, "reply_from_pointer") ?? config.replyFromPointer
+        config.replyTextPointer = pointer(t, "reply_text_pointer") ?? config.replyTextPointer
         c.provider = .http(config)
+    }
+
+    /// `HOST:PORT` on loopback, or `unix:/PATH`: (host, port) or (path, nil).
+    static func listenAddress(_ s: String) -> (String, Int?)? {
+        if s.hasPrefix("unix:/") { return s.utf8.count - 5 <= maxSocketPath ? (String(s.dropFirst(5)), nil) : nil }
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        var host = String(s[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard host == "localhost" || host == "::1" || host.hasPrefix("127.") else { return nil }
+        return (host, port)
     }
 
     private mutating func httpURL(_ t: TOMLTable, _ key: String) -> String? {

@@ -15,7 +15,9 @@ extension Reader {
 
     /// Keys both HTTP flavours have.
     static let httpCommonKeys = ["concurrency", "connect_timeout", "request_timeout", "receipts", "callback_url", "callback_secret_credential",
-                                 "proxy", "proxy_user", "proxy_password_credential", "no_proxy", "tls_ca_file"]
+                                 "proxy", "proxy_user", "proxy_password_credential", "no_proxy", "tls_ca_file",
+                                 "listen", "listen_max_bytes", "listen_timeout", "receipt_status_pointer", "receipt_delivered", "receipt_failed",
+                                 "reply_from_pointer", "reply_text_pointer"]
 
     /// `[provider]`: `type = "outbox"` (the default, `directory`) or `type = "command"`
     /// (`argv`, `timeout`, `temporary_exit_codes`, `test_argv`). Whether the command exists

@@ -62,6 +62,8 @@ public enum EventID: String, Sendable, CaseIterable {
     case replyReceived = "2ff3d4c5f74d4e6f880a18bad44a1d32"
     /// The gateway link went up, down, or was refused.
     case linkChanged = "43b5c5a84b4446ceaf2de9b1bb977acc"
+    /// The callback listener refused a request without the right token or shared secret.
+    case callbackRefused = "5be0a7f4c3d94e1c9a2f6b8d1e3c7a90"
 
     /// The syslog priority the event is logged at by default.
     public var defaultLevel: String {
@@ -95,6 +97,7 @@ public enum EventID: String, Sendable, CaseIterable {
         case .receiptUnknown: "notice"
         case .replyReceived: "info"
         case .linkChanged: "warning"
+        case .callbackRefused: "warning"
         }
     }
 }

@@ -60,4 +60,33 @@ extension Daemon {
         }
         return settings
     }
+
+    /// The callback listener when `listen` is set: receipts (token key) and replies (shared
+    /// secret) both from the callback secret credential; events go through `provider`.
+    static func callbackListener(_ h: Configuration.HTTPGatewayConfig, provider: HTTPGatewayProvider, logger: Logger) throws -> CallbackListener? {
+        guard let listen = h.listen else { return nil }
+        let bytes = try smppPassword(h.callbackSecretCredential)
+        guard let secret = String(validating: bytes, as: UTF8.self), secret.utf8.count >= 16 else {
+            throw SMPPSetupError(description: "credential \"\(h.callbackSecretCredential)\" must hold at least 16 characters of UTF-8 (the callback secret)")
+        }
+        var router = CallbackRouter(token: CallbackToken(key: Array(secret.utf8)), sharedSecret: secret)
+        router.webhooks.receiptStatus = h.receiptStatusPointer
+        router.webhooks.delivered = Set(h.receiptDelivered)
+        router.webhooks.failed = Set(h.receiptFailed)
+        router.webhooks.replyFrom = h.replyFromPointer
+        router.webhooks.replyText = h.replyTextPointer
+        let address: CallbackListener.Settings.Address
+        if listen.hasPrefix("unix:") {
+            address = .unix(path: String(listen.dropFirst(5)))
+        } else {
+            let colon = listen.lastIndex(of: ":")!
+            var host = String(listen[..<colon])
+            if host.hasPrefix("[") { host = String(host.dropFirst().dropLast()) }
+            address = .tcp(host: host, port: Int(listen[listen.index(after: colon)...]) ?? 0)
+        }
+        var settings = CallbackListener.Settings(address: address)
+        settings.maximumRequestBytes = h.listenMaxBytes
+        settings.requestTimeout = h.listenTimeout
+        return CallbackListener(settings: settings, router: router, logger: logger) { event in await provider.receive(event) }
+    }
 }

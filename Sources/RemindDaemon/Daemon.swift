@@ -88,8 +88,10 @@ public enum Daemon {
             provider = DebugSwitches.current.wrap(smpp)
         case .http(let httpConfig):
             let gateway: HTTPGatewayProvider
+            let listener: CallbackListener?
             do {
-                gateway = HTTPGatewayProvider(settings: try httpSettings(httpConfig), reportsEvents: httpConfig.receipts, logger: logger)
+                gateway = HTTPGatewayProvider(settings: try httpSettings(httpConfig), reportsEvents: httpConfig.reportsEvents, logger: logger)
+                listener = try callbackListener(httpConfig, provider: gateway, logger: logger)
             } catch {
                 // Names the credential or the template, never a secret.
                 logger.error("cannot set up the HTTP gateway provider", metadata: [
@@ -98,6 +100,7 @@ public enum Daemon {
                 return DaemonExit.configError
             }
             linkServices.append(gateway)
+            if let listener { linkServices.append(listener) }
             provider = DebugSwitches.current.wrap(gateway)
         }
 

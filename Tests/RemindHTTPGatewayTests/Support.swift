@@ -34,9 +34,9 @@ enum Fixture {
 
 /// Runs `provider` as a service (its pool closed after `body`), consuming its events the
 /// way the daemon's delivery service does (each one stored, then `handled`).
-func withProvider(_ provider: HTTPGatewayProvider, _ body: (EventLog) async throws -> Void) async throws {
+func withProvider(_ provider: HTTPGatewayProvider, also services: [any Service] = [], _ body: (EventLog) async throws -> Void) async throws {
     let log = EventLog()
-    let group = ServiceGroup(services: [provider], logger: Fixture.logger)
+    let group = ServiceGroup(services: [provider] + services, logger: Fixture.logger)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         if let events = provider.events {
@@ -71,4 +71,10 @@ func outcome(_ provider: HTTPGatewayProvider, _ m: OutgoingMessage) async -> Res
 
 enum MessageIDFixture {
     static func id(_ n: UInt64) -> MessageID { MessageID(rawValue: n) }
+}
+
+import NIOCore
+
+enum ByteBufferFixture {
+    static func make(_ s: String) -> ByteBuffer { ByteBuffer(string: s) }
 }
