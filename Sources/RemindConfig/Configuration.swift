@@ -271,6 +271,16 @@ public struct Configuration: Sendable, Hashable {
         public var receiptFailed: [String] = ["failed", "undeliverable", "UNDELIV", "REJECTD", "EXPIRED"]
         public var replyFromPointer: String = "/from"
         public var replyTextPointer: String = "/text"
+        /// The balance request (a Mustache template with the secrets; GET, with `headers`) and
+        /// where the number is in its JSON answer.
+        public var balanceURL: String?
+        public var balancePointer: String?
+        /// Below this, a journal warning and a STATUS note (the daemon never stops sending for it).
+        public var lowBalance: Double?
+        /// The balance is checked at start, hourly, and after every this many sends.
+        public var balanceCheckEvery: Int = 100
+        /// What one SMS segment costs, for `remindctl stats` (per provider).
+        public var pricePerSegment: Double?
 
         public init(kannel: Kannel) { self.kannel = kannel }
 

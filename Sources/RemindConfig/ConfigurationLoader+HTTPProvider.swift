@@ -99,6 +99,18 @@ extension Reader {
         config.receiptFailed = strings(t, "provider", "receipt_failed") ?? config.receiptFailed
         config.replyFromPointer = pointer(t, "reply_from_pointer") ?? config.replyFromPointer
         config.replyTextPointer = pointer(t, "reply_text_pointer") ?? config.replyTextPointer
+        if let url = string(t, "provider", "balance_url") {
+            if url.hasPrefix("http://") || url.hasPrefix("https://") { config.balanceURL = url } else { problem("provider.balance_url", "must start with http:// or https://") }
+        }
+        config.balancePointer = pointer(t, "balance_pointer")
+        if config.balanceURL != nil, config.balancePointer == nil, t["balance_pointer"] == nil {
+            problem("provider.balance_pointer", "required with balance_url: the JSON pointer to the balance in its answer (like /balance)")
+        }
+        if config.balancePointer != nil, config.balanceURL == nil, t["balance_url"] == nil { problem("provider.balance_pointer", "only with balance_url") }
+        config.lowBalance = number(t, "low_balance")
+        if config.lowBalance != nil, config.balanceURL == nil, t["balance_url"] == nil { problem("provider.low_balance", "needs balance_url (how to ask for the balance)") }
+        config.balanceCheckEvery = int(t, "provider", "balance_check_every", 1...1_000_000) ?? config.balanceCheckEvery
+        config.pricePerSegment = number(t, "price_per_segment")
         c.provider = .http(config)
     }
 
@@ -119,6 +131,12 @@ extension Reader {
             return nil
         }
         return s
+    }
+
+    private mutating func number(_ t: TOMLTable, _ key: String) -> Double? {
+        guard let v = t[key] else { return nil }
+        guard let n = v.double ?? v.int.map(Double.init), n >= 0, n.isFinite else { problem("provider.\(key)", "must be a number, 0 or more"); return nil }
+        return n
     }
 
     private mutating func credentialName(_ t: TOMLTable, _ key: String) -> String? {

@@ -17,7 +17,8 @@ extension Reader {
     static let httpCommonKeys = ["concurrency", "connect_timeout", "request_timeout", "receipts", "callback_url", "callback_secret_credential",
                                  "proxy", "proxy_user", "proxy_password_credential", "no_proxy", "tls_ca_file",
                                  "listen", "listen_max_bytes", "listen_timeout", "receipt_status_pointer", "receipt_delivered", "receipt_failed",
-                                 "reply_from_pointer", "reply_text_pointer"]
+                                 "reply_from_pointer", "reply_text_pointer", "balance_url", "balance_pointer", "low_balance",
+                                 "balance_check_every", "price_per_segment"]
 
     /// `[provider]`: `type = "outbox"` (the default, `directory`) or `type = "command"`
     /// (`argv`, `timeout`, `temporary_exit_codes`, `test_argv`). Whether the command exists

@@ -89,4 +89,46 @@ extension Daemon {
         settings.requestTimeout = h.listenTimeout
         return CallbackListener(settings: settings, router: router, logger: logger) { event in await provider.receive(event) }
     }
+
+    /// The balance request for `h`, when `balance_url` is set (REST only).
+    static func balanceProbe(_ h: Configuration.HTTPGatewayConfig) throws -> HTTPGatewayProbe.Balance? {
+        guard let url = h.balanceURL, let pointer = h.balancePointer else { return nil }
+        do {
+            let headers = (h.rest?.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            return .init(request: try RequestTemplate(url: url, headers: headers), locator: .pointer(pointer))
+        } catch {
+            throw SMPPSetupError(description: "provider.balance_\(error)")
+        }
+    }
+
+    /// `remindd --test-provider` for `type = "kannel"` or `"http"`: 0 OK, 69 the gateway or
+    /// the proxy failed the check (its reason printed), 78 configuration or credentials.
+    static func testHTTPProvider(_ h: Configuration.HTTPGatewayConfig, name: String) async -> Int32 {
+        let settings: HTTPGatewaySettings
+        let balance: HTTPGatewayProbe.Balance?
+        do {
+            settings = try httpSettings(h)
+            balance = try balanceProbe(h)
+        } catch {
+            print("FAILED: \(error) (run it with the credentials, e.g. systemd-run --pipe --property=LoadCredential=remindd:/etc/remindd/credentials remindctl test-provider)")
+            return 78
+        }
+        print("provider \(settings)")
+        do throws(HTTPGatewayProbe.Failure) {
+            let report = try await HTTPGatewayProbe.run(settings, balance: balance)
+            for line in report.lines { print("  " + line) }
+            let c = report.roundTrip.components
+            let ms = Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+            var ok = String(format: "OK: round trip %.1f ms", ms)
+            if let value = report.balance {
+                ok += String(format: ", balance %.2f", value)
+                if let low = h.lowBalance, value < low { ok += String(format: " (below low_balance %.2f)", low) }
+            }
+            print(ok + "; no SMS sent")
+            return 0
+        } catch {
+            print("FAILED: \(PhoneMask.maskNumbers(in: error.description))")
+            return 69
+        }
+    }
 }

@@ -215,6 +215,12 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         waiter?.resume(returning: stored)
     }
 
+    /// Closes the pools at once (for a provider never run as a service: the probe).
+    func shutdownClients() {
+        try? direct.syncShutdown()
+        try? proxied?.syncShutdown()
+    }
+
     // MARK: Service
 
     public func run() async throws {

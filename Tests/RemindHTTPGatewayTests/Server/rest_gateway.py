@@ -9,7 +9,8 @@ Each request gets the next answer of --answers (comma-separated), the last one r
   400       400 {"error": {"code": "INVALID_NUMBER"}}
   reset     reads the whole request, then resets the connection (RST) without answering
   hang      reads the whole request and never answers
-Every request is logged as a JSON line (method, path, headers, body) to --log; a
+GET /balance* answers {"account": {"balance": 84.5}} to "Authorization: Bearer tok-secret-1",
+else 401 {"error": {"code": "BAD_TOKEN"}}. Every request is logged as a JSON line (method, path, headers, body) to --log; a
 "ready" line is written once it listens.
 """
 import argparse, http.server, json, socket, struct, threading, time
@@ -38,6 +39,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_one(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/balance"):
+            # The balance, for test-provider: outside the script of answers.
+            good = self.headers.get("Authorization") == "Bearer tok-secret-1"
+            log({"event": "balance", "path": self.path, "good": good})
+            data = json.dumps({"account": {"balance": 84.5}} if good else {"error": {"code": "BAD_TOKEN"}}).encode()
+            self.send_response(200 if good else 401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         with lock:
             n = count[0]
             count[0] += 1
