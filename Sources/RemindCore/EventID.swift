@@ -64,6 +64,8 @@ public enum EventID: String, Sendable, CaseIterable {
     case linkChanged = "43b5c5a84b4446ceaf2de9b1bb977acc"
     /// The callback listener refused a request without the right token or shared secret.
     case callbackRefused = "5be0a7f4c3d94e1c9a2f6b8d1e3c7a90"
+    /// The gateway's balance fell below `low_balance` (or came back above it).
+    case lowBalance = "9d41c2e8a6b34f0f8e5d7c1b2a394e6d"
 
     /// The syslog priority the event is logged at by default.
     public var defaultLevel: String {
@@ -98,6 +100,7 @@ public enum EventID: String, Sendable, CaseIterable {
         case .replyReceived: "info"
         case .linkChanged: "warning"
         case .callbackRefused: "warning"
+        case .lowBalance: "warning"
         }
     }
 }

@@ -59,6 +59,7 @@ public enum Daemon {
         // A provider that keeps a link (SMPP) runs as a service before the delivery service,
         // so that at shutdown it stops after the last hand-over's answer.
         var linkServices: [any Service] = []
+        var httpGateway: (HTTPGatewayProvider, Configuration.HTTPGatewayConfig)?
         switch config.provider {
         case .outbox(let directory):
             let outbox = OutboxProvider(directory: directory)
@@ -101,6 +102,7 @@ public enum Daemon {
             }
             linkServices.append(gateway)
             if let listener { linkServices.append(listener) }
+            httpGateway = (gateway, httpConfig)
             provider = DebugSwitches.current.wrap(gateway)
         }
 
@@ -110,6 +112,18 @@ public enum Daemon {
             return DaemonExit.softwareError
         }
         let engine = Engine(settings: settings, provider: provider, notifier: notifier, sleeper: sleeper, logger: logger)
+        // The balance at start, hourly and every N sends (REST gateways with balance_url).
+        if let (gateway, httpConfig) = httpGateway, let balance = try? balanceProbe(httpConfig) {
+            let low = httpConfig.lowBalance
+            let monitor = BalanceMonitor(everySends: httpConfig.balanceCheckEvery, check: BalanceMonitor.probe(gateway.settings, balance)) { result in
+                switch result {
+                case .success(let balance): await engine.balanceChecked(balance, low: low)
+                case .failure(let failure): await engine.balanceChecked(nil, failure: failure.description, low: low)
+                }
+            }
+            gateway.onAccepted { monitor.noteSent() }
+            linkServices.append(monitor)
+        }
         let inbox = InboxService(
             engine: engine, directory: config.inboxDirectory, logger: logger, subdirectories: config.watchesSubdirectories)
         _ = try? notifier.status("recovering the spool")

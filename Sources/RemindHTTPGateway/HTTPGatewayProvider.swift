@@ -34,6 +34,7 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
     private let proxied: HTTPClient?
     private let logger: Logger
     private let pending = Mutex<[GatewayEvent: [CheckedContinuation<Bool, Never>]]>([:])
+    private let acceptedObservers = Mutex<[@Sendable () -> Void]>([])
 
     /// `reportsEvents`: whether receipts or replies will come (a listener is configured);
     /// without, ``events`` is nil and the daemon keeps no reference index for this provider.
@@ -84,7 +85,9 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         case .rest(let rest): rest.answer.classify(answer, fallbackReference: Self.reference(for: message.id))
         }
         switch verdict {
-        case .sent(let reference): return DeliveryResult(reference: reference)
+        case .sent(let reference):
+            for observer in acceptedObservers.withLock({ $0 }) { observer() }
+            return DeliveryResult(reference: reference)
         case .failed(var error, let retryAfter):
             error.retryAfter = retryAfter
             throw error
@@ -98,6 +101,11 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         let fromProxy = answer.status == 407
             || (answer.status == 401 && (answer.header("Proxy-Authenticate") != nil || answer.header("Server")?.lowercased().hasPrefix("tinyproxy") == true))
         return fromProxy ? proxyRefused(status: answer.status) : nil
+    }
+
+    /// Calls `observer` after each accepted hand-over (the balance monitor counts them).
+    public func onAccepted(_ observer: @escaping @Sendable () -> Void) {
+        acceptedObservers.withLock { $0.append(observer) }
     }
 
     /// remindd's reference for a message when the gateway gives no id of its own.
