@@ -115,3 +115,35 @@ import Testing
         #expect(found.contains { $0.hasPrefix(expected) }, "\(found)")
     }
 }
+
+/// spool.example's provider tables for Kannel and a REST aggregator, in place of the
+/// example configuration's own [provider], are valid.
+@Suite struct HTTPExampleConfigTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../spool.example").standardizedFileURL
+
+    static func withProvider(_ file: String) throws -> Configuration {
+        let base = try String(contentsOf: examples.appendingPathComponent("remindd.toml"), encoding: .utf8)
+        // The example's [provider] table out, the other one in.
+        var kept: [Substring] = []
+        var inProvider = false
+        for line in base.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("[") { inProvider = line.hasPrefix("[provider]") }
+            if !inProvider { kept.append(line) }
+        }
+        let provider = try String(contentsOf: examples.appendingPathComponent(file), encoding: .utf8)
+        return try Configuration.parse(kept.joined(separator: "\n") + "\n" + provider, file: examples.appendingPathComponent("remindd.toml").path)
+    }
+
+    @Test func theKannelExampleIsValid() throws {
+        let c = try Self.withProvider("remindd-kannel.toml")
+        guard case .http(let h) = c.provider, let k = h.kannel else { Issue.record("\(c.provider)"); return }
+        #expect(k.url == "http://127.0.0.1:13013/cgi-bin/sendsms" && h.receipts && h.listen == "127.0.0.1:8025")
+    }
+
+    @Test func theRESTExampleIsValid() throws {
+        let c = try Self.withProvider("remindd-rest.toml")
+        guard case .http(let h) = c.provider, let r = h.rest else { Issue.record("\(c.provider)"); return }
+        #expect(r.secretCredentials == ["token": "sms-api-token"] && h.listen == "unix:/run/remindd/callbacks.sock")
+        #expect(h.balanceURL != nil && h.lowBalance == 100 && h.proxyUser == "remindd")
+    }
+}
