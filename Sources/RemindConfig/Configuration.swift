@@ -16,6 +16,8 @@ public struct Configuration: Sendable, Hashable {
     public var text: Templates
     public var schedule: ScheduleSettings
     public var provider: ProviderSettings
+    /// `type = "outbox"`: how files are named and written (smstools3's, or gammu-smsd's files backend).
+    public var outboxFormat = OutboxFormat()
     public var control: ControlSettings
     public var log: LogSettings
     public var recipients: RecipientSettings = .init()
@@ -198,6 +200,15 @@ public struct Configuration: Sendable, Hashable {
             self.systemID = systemID
             self.source = source
         }
+    }
+
+    /// `[provider] type = "outbox"`: `naming = "smstools"` (default) or `"gammu"`, and for
+    /// gammu the text's encoding, as gammu-smsd's `OutboxFormat`: `unicode` (UTF-16LE with a
+    /// byte order mark) or `standard` (the system charset: UTF-8).
+    public struct OutboxFormat: Sendable, Hashable {
+        public var naming: String = "smstools"
+        public var gammuFormat: String = "unicode"
+        public init() {}
     }
 
     /// `[provider] type = "kannel"` or `type = "http"`: an HTTP gateway. Secrets are not here:

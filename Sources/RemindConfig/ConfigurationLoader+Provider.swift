@@ -3,7 +3,7 @@ import TOMLKit
 extension Reader {
     /// The keys of `[provider]` by type; a key of another type is a problem.
     static let providerKeys: [String: [String]] = [
-        "outbox": ["directory"],
+        "outbox": ["directory", "naming", "gammu_format"],
         "command": ["argv", "timeout", "temporary_exit_codes", "test_argv"],
         "smpp": ["host", "port", "tls", "tls_ca_file", "system_id", "password_credential", "system_type", "bind", "address_range",
                  "source", "source_ton", "source_npi", "service_type", "window", "throughput", "enquire_link",
@@ -57,6 +57,18 @@ extension Reader {
             c.provider = .command(settings)
         default:
             c.provider = .outbox(directory: path(t, "provider", "directory") ?? c.spool.root + "/outbox")
+            if let naming = string(t, "provider", "naming") {
+                if ["smstools", "gammu"].contains(naming) { c.outboxFormat.naming = naming } else {
+                    problem("provider.naming", "must be smstools (smstools3's outgoing files) or gammu (gammu-smsd's files backend)")
+                }
+            }
+            if let format = string(t, "provider", "gammu_format") {
+                if c.outboxFormat.naming != "gammu" {
+                    problem("provider.gammu_format", "only with naming = \"gammu\"")
+                } else if ["unicode", "standard"].contains(format) { c.outboxFormat.gammuFormat = format } else {
+                    problem("provider.gammu_format", "must be unicode (UTF-16, gammu-smsd's OutboxFormat = unicode) or standard (UTF-8)")
+                }
+            }
         }
     }
 

@@ -62,7 +62,9 @@ public enum Daemon {
         var httpGateway: (HTTPGatewayProvider, Configuration.HTTPGatewayConfig)?
         switch config.provider {
         case .outbox(let directory):
-            let outbox = OutboxProvider(directory: directory)
+            let naming: OutboxProvider.Naming = config.outboxFormat.naming == "gammu"
+                ? .gammu(OutboxProvider.GammuFormat(rawValue: config.outboxFormat.gammuFormat) ?? .unicode) : .smstools
+            let outbox = OutboxProvider(directory: directory, naming: naming)
             do { try outbox.prepare() } catch {
                 logger.error("cannot prepare the outbox directory", metadata: [
                     LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.path: "\(directory)", LogKey.error: "\(error)",
@@ -147,7 +149,7 @@ public enum Daemon {
         // Recovery has asked the outbox about what was in active/; the temporary files of
         // hand-overs a crash interrupted (numbers and texts) go now.
         if case .outbox(let directory) = config.provider {
-            let removed = OutboxProvider(directory: directory).removeLeftovers()
+            let removed = OutboxProvider(directory: directory, naming: config.outboxFormat.naming == "gammu" ? .gammu(.unicode) : .smstools).removeLeftovers()
             if removed > 0 {
                 logger.notice("temporary outbox files of interrupted hand-overs removed", metadata: [
                     LogKey.count: "\(removed)", LogKey.path: "\(directory)/.tmp",

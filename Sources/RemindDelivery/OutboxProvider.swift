@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FileSystemKit
+public import Foundation
 public import RemindCore
 
 /// Writes each message as a file in smstools3's outgoing format, so remindd needs no
@@ -17,14 +18,72 @@ public import RemindCore
 /// The file is written under `.tmp/` inside the outbox, fsync'd, and renamed into the
 /// outbox (which is then fsync'd), so a reader never sees a partial file. Its name,
 /// `remindd-<MessageID>`, makes a second hand-over of the same message a no-op.
+///
+/// With ``Naming/gammu(_:)`` the files are for gammu-smsd's files backend instead
+/// (gammu-smsd-files(7)): named `OUTC<YYYYMMDD>_<HHMMSS>_00_<recipient>_remindd-<id>.txt`
+/// (the form `OUT<priority><date>_<time>_<serial>_<recipient>_<note>.<ext>`: priority C,
+/// the recipient in E.164 with `+`, the note naming the message), holding only the text:
+/// UTF-16LE with a byte order mark for `OutboxFormat = unicode`, or UTF-8 for
+/// `OutboxFormat = standard` under a UTF-8 locale. gammu-smsd reads only `OUT*` names in
+/// the outbox, so `.tmp/` stays invisible to it.
 public struct OutboxProvider: Provider {
+    /// How files are named and what they hold.
+    public enum Naming: Sendable, Hashable {
+        /// smstools3: `remindd-<id>`, headers then the text.
+        case smstools
+        /// gammu-smsd's files backend: `OUT…_remindd-<id>.txt`, the text alone.
+        case gammu(GammuFormat)
+    }
+
+    /// gammu-smsd's `OutboxFormat` for `.txt` files.
+    public enum GammuFormat: String, Sendable, Hashable {
+        /// UTF-16LE with a byte order mark (any text; gammu-smsd `OutboxFormat = unicode`).
+        case unicode
+        /// UTF-8 (`OutboxFormat = standard`, gammu-smsd under a UTF-8 locale).
+        case standard
+    }
+
     public let name = "outbox"
     public let directory: String
+    public let naming: Naming
     private let io: BlockingIO
+    private let now: @Sendable () -> Date
 
-    public init(directory: String) {
+    public init(directory: String, naming: Naming = .smstools, now: @escaping @Sendable () -> Date = { Date() }) {
         self.directory = directory
+        self.naming = naming
+        self.now = now
         self.io = BlockingIO(label: "remindd.outbox")
+    }
+
+    /// The note that ends a gammu file's name for message `id` (its witness).
+    static func gammuSuffix(_ id: MessageID) -> String { "_remindd-\(id).txt" }
+
+    /// The file name for `message` handed over at `date`.
+    public func fileName(for message: OutgoingMessage, at date: Date) -> String {
+        switch naming {
+        case .smstools:
+            return "remindd-\(message.id)"
+        case .gammu:
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let stamp = String(format: "%04d%02d%02d_%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            let recipient = "+" + message.recipient.filter(\.isNumber)
+            return "OUTC" + stamp + "_00_" + recipient + Self.gammuSuffix(message.id)
+        }
+    }
+
+    /// The outbox file of message `id` in `directory` (or `.tmp/` below it), if any.
+    private func existing(_ id: MessageID, in directory: String) -> String? {
+        switch naming {
+        case .smstools:
+            let name = "remindd-\(id)"
+            return access(directory + "/" + name, F_OK) == 0 ? name : nil
+        case .gammu:
+            let suffix = Self.gammuSuffix(id)
+            return ((try? FileOperations.listDirectory(directory)) ?? []).first { $0.hasPrefix("OUT") && $0.hasSuffix(suffix) }
+        }
     }
 
     /// Creates the outbox and its `.tmp/` directory if missing.
@@ -43,11 +102,9 @@ public struct OutboxProvider: Provider {
     /// - neither: written and taken by the consumer (smsd), or never begun; nil, the
     ///   `spool.interrupted` rule decides.
     public func handOverWitness(_ id: MessageID) -> Bool? {
-        let name = "remindd-\(id)"
-        if access(directory + "/" + name, F_OK) == 0 { return true }
-        let temporary = directory + "/.tmp/" + name
-        if access(temporary, F_OK) == 0 {
-            unlink(temporary)
+        if existing(id, in: directory) != nil { return true }
+        if let name = existing(id, in: directory + "/.tmp") {
+            unlink(directory + "/.tmp/" + name)
             return false
         }
         return nil
@@ -60,7 +117,7 @@ public struct OutboxProvider: Provider {
     public func removeLeftovers() -> Int {
         let names = (try? FileOperations.listDirectory(directory + "/.tmp")) ?? []
         var removed = 0
-        for name in names where name.hasPrefix("remindd-") {
+        for name in names where name.hasPrefix("remindd-") || name.hasPrefix("OUT") {
             if unlink(directory + "/.tmp/" + name) == 0 { removed += 1 }
         }
         return removed
@@ -72,15 +129,28 @@ public struct OutboxProvider: Provider {
         return Array((header + "\n" + message.text).utf8)
     }
 
+    /// A gammu-smsd files-backend text file: the text alone, in the chosen format.
+    public static func renderGammu(_ message: OutgoingMessage, format: GammuFormat) -> [UInt8] {
+        switch format {
+        case .standard: return Array(message.text.utf8)
+        case .unicode: return [0xFF, 0xFE] + message.text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        }
+    }
+
     public func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
-        let name = "remindd-\(message.id)"
+        let name = fileName(for: message, at: now())
         let directory = self.directory
-        let bytes = Self.render(message)
+        let bytes: [UInt8] = switch naming {
+        case .smstools: Self.render(message)
+        case .gammu(let format): Self.renderGammu(message, format: format)
+        }
+        let provider = self
         do {
             try await io.run {
                 let temporary = directory + "/.tmp/" + name
                 let target = directory + "/" + name
-                if try FileOperations.fileStatus(target) != nil { return }  // handed over before
+                if provider.existing(message.id, in: directory) != nil { return }  // handed over before
+                if let stale = provider.existing(message.id, in: directory + "/.tmp") { try FileOperations.removeFile(directory + "/.tmp/" + stale) }
                 try FileOperations.removeFile(temporary)
                 try FileOperations.createFile(at: temporary, contents: bytes, mode: 0o640, synchronize: true)
                 try FileOperations.rename(temporary, to: target)

@@ -147,3 +147,17 @@ import Testing
         #expect(h.balanceURL != nil && h.lowBalance == 100 && h.proxyUser == "remindd")
     }
 }
+
+@Suite struct OutboxNamingConfigTests {
+    func parse(_ provider: String) throws -> Configuration {
+        try Configuration.parse("[practice]\ntime_zone = \"UTC\"\n[provider]\n" + provider, file: "/etc/remindd/remindd.toml")
+    }
+
+    @Test func gammuNamingAndFormat() throws {
+        #expect(try parse("type = \"outbox\"").outboxFormat.naming == "smstools")
+        let c = try parse("type = \"outbox\"\nnaming = \"gammu\"\ngammu_format = \"standard\"")
+        #expect(c.outboxFormat.naming == "gammu" && c.outboxFormat.gammuFormat == "standard")
+        #expect(throws: ConfigError.self) { try parse("type = \"outbox\"\nnaming = \"kannel\"") }
+        #expect(throws: ConfigError.self) { try parse("type = \"outbox\"\ngammu_format = \"unicode\"") }
+    }
+}
