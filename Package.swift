@@ -164,6 +164,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/SMPP", exclude: ["README.md"]),
 
+        // Messages per second through the Kannel preset on loopback (Debian's Kannel, as the tests).
+        .executableTarget(name: "KannelBenchmark", dependencies: [
+            "RemindHTTPGateway", "RemindDelivery", "RemindCore", "RemindTesting",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/Kannel", exclude: ["README.md"]),
+
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
