@@ -25,7 +25,7 @@ extension Reader {
     /// and is executable is checked by `Configuration.problems(with:)`, as it reads the disk.
     mutating func readProvider(_ root: TOMLTable, into c: inout Configuration) {
         c.provider = .outbox(directory: c.spool.root + "/outbox")
-        let known = Array(Set(["type", "password"] + Self.providerKeys.values.flatMap { $0 }))
+        let known = Array(Set(["type", "password"] + Self.providerKeys.values.flatMap { $0 })).sorted()
         guard let t = section(root, "provider", known: known) else { return }
         if t["password"] != nil {
             problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/smpp-password (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential")

@@ -1,5 +1,6 @@
 public import Foundation
 public import RemindDelivery
+import RemindCore
 
 /// How a REST gateway's answer is read: where its message id and error code are, and
 /// which statuses and codes are temporary or permanent.
@@ -52,13 +53,15 @@ public struct AnswerRules: Sendable {
         let status = answer.status
         if status == 407 { return .failed(DeliveryError(.temporary, "the proxy refused our credentials (407 Proxy Authentication Required)")) }
         let code = error?.find(in: answer.body).map { Self.clean($0) }
-        if let code, permanentErrors.contains(code) {
-            return .failed(DeliveryError(.permanent, "the gateway answered \(status) with error \(code) (a permanent error)"))
+        // The code goes into the reason, which is logged: numbers in it (an echoed recipient) masked.
+        let shown = code.map { PhoneMask.maskNumbers(in: $0) }
+        if let code, let shown, permanentErrors.contains(code) {
+            return .failed(DeliveryError(.permanent, "the gateway answered \(status) with error \(shown) (a permanent error)"))
         }
-        if let code, temporaryErrors.contains(code) {
-            return .failed(DeliveryError(.temporary, "the gateway answered \(status) with error \(code) (a temporary error)"), retryAfter: answer.retryAfter)
+        if let code, let shown, temporaryErrors.contains(code) {
+            return .failed(DeliveryError(.temporary, "the gateway answered \(status) with error \(shown) (a temporary error)"), retryAfter: answer.retryAfter)
         }
-        let detail = code.map { " with error \($0)" } ?? ""
+        let detail = shown.map { " with error \($0)" } ?? ""
         if status == 408 || status == 429 || (500...599).contains(status) || temporaryStatuses.contains(status) {
             return .failed(DeliveryError(.temporary, "the gateway answered \(status)\(detail)"), retryAfter: answer.retryAfter)
         }
@@ -66,7 +69,7 @@ public struct AnswerRules: Sendable {
             return .failed(DeliveryError(.permanent, "the gateway answered \(status)\(detail)"))
         }
         if (200...299).contains(status) {
-            if let code { return .failed(DeliveryError(.permanent, "the gateway answered \(status) with error \(code)")) }
+            if let shown { return .failed(DeliveryError(.permanent, "the gateway answered \(status) with error \(shown)")) }
             let id = messageID?.find(in: answer.body).map { Self.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
             return .sent(reference: id ?? fallbackReference)
         }

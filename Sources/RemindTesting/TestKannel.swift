@@ -119,7 +119,7 @@ public final class TestKannel: @unchecked Sendable {
     /// Starts bearerbox, smsbox and fakesmsc; waits (at most 20 s) until sendsms answers
     /// and fakesmsc is connected.
     public func start() async throws {
-        try startBoxes()
+        try await startBoxes()
         try startFake(arguments: ["-m", "0", "1 2 text unused"])
         try await waitFor("Kannel's sendsms on 127.0.0.1:\(sendsmsPort) and fakesmsc connected", timeout: .seconds(20)) {
             try checkRunning()
@@ -127,13 +127,13 @@ public final class TestKannel: @unchecked Sendable {
         }
     }
 
-    private func startBoxes() throws {
+    private func startBoxes() async throws {
         let conf = directory + "/kannel.conf"
         bearer = try Self.launch(Self.bearerbox, ["-v", "1", conf], output: directory + "/bearerbox.out")
-        // smsbox gives up when no bearerbox listens yet: wait for its box port first.
-        let clock = ContinuousClock()
-        let end = clock.now + .seconds(10)
-        while !Self.accepts(port: boxPort), clock.now < end { usleep(20_000) }
+        // smsbox gives up when no bearerbox listens yet: wait for its box port first (asleep,
+        // not blocking a thread of the cooperative pool other tests run on).
+        let boxPort = self.boxPort
+        try await waitFor("bearerbox's box port", timeout: .seconds(10)) { Self.accepts(port: boxPort) }
         box = try Self.launch(Self.smsbox, ["-v", "1", conf], output: directory + "/smsbox.out")
     }
 
@@ -157,10 +157,10 @@ public final class TestKannel: @unchecked Sendable {
     }
 
     /// Stops bearerbox the way an operator does (SIGTERM); smsbox follows it down.
-    public func stopBearerbox() {
+    public func stopBearerbox() async {
         Self.terminate(fake, grace: .zero)
-        Self.terminate(bearer)
-        Self.terminate(box)
+        await Self.terminateGracefully(bearer)
+        await Self.terminateGracefully(box)
         bearer = nil
         box = nil
         fake = nil
@@ -174,7 +174,7 @@ public final class TestKannel: @unchecked Sendable {
     /// A patient's message from `sender` to `receiver` through fakesmsc (it replaces the
     /// running fakesmsc with one that sends this one message and stays connected).
     public func sendMO(from sender: String, to receiver: String, text: String) async throws {
-        Self.terminate(fake)
+        Self.terminate(fake, grace: .zero)
         try startFake(arguments: ["-m", "1", "\(sender) \(receiver) text \(text)"])
         let log = fakeLogs.last!
         try await waitFor("fakesmsc to send the MO message") {
@@ -244,6 +244,17 @@ public final class TestKannel: @unchecked Sendable {
         p.standardError = handle
         try p.run()
         return p
+    }
+
+    /// SIGTERM, then SIGKILL after 5 s, waiting asleep; then reaps it.
+    static func terminateGracefully(_ p: Process?) async {
+        guard let p, p.isRunning else { return }
+        kill(p.processIdentifier, SIGTERM)
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(5)
+        while p.isRunning, clock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
     }
 
     /// SIGTERM, then SIGKILL after `grace` (at once when zero); waits for the exit.

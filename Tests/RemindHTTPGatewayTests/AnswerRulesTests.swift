@@ -40,6 +40,17 @@ import Testing
         #expect(code(rules.classify(HTTPAnswer(status: status, body: body(answer)), fallbackReference: "h9")) == expected)
     }
 
+    @Test func anErrorCodeEchoingTheNumberIsMaskedInTheReasonButStillMatched() {
+        var rules = AnswerRules(error: .pointer("/error"))
+        rules.permanentErrors = ["NO_ROUTE_61412345678"]
+        guard case .failed(let e, _) = rules.classify(HTTPAnswer(status: 400, body: body(#"{"error": "NO_ROUTE_61412345678"}"#)), fallbackReference: "x") else {
+            Issue.record("a 400 taken for success")
+            return
+        }
+        #expect(e.code == .permanent && e.message.contains("(a permanent error)"))
+        #expect(!e.message.contains("61412345678"))
+    }
+
     @Test func retryAfterInSecondsOrAsAnHTTPDate() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(HTTPAnswer(status: 429, headers: [("retry-after", "120")], received: now).retryAfter == .seconds(120))

@@ -57,7 +57,7 @@ import Testing
         let provider = HTTPGatewayProvider(settings: Fixture.kannelSettings(kannel), logger: Fixture.logger)
         try await withProvider(provider) { _ in
             _ = try await provider.send(Fixture.message("Before", to: "+61400000301", id: 1))
-            kannel.stopBearerbox()
+            await kannel.stopBearerbox()
             var failures: [DeliveryError] = []
             for i in 2...4 {
                 if case .failure(let e) = await outcome(provider, Fixture.message("During \(i)", to: "+6140000030\(i)", id: UInt64(i))) {
