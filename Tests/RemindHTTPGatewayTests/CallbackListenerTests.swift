@@ -82,6 +82,34 @@ import Testing
         }
     }
 
+    @Test func restWebhooksForReceiptsAndRepliesOverHTTP() async throws {
+        let port = try TestSMSC.freePort()
+        let provider = HTTPGatewayProvider(settings: HTTPGatewaySettings(flavour: .rest(.init(request: try RequestTemplate(url: "http://127.0.0.1:1/"),
+                                                                                               answer: AnswerRules()))),
+                                           reportsEvents: true, logger: Fixture.logger)
+        try await withProvider(provider, also: [listener(port: port, provider: provider)]) { events in
+            try await waitFor("the listener") { TestKannel.accepts(port: port) }
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            defer { _ = client.shutdown() }
+            func post(_ path: String, _ body: String, headers: [(String, String)] = []) async throws -> Int {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)" + path)
+                request.method = .POST
+                for (name, value) in headers { request.headers.add(name: name, value: value) }
+                request.body = .bytes(ByteBufferFixture.make(body))
+                return Int(try await client.execute(request, timeout: .seconds(10)).status.code)
+            }
+            // The callback_url remindd put in the request, as the gateway calls it.
+            let token = CallbackToken(key: Array(Self.secret.utf8)).token(for: "h5")
+            #expect(try await post("/http/receipt?id=h5&token=\(token)", #"{"status": "UNDELIV"}"#) == 200)
+            #expect(try await post("/http/receipt?id=h6&token=\(token)", #"{"status": "DELIVRD"}"#) == 403)
+            #expect(try await post("/http/reply", #"{"from": "+61400000009", "text": "Stop"}"#, headers: [("X-Remindd-Secret", Self.secret)]) == 200)
+            #expect(try await post("/http/reply", #"{"from": "+61400000009", "text": "Stop"}"#) == 403)
+            try await waitFor("one receipt and one reply") { events.receipts.count == 1 && events.inbound.count == 1 }
+            #expect(events.receipts.first?.reference == "h5" && events.receipts.first?.outcome == .undeliverable)
+            #expect(events.inbound.first?.sender == "+61400000009" && events.inbound.first?.text == "Stop")
+        }
+    }
+
     @Test func aClientTooSlowToSendItsRequestIsCutOff() async throws {
         let port = try TestSMSC.freePort()
         let provider = HTTPGatewayProvider(settings: HTTPGatewaySettings(flavour: .rest(.init(request: try RequestTemplate(url: "http://127.0.0.1:1/"),
