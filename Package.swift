@@ -96,8 +96,8 @@ let package = Package(
         ]),
         // HTTP gateways (async-http-client): the Kannel sendsms preset and templated REST requests,
         // through an authenticating proxy, with a callback listener (NIOHTTP1) for receipts and
-        // replies, and the balance probe. The daemon links it; remindctl links it only for
-        // `test-provider` (the one command that talks to a gateway itself).
+        // replies, and the balance probe. Only the daemon links it: `remindctl test-provider`
+        // runs `remindd --test-provider`, as for SMPP, so remindctl links no gateway code.
         .target(name: "RemindHTTPGateway", dependencies: [
             "RemindCore", "RemindDelivery", "RemindText",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -28,7 +28,7 @@ extension Reader {
         let known = Array(Set(["type", "password"] + Self.providerKeys.values.flatMap { $0 })).sorted()
         guard let t = section(root, "provider", known: known) else { return }
         if t["password"] != nil {
-            problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/smpp-password (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential")
+            problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/NAME (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential (smpp: default smpp-password; kannel: kannel-password) or, for http, secret_credentials")
         }
         let type = string(t, "provider", "type") ?? "outbox"
         guard let keys = Self.providerKeys[type] else {

@@ -102,8 +102,11 @@ public enum Daemon {
                 ])
                 return DaemonExit.configError
             }
-            linkServices.append(gateway)
+            // The listener before the gateway: at shutdown (in reverse order) the gateway stops
+            // first and answers every callback still waiting "not stored" (503), so the
+            // listener's connections end and it stops after.
             if let listener { linkServices.append(listener) }
+            linkServices.append(gateway)
             httpGateway = (gateway, httpConfig)
             provider = DebugSwitches.current.wrap(gateway)
         }

@@ -43,6 +43,9 @@ public final class CallbackListener: Service, Sendable {
     private let router: CallbackRouter
     private let sink: @Sendable (GatewayEvent) async -> Bool
     private let logger: Logger
+    /// Connections waiting for their next request (closed at once at shutdown), and whether
+    /// shutdown began (answers then close their connection).
+    private let idle = Mutex<(stopping: Bool, channels: [ObjectIdentifier: any Channel])>((false, [:]))
 
     /// `sink` hands an event to the daemon and returns whether it was stored
     /// (``HTTPGatewayProvider/receive(_:)``).
@@ -90,6 +93,11 @@ public final class CallbackListener: Service, Sendable {
             }
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
+            let waiting = self.idle.withLock { state in
+                state.stopping = true
+                return Array(state.channels.values)
+            }
+            for channel in waiting { channel.close(promise: nil) }
         }
     }
 
@@ -103,15 +111,22 @@ public final class CallbackListener: Service, Sendable {
                 while true {
                     // Too slow to send its request: the connection is closed, which ends the read.
                     let channel = connection.channel
+                    let key = ObjectIdentifier(channel)
+                    let stopping = idle.withLock { state in
+                        if !state.stopping { state.channels[key] = channel }
+                        return state.stopping
+                    }
+                    if stopping { return }
                     let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { channel.close(promise: nil) }
                     let request = try await Self.read(&parts, limit: limit)
                     timer.cancel()
+                    idle.withLock { _ = $0.channels.removeValue(forKey: key) }
                     guard let request else { return }  // the client closed, or too slow: drop it
                     let (status, body) = await answer(request, peer: peer)
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
                     headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-                    let keepAlive = request.keepAlive && status != .payloadTooLarge
+                    let keepAlive = request.keepAlive && status != .payloadTooLarge && !idle.withLock { $0.stopping }
                     if !keepAlive { headers.add(name: "Connection", value: "close") }
                     try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
                     try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))

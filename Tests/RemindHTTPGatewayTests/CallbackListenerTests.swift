@@ -8,6 +8,7 @@ import RemindCore
 import RemindDelivery
 @testable import RemindHTTPGateway
 import RemindTesting
+import ServiceLifecycle
 import Testing
 
 /// The callback listener on 127.0.0.1: called by a real Kannel (dlr-url, sms-service
@@ -107,6 +108,35 @@ import Testing
             try await waitFor("one receipt and one reply") { events.receipts.count == 1 && events.inbound.count == 1 }
             #expect(events.receipts.first?.reference == "h5" && events.receipts.first?.outcome == .undeliverable)
             #expect(events.inbound.first?.sender == "+61400000009" && events.inbound.first?.text == "Stop")
+        }
+    }
+
+    /// As the daemon orders them (listener, then gateway): a stop while a callback waits for
+    /// the delivery service (which has stopped) answers it 503 and ends, instead of hanging.
+    @Test func aStopWithACallbackWaitingAnswersItNotStoredAndEnds() async throws {
+        let port = try TestSMSC.freePort()
+        let provider = HTTPGatewayProvider(settings: HTTPGatewaySettings(flavour: .rest(.init(request: try RequestTemplate(url: "http://127.0.0.1:1/"),
+                                                                                               answer: AnswerRules()))),
+                                           reportsEvents: true, logger: Fixture.logger)
+        // Nobody consumes the events: the delivery service has stopped.
+        let group = ServiceGroup(services: [listener(port: port, provider: provider), provider], logger: Fixture.logger)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        try await withThrowingTaskGroup(of: Int?.self) { tasks in
+            tasks.addTask { try await group.run(); return nil }
+            try await waitFor("the listener") { TestKannel.accepts(port: port) }
+            let token = CallbackToken(key: Array(Self.secret.utf8)).token(for: "k3")
+            tasks.addTask {
+                let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/kannel/dlr?id=k3&token=\(token)&type=1")
+                return Int(try await client.execute(request, timeout: .seconds(30)).status.code)
+            }
+            try await Task.sleep(for: .milliseconds(300))  // the callback is waiting now
+            let stopped = ContinuousClock.now
+            await group.triggerGracefulShutdown()
+            var statuses: [Int] = []
+            for try await status in tasks { if let status { statuses.append(status) } }
+            #expect(statuses == [503])
+            #expect(ContinuousClock.now - stopped < .seconds(10))
         }
     }
 
