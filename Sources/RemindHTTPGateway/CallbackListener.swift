@@ -1,9 +1,9 @@
-public import Foundation
+import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-public import RemindCore
+import RemindCore
 public import RemindDelivery
 import Synchronization
 public import ServiceLifecycle
