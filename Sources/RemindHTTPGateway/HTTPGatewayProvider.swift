@@ -148,7 +148,11 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         let client = viaProxy ? proxied! : direct
         let collector = AnswerCollector(limit: settings.maximumAnswerBytes)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(settings.requestTimeout.nanoseconds))
-        let task = client.execute(request: request, delegate: collector, deadline: deadline)
+        // The delegate on the connection's own event loop: its "request sent" is then seen
+        // before any error the same connection reads later (a reset after the body). On
+        // different loops the two could be reordered, and a reset taken for "nothing sent".
+        let loop = client.eventLoopGroup.next()
+        let task = client.execute(request: request, delegate: collector, eventLoop: .delegateAndChannel(on: loop), deadline: deadline)
         do {
             return (try await withTaskCancellationHandler {
                 try await task.futureResult.get()

@@ -47,7 +47,7 @@ import Testing
             // 4: 400 with a listed permanent error code.
             #expect(bad.code == .permanent && bad.message.contains("INVALID_NUMBER"))
             // 5: the request went out whole, then a reset: the gateway may have it.
-            #expect(reset.code == .uncertain)
+            #expect(reset.code == .uncertain, "\(reset.message)")
             #expect(gateway.requests().count == 5)
         }
     }
