@@ -194,7 +194,10 @@ extension Engine {
     func finishRelease(_ handOver: HandOver, answer: Result<DeliveryResult, DeliveryError>) async {
         markBusy("release")
         defer { markIdle("release") }
-        handOversInFlight -= 1
+        // In flight until its answer is recorded: a receipt that overtakes the recording (a
+        // fast gateway, Kannel on loopback) while this awaits the spool is kept as early,
+        // not dropped as unknown.
+        defer { handOversInFlight -= 1 }
         if case .success = answer { CrashPoint.hit("release.after-handover") }
         let decided: HandOverDecision.Answer = switch answer {
         case .success(let result): .accepted(reference: result.reference)
