@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: C shims
@@ -93,6 +94,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // HTTP gateways (async-http-client): the Kannel sendsms preset and templated REST requests,
+        // through an authenticating proxy, with a callback listener (NIOHTTP1) for receipts and
+        // replies, and the balance probe. Only the daemon links it: `remindctl test-provider`
+        // runs `remindd --test-provider`, as for SMPP, so remindctl links no gateway code.
+        .target(name: "RemindHTTPGateway", dependencies: [
+            "RemindCore", "RemindDelivery", "RemindText",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "RemindControl", dependencies: [
             "RemindCore", "CLinux",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +116,7 @@ let package = Package(
         ]),
         .target(name: "RemindDaemon", dependencies: [
             "RemindCore", "RemindConfig", "RemindAssembly", "RemindInbox", "RemindText", "RemindSpool",
-            "RemindSchedule", "RemindDelivery", "RemindSMPP", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
+            "RemindSchedule", "RemindDelivery", "RemindSMPP", "RemindHTTPGateway", "RemindControl", "SystemdKit", "FileSystemKit", "RemindRecipients", "CLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -148,6 +164,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/SMPP", exclude: ["README.md", "kannel_inject.py", "daemon-smpp.sh"]),
 
+        // Messages per second through the Kannel preset on loopback (Debian's Kannel, as the tests).
+        .executableTarget(name: "KannelBenchmark", dependencies: [
+            "RemindHTTPGateway", "RemindDelivery", "RemindCore", "RemindTesting",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/Kannel", exclude: ["README.md"]),
+
         // MARK: Tests (one target per module)
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "SandboxSupport", "RemindCore"]),
         .testTarget(name: "FileSystemKitTests", dependencies: ["FileSystemKit"]),
@@ -179,6 +202,15 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["SMSC"]),
+        // Against Debian's Kannel (bearerbox, smsbox, kannel-extras' fakesmsc), tinyproxy and a
+        // Python http.server written in the tests, all on 127.0.0.1.
+        .testTarget(name: "RemindHTTPGatewayTests", dependencies: [
+            "RemindHTTPGateway", "RemindDelivery", "RemindCore", "RemindTesting", "RemindText",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], exclude: ["Server"]),
         .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindAssembly", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",

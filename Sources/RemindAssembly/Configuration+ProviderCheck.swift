@@ -9,6 +9,9 @@ extension Configuration {
         if case .smpp(let smpp) = provider, let ca = smpp.tlsCAFile, !FileManager.default.isReadableFile(atPath: ca) {
             return ["\(file): provider.tls_ca_file: \(ca) does not exist or is not readable by this user"]
         }
+        if case .http(let http) = provider, let ca = http.tlsCAFile, !FileManager.default.isReadableFile(atPath: ca) {
+            return ["\(file): provider.tls_ca_file: \(ca) does not exist or is not readable by this user"]
+        }
         guard case .command(let settings) = provider else { return [] }
         var problems: [String] = []
         for (key, argv) in [("argv", settings.argv), ("test_argv", settings.testArgv)] {

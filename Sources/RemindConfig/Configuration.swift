@@ -16,6 +16,8 @@ public struct Configuration: Sendable, Hashable {
     public var text: Templates
     public var schedule: ScheduleSettings
     public var provider: ProviderSettings
+    /// `type = "outbox"`: how files are named and written (smstools3's, or gammu-smsd's files backend).
+    public var outboxFormat = OutboxFormat()
     public var control: ControlSettings
     public var log: LogSettings
     public var recipients: RecipientSettings = .init()
@@ -142,13 +144,16 @@ public struct Configuration: Sendable, Hashable {
         case command(CommandSettings)
         /// An SMSC spoken to over SMPP 3.4.
         case smpp(SMPPSettings)
+        /// Kannel's sendsms (`type = "kannel"`) or a templated REST request (`type = "http"`).
+        case http(HTTPGatewayConfig)
 
-        /// The provider's name in logs and history (`outbox`, `command`, `smpp`).
+        /// The provider's name in logs and history (`outbox`, `command`, `smpp`, `kannel`, `http`).
         public var name: String {
             switch self {
             case .outbox: "outbox"
             case .command: "command"
             case .smpp: "smpp"
+            case .http(let h): h.kannel != nil ? "kannel" : "http"
             }
         }
     }
@@ -198,6 +203,110 @@ public struct Configuration: Sendable, Hashable {
             self.host = host
             self.systemID = systemID
             self.source = source
+        }
+    }
+
+    /// `[provider] type = "outbox"`: `naming = "smstools"` (default) or `"gammu"`, and for
+    /// gammu the text's encoding, as gammu-smsd's `OutboxFormat`: `unicode` (UTF-16LE with a
+    /// byte order mark) or `standard` (the system charset: UTF-8).
+    public struct OutboxFormat: Sendable, Hashable {
+        public var naming: String = "smstools"
+        public var gammuFormat: String = "unicode"
+        public init() {}
+    }
+
+    /// `[provider] type = "kannel"` or `type = "http"`: an HTTP gateway. Secrets are not here:
+    /// they are systemd credentials named by the `*_credential` keys.
+    public struct HTTPGatewayConfig: Sendable, Hashable {
+        /// `type = "kannel"`: smsbox's sendsms.
+        public struct Kannel: Sendable, Hashable {
+            public var url: String
+            public var username: String
+            public var passwordCredential: String = "kannel-password"
+            public var from: String
+            public var dlrMask: Int = 3
+            /// Extra sendsms parameters, sorted by name.
+            public var parameters: [String: String] = [:]
+
+            public init(url: String, username: String, from: String) {
+                self.url = url
+                self.username = username
+                self.from = from
+            }
+        }
+
+        /// `type = "http"`: a request from Mustache templates, an answer read by rules.
+        public struct REST: Sendable, Hashable {
+            public var method: String = "POST"
+            public var url: String
+            public var headers: [String: String] = [:]
+            public var body: String?
+            /// `json`, `form` or `text`.
+            public var bodyEncoding: String = "json"
+            /// Template value name → credential name (`{ token = "sms-api-token" }`).
+            public var secretCredentials: [String: String] = [:]
+            public var messageIDPointer: String?
+            public var messageIDRegex: String?
+            public var errorPointer: String?
+            public var errorRegex: String?
+            public var temporaryStatuses: [Int] = []
+            public var permanentStatuses: [Int] = []
+            public var temporaryErrors: [String] = []
+            public var permanentErrors: [String] = []
+
+            public init(url: String) { self.url = url }
+        }
+
+        /// Exactly one of these is set.
+        public var kannel: Kannel?
+        public var rest: REST?
+        public var concurrency: Int = 4
+        public var connectTimeout: Duration = .seconds(5)
+        public var requestTimeout: Duration = .seconds(20)
+        /// Ask for receipts (Kannel's dlr-url; `{{callback_url}}` for REST).
+        public var receipts: Bool = false
+        /// The callback listener as the gateway reaches it (`http://127.0.0.1:8025`), for receipts.
+        public var callbackURL: String?
+        /// The credential holding the key of the receipts' tokens and the replies' shared secret.
+        public var callbackSecretCredential: String = "callback-secret"
+        /// An HTTP proxy `http://host:port`, and who we are to it.
+        public var proxy: String?
+        public var proxyUser: String?
+        public var proxyPasswordCredential: String = "proxy-password"
+        public var noProxy: [String] = []
+        /// PEM CA certificates for an HTTPS gateway (default: the system's trust store).
+        public var tlsCAFile: String?
+        /// The callback listener (off when nil): `127.0.0.1:8025`, `[::1]:8025` or `unix:/run/remindd/callbacks.sock`.
+        public var listen: String?
+        public var listenMaxBytes: Int = 16 << 10
+        public var listenTimeout: Duration = .seconds(10)
+        /// REST webhooks: where a receipt's status and a reply's sender and text are (JSON pointers).
+        public var receiptStatusPointer: String = "/status"
+        public var receiptDelivered: [String] = ["delivered", "DELIVRD"]
+        public var receiptFailed: [String] = ["failed", "undeliverable", "UNDELIV", "REJECTD", "EXPIRED"]
+        public var replyFromPointer: String = "/from"
+        public var replyTextPointer: String = "/text"
+        /// The balance request (a Mustache template with the secrets; GET, with `headers`) and
+        /// where the number is in its JSON answer.
+        public var balanceURL: String?
+        public var balancePointer: String?
+        /// Below this, a journal warning and a STATUS note (the daemon never stops sending for it).
+        public var lowBalance: Double?
+        /// The balance is checked at start, hourly, and after every this many sends.
+        public var balanceCheckEvery: Int = 100
+        /// What one SMS segment costs, for `remindctl stats` (per provider).
+        public var pricePerSegment: Double?
+
+        public init(kannel: Kannel) { self.kannel = kannel }
+
+        /// Whether remindd hears from the gateway (receipts asked for, or a listener on).
+        public var reportsEvents: Bool { receipts || listen != nil }
+        public init(rest: REST) { self.rest = rest }
+
+        /// The proxy's host and port, when `proxy` is set and well formed (checked at load).
+        public var proxyAddress: (host: String, port: Int)? {
+            guard let proxy, let url = URL(string: proxy), let host = url.host else { return nil }
+            return (host, url.port ?? 3128)
         }
     }
 

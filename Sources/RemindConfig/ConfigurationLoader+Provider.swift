@@ -3,22 +3,32 @@ import TOMLKit
 extension Reader {
     /// The keys of `[provider]` by type; a key of another type is a problem.
     static let providerKeys: [String: [String]] = [
-        "outbox": ["directory"],
+        "outbox": ["directory", "naming", "gammu_format"],
         "command": ["argv", "timeout", "temporary_exit_codes", "test_argv"],
         "smpp": ["host", "port", "tls", "tls_ca_file", "system_id", "password_credential", "system_type", "bind", "address_range",
                  "source", "source_ton", "source_npi", "service_type", "window", "throughput", "enquire_link",
                  "response_timeout", "reconnect_min", "reconnect_max", "refused_retry", "receipts", "charset", "long_messages", "message_id_type"],
+        "kannel": ["url", "username", "password_credential", "from", "dlr_mask", "parameters"] + httpCommonKeys,
+        "http": ["method", "url", "headers", "body", "body_encoding", "secret_credentials", "message_id_pointer", "message_id_regex",
+                 "error_pointer", "error_regex", "temporary_statuses", "permanent_statuses", "temporary_errors", "permanent_errors"] + httpCommonKeys,
     ]
+
+    /// Keys both HTTP flavours have.
+    static let httpCommonKeys = ["concurrency", "connect_timeout", "request_timeout", "receipts", "callback_url", "callback_secret_credential",
+                                 "proxy", "proxy_user", "proxy_password_credential", "no_proxy", "tls_ca_file",
+                                 "listen", "listen_max_bytes", "listen_timeout", "receipt_status_pointer", "receipt_delivered", "receipt_failed",
+                                 "reply_from_pointer", "reply_text_pointer", "balance_url", "balance_pointer", "low_balance",
+                                 "balance_check_every", "price_per_segment"]
 
     /// `[provider]`: `type = "outbox"` (the default, `directory`) or `type = "command"`
     /// (`argv`, `timeout`, `temporary_exit_codes`, `test_argv`). Whether the command exists
     /// and is executable is checked by `Configuration.problems(with:)`, as it reads the disk.
     mutating func readProvider(_ root: TOMLTable, into c: inout Configuration) {
         c.provider = .outbox(directory: c.spool.root + "/outbox")
-        let known = ["type", "password"] + Self.providerKeys.values.flatMap { $0 }
+        let known = Array(Set(["type", "password"] + Self.providerKeys.values.flatMap { $0 })).sorted()
         guard let t = section(root, "provider", known: known) else { return }
         if t["password"] != nil {
-            problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/smpp-password (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential")
+            problem("provider.password", "a password is never kept in the configuration: put it in /etc/remindd/credentials/NAME (mode 0600; the unit loads it as a systemd credential) and name the file with password_credential (smpp: default smpp-password; kannel: kannel-password) or, for http, secret_credentials")
         }
         let type = string(t, "provider", "type") ?? "outbox"
         guard let keys = Self.providerKeys[type] else {
@@ -31,6 +41,8 @@ extension Reader {
         switch type {
         case "smpp":
             readSMPP(t, into: &c)
+        case "kannel", "http":
+            readHTTP(t, type: type, into: &c)
         case "command":
             guard let argv = command(t, "argv") else {
                 if t["argv"] == nil { problem("provider.argv", "required for type = \"command\": the command and its arguments, like [\"/usr/local/bin/send-sms\"]") }
@@ -45,6 +57,18 @@ extension Reader {
             c.provider = .command(settings)
         default:
             c.provider = .outbox(directory: path(t, "provider", "directory") ?? c.spool.root + "/outbox")
+            if let naming = string(t, "provider", "naming") {
+                if ["smstools", "gammu"].contains(naming) { c.outboxFormat.naming = naming } else {
+                    problem("provider.naming", "must be smstools (smstools3's outgoing files) or gammu (gammu-smsd's files backend)")
+                }
+            }
+            if let format = string(t, "provider", "gammu_format") {
+                if c.outboxFormat.naming != "gammu" {
+                    problem("provider.gammu_format", "only with naming = \"gammu\"")
+                } else if ["unicode", "standard"].contains(format) { c.outboxFormat.gammuFormat = format } else {
+                    problem("provider.gammu_format", "must be unicode (UTF-16, gammu-smsd's OutboxFormat = unicode) or standard (UTF-8)")
+                }
+            }
         }
     }
 

@@ -91,3 +91,15 @@ public struct StatsReport: Codable, Sendable, Hashable {
         return "\(c.year!)-\(two(c.month!))-\(two(c.day!))"
     }
 }
+
+extension StatsReport.Row {
+    /// What the segments sent cost at `pricePerSegment`.
+    public func cost(pricePerSegment: Double) -> Double { Double(segments) * pricePerSegment }
+}
+
+extension StatsReport {
+    /// An amount with `places` decimals (2 for costs), no currency: the gateway's own unit.
+    public static func money(_ amount: Double, places: Int = 2) -> String {
+        String(format: "%.\(places)f", amount)
+    }
+}

@@ -73,6 +73,10 @@ public enum EventID: String, Sendable, CaseIterable {
     /// An input stays in incoming/ because a row failed for a configuration reason.
     case inputHeld = "91f599471f8d4ca0b0a86b15bcb69eac"
     case severalNumbers = "b4af69b29be148e9be97847a7134aaa2"
+    /// The callback listener refused a request without the right token or shared secret.
+    case callbackRefused = "5be0a7f4c3d94e1c9a2f6b8d1e3c7a90"
+    /// The gateway's balance fell below `low_balance` (or came back above it).
+    case lowBalance = "9d41c2e8a6b34f0f8e5d7c1b2a394e6d"
 
     /// The syslog priority the event is logged at by default.
     public var defaultLevel: String {
@@ -110,6 +114,8 @@ public enum EventID: String, Sendable, CaseIterable {
         case .linkChanged: "warning"
         case .severalNumbers: "notice"
         case .inputHeld: "err"
+        case .callbackRefused: "warning"
+        case .lowBalance: "warning"
         }
     }
 }

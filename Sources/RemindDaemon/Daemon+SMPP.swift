@@ -90,8 +90,9 @@ extension Daemon {
             print("FAILED: \(error)")
             return 78
         }
+        if case .http(let h) = config.provider { return await testHTTPProvider(h, name: config.provider.name) }
         guard case .smpp(let s) = config.provider else {
-            print("provider \(config.provider.name): remindctl test-provider checks it; remindd --test-provider is for SMPP")
+            print("provider \(config.provider.name): remindctl test-provider checks it; remindd --test-provider is for SMPP and HTTP gateways")
             return 78
         }
         print("provider smpp \(s.host):\(s.port)\(s.tls ? " (TLS)" : "") as \(s.systemID), bind \(s.bind)")

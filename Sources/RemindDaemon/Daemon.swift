@@ -7,6 +7,7 @@ import RemindCore
 import RemindDelivery
 import RemindSchedule
 import RemindSMPP
+import RemindHTTPGateway
 import RemindSpool
 import ServiceLifecycle
 import SystemdKit
@@ -58,9 +59,12 @@ public enum Daemon {
         // A provider that keeps a link (SMPP) runs as a service before the delivery service,
         // so that at shutdown it stops after the last hand-over's answer.
         var linkServices: [any Service] = []
+        var httpGateway: (HTTPGatewayProvider, Configuration.HTTPGatewayConfig)?
         switch config.provider {
         case .outbox(let directory):
-            let outbox = OutboxProvider(directory: directory)
+            let naming: OutboxProvider.Naming = config.outboxFormat.naming == "gammu"
+                ? .gammu(OutboxProvider.GammuFormat(rawValue: config.outboxFormat.gammuFormat) ?? .unicode) : .smstools
+            let outbox = OutboxProvider(directory: directory, naming: naming)
             do { try outbox.prepare() } catch {
                 logger.error("cannot prepare the outbox directory", metadata: [
                     LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.path: "\(directory)", LogKey.error: "\(error)",
@@ -85,6 +89,26 @@ public enum Daemon {
             }
             linkServices.append(smpp)
             provider = DebugSwitches.current.wrap(smpp)
+        case .http(let httpConfig):
+            let gateway: HTTPGatewayProvider
+            let listener: CallbackListener?
+            do {
+                gateway = HTTPGatewayProvider(settings: try httpSettings(httpConfig), reportsEvents: httpConfig.reportsEvents, logger: logger)
+                listener = try callbackListener(httpConfig, provider: gateway, logger: logger)
+            } catch {
+                // Names the credential or the template, never a secret.
+                logger.error("cannot set up the HTTP gateway provider", metadata: [
+                    LogKey.messageID: "\(EventID.configInvalid.rawValue)", LogKey.reason: "\(error)", LogKey.provider: "\(config.provider.name)",
+                ])
+                return DaemonExit.configError
+            }
+            // The listener before the gateway: at shutdown (in reverse order) the gateway stops
+            // first and answers every callback still waiting "not stored" (503), so the
+            // listener's connections end and it stops after.
+            if let listener { linkServices.append(listener) }
+            linkServices.append(gateway)
+            httpGateway = (gateway, httpConfig)
+            provider = DebugSwitches.current.wrap(gateway)
         }
 
         let sleeper: WallClockSleeper
@@ -93,6 +117,18 @@ public enum Daemon {
             return DaemonExit.softwareError
         }
         let engine = Engine(settings: settings, provider: provider, notifier: notifier, sleeper: sleeper, logger: logger)
+        // The balance at start, hourly and every N sends (REST gateways with balance_url).
+        if let (gateway, httpConfig) = httpGateway, let balance = try? balanceProbe(httpConfig) {
+            let low = httpConfig.lowBalance
+            let monitor = BalanceMonitor(everySends: httpConfig.balanceCheckEvery, check: BalanceMonitor.probe(gateway.settings, balance)) { result in
+                switch result {
+                case .success(let balance): await engine.balanceChecked(balance, low: low)
+                case .failure(let failure): await engine.balanceChecked(nil, failure: failure.description, low: low)
+                }
+            }
+            gateway.onAccepted { monitor.noteSent() }
+            linkServices.append(monitor)
+        }
         let inbox = InboxService(
             engine: engine, directory: config.inboxDirectory, logger: logger, subdirectories: config.watchesSubdirectories)
         _ = try? notifier.status("recovering the spool")
@@ -125,7 +161,7 @@ public enum Daemon {
         // Recovery has asked the outbox about what was in active/; the temporary files of
         // hand-overs a crash interrupted (numbers and texts) go now.
         if case .outbox(let directory) = config.provider {
-            let removed = OutboxProvider(directory: directory).removeLeftovers()
+            let removed = OutboxProvider(directory: directory, naming: config.outboxFormat.naming == "gammu" ? .gammu(.unicode) : .smstools).removeLeftovers()
             if removed > 0 {
                 logger.notice("temporary outbox files of interrupted hand-overs removed", metadata: [
                     LogKey.count: "\(removed)", LogKey.path: "\(directory)/.tmp",

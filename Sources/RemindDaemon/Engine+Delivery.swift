@@ -228,14 +228,16 @@ extension Engine {
     func finishRelease(_ handOver: HandOver, answer: Result<DeliveryResult, DeliveryError>) async {
         markBusy("release")
         defer { markIdle("release") }
-        // Counted until the answer is recorded: a receipt handled while the record is being
-        // written (the actor is free during withSpool) is kept early, not dropped as unknown.
+        // In flight until its answer is recorded: a receipt that overtakes the recording (a
+        // fast gateway, Kannel on loopback) while this awaits the spool is kept as early,
+        // not dropped as unknown.
         defer { handOversInFlight -= 1 }
         if case .success = answer { CrashPoint.hit("release.after-handover") }
         let decided: HandOverDecision.Answer = switch answer {
         case .success(let result): .accepted(reference: result.reference)
         case .failure(let e) where e.code == .uncertain: .uncertain(reason: e.message)
-        case .failure(let e) where e.code == .temporary: .temporary(reason: e.message)
+        case .failure(let e) where e.code == .temporary:
+            .temporary(reason: e.message, notBefore: e.retryAfter.map { clock.now.addingTimeInterval(TimeInterval($0.components.seconds)) })
         case .failure(let e) where e.code == .notSent: .notSent(reason: e.message)
         case .failure(let e): .permanent(reason: e.message)
         }

@@ -51,6 +51,8 @@ actor Engine {
     private var countingDay: LocalDate
     /// Current problems by area (`ingest`, `provider`, `backlog`), shown in STATUS=.
     var problems: [String: String] = [:]
+    /// Whether the gateway's balance is below `low_balance` now (its warning logged once).
+    var creditLow = false
     var backlogWarning: Bool { problems["backlog"] != nil }
     /// A release or expiry happened while the backlog warning stood: look again once the
     /// loop has nothing to do now, so the warning clears when it no longer holds.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FileSystemKit
+public import Foundation
 public import RemindCore
 
 /// Writes each message as a file in smstools3's outgoing format, so remindd needs no
@@ -18,14 +19,72 @@ public import RemindCore
 /// to `active/` (``stage(_:)``), and renamed into the outbox (which is then fsync'd) to hand
 /// it over, so a reader never sees a partial file and a crash never leaves it uncertain. Its name,
 /// `remindd-<MessageID>`, makes a second hand-over of the same message a no-op.
+///
+/// With ``Naming/gammu(_:)`` the files are for gammu-smsd's files backend instead
+/// (gammu-smsd-files(7)): named `OUTC<YYYYMMDD>_<HHMMSS>_00_<recipient>_remindd-<id>.txt`
+/// (the form `OUT<priority><date>_<time>_<serial>_<recipient>_<note>.<ext>`: priority C,
+/// the recipient in E.164 with `+`, the note naming the message), holding only the text:
+/// UTF-16LE with a byte order mark for `OutboxFormat = unicode`, or UTF-8 for
+/// `OutboxFormat = standard` under a UTF-8 locale. gammu-smsd reads only `OUT*` names in
+/// the outbox, so `.tmp/` stays invisible to it.
 public struct OutboxProvider: Provider {
+    /// How files are named and what they hold.
+    public enum Naming: Sendable, Hashable {
+        /// smstools3: `remindd-<id>`, headers then the text.
+        case smstools
+        /// gammu-smsd's files backend: `OUT…_remindd-<id>.txt`, the text alone.
+        case gammu(GammuFormat)
+    }
+
+    /// gammu-smsd's `OutboxFormat` for `.txt` files.
+    public enum GammuFormat: String, Sendable, Hashable {
+        /// UTF-16LE with a byte order mark (any text; gammu-smsd `OutboxFormat = unicode`).
+        case unicode
+        /// UTF-8 (`OutboxFormat = standard`, gammu-smsd under a UTF-8 locale).
+        case standard
+    }
+
     public let name = "outbox"
     public let directory: String
+    public let naming: Naming
     private let io: BlockingIO
+    private let now: @Sendable () -> Date
 
-    public init(directory: String) {
+    public init(directory: String, naming: Naming = .smstools, now: @escaping @Sendable () -> Date = { Date() }) {
         self.directory = directory
+        self.naming = naming
+        self.now = now
         self.io = BlockingIO(label: "remindd.outbox")
+    }
+
+    /// The note that ends a gammu file's name for message `id` (its witness).
+    static func gammuSuffix(_ id: MessageID) -> String { "_remindd-\(id).txt" }
+
+    /// The file name for `message` handed over at `date`.
+    public func fileName(for message: OutgoingMessage, at date: Date) -> String {
+        switch naming {
+        case .smstools:
+            return "remindd-\(message.id)"
+        case .gammu:
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let stamp = String(format: "%04d%02d%02d_%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            let recipient = "+" + message.recipient.filter(\.isNumber)
+            return "OUTC" + stamp + "_00_" + recipient + Self.gammuSuffix(message.id)
+        }
+    }
+
+    /// The outbox file of message `id` in `directory` (or `.tmp/` below it), if any.
+    private func existing(_ id: MessageID, in directory: String) -> String? {
+        switch naming {
+        case .smstools:
+            let name = "remindd-\(id)"
+            return access(directory + "/" + name, F_OK) == 0 ? name : nil
+        case .gammu:
+            let suffix = Self.gammuSuffix(id)
+            return ((try? FileOperations.listDirectory(directory)) ?? []).first { $0.hasPrefix("OUT") && $0.hasSuffix(suffix) }
+        }
     }
 
     /// Creates the outbox and its `.tmp/` directory if missing.
@@ -45,13 +104,12 @@ public struct OutboxProvider: Provider {
     /// A message in `active/` always had its file staged first, so the outbox never leaves
     /// a message `uncertain`.
     public func handOverWitness(_ id: MessageID) -> Bool? {
-        let name = "remindd-\(id)"
-        let temporary = directory + "/.tmp/" + name
-        if access(directory + "/" + name, F_OK) != 0, access(temporary, F_OK) == 0 {
-            unlink(temporary)
+        let staged = existing(id, in: directory + "/.tmp")
+        if existing(id, in: directory) == nil, let staged {
+            unlink(directory + "/.tmp/" + staged)
             return false
         }
-        unlink(temporary)  // a copy left beside a file that made it into the outbox
+        if let staged { unlink(directory + "/.tmp/" + staged) }  // a copy left beside a file that made it into the outbox
         return true
     }
 
@@ -60,12 +118,19 @@ public struct OutboxProvider: Provider {
     /// ``handOverWitness(_:)`` reads after a crash. A message already in the outbox (handed
     /// over before) is left as it is.
     public func stage(_ message: OutgoingMessage) throws {
-        let name = "remindd-\(message.id)"
-        if try FileOperations.fileStatus(directory + "/" + name) != nil { return }
-        let temporary = directory + "/.tmp/" + name
-        try FileOperations.removeFile(temporary)
-        try FileOperations.createFile(at: temporary, contents: Self.render(message), mode: 0o640, synchronize: true)
+        if existing(message.id, in: directory) != nil { return }
+        if let stale = existing(message.id, in: directory + "/.tmp") { try FileOperations.removeFile(directory + "/.tmp/" + stale) }
+        let name = fileName(for: message, at: now())
+        try FileOperations.createFile(at: directory + "/.tmp/" + name, contents: bytes(for: message), mode: 0o640, synchronize: true)
         try FileOperations.synchronizeDirectory(directory + "/.tmp")
+    }
+
+    /// What the file of `message` holds, in this outbox's naming.
+    func bytes(for message: OutgoingMessage) -> [UInt8] {
+        switch naming {
+        case .smstools: Self.render(message)
+        case .gammu(let format): Self.renderGammu(message, format: format)
+        }
     }
 
     /// Removes temporary files left in `.tmp/` by hand-overs a crash interrupted and that
@@ -75,7 +140,7 @@ public struct OutboxProvider: Provider {
     public func removeLeftovers() -> Int {
         let names = (try? FileOperations.listDirectory(directory + "/.tmp")) ?? []
         var removed = 0
-        for name in names where name.hasPrefix("remindd-") {
+        for name in names where name.hasPrefix("remindd-") || name.hasPrefix("OUT") {
             if unlink(directory + "/.tmp/" + name) == 0 { removed += 1 }
         }
         return removed
@@ -87,22 +152,34 @@ public struct OutboxProvider: Provider {
         return Array((header + "\n" + message.text).utf8)
     }
 
+    /// A gammu-smsd files-backend text file: the text alone, in the chosen format.
+    public static func renderGammu(_ message: OutgoingMessage, format: GammuFormat) -> [UInt8] {
+        switch format {
+        case .standard: return Array(message.text.utf8)
+        case .unicode: return [0xFF, 0xFE] + message.text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        }
+    }
+
     public func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryResult {
-        let name = "remindd-\(message.id)"
         let directory = self.directory
-        let bytes = Self.render(message)
+        let provider = self
+        let name: String
         do {
-            try await io.run {
-                let temporary = directory + "/.tmp/" + name
-                let target = directory + "/" + name
-                if try FileOperations.fileStatus(target) != nil { return }  // handed over before
+            name = try await io.run {
+                if let done = provider.existing(message.id, in: directory) { return done }  // handed over before
                 // Staged before the message went to active/ (stage(_:)); written here only
                 // for a caller that did not stage it.
-                if try FileOperations.fileStatus(temporary) == nil {
-                    try FileOperations.createFile(at: temporary, contents: bytes, mode: 0o640, synchronize: true)
+                let staged: String
+                if let found = provider.existing(message.id, in: directory + "/.tmp") {
+                    staged = found
+                } else {
+                    staged = provider.fileName(for: message, at: provider.now())
+                    try FileOperations.createFile(
+                        at: directory + "/.tmp/" + staged, contents: provider.bytes(for: message), mode: 0o640, synchronize: true)
                 }
-                try FileOperations.rename(temporary, to: target)
+                try FileOperations.rename(directory + "/.tmp/" + staged, to: directory + "/" + staged)
                 try FileOperations.synchronizeDirectory(directory)
+                return staged
             }
         } catch let error as FileSystemError {
             // A full or failing disk may recover; a missing or forbidden directory needs an operator,

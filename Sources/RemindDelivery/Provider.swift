@@ -58,10 +58,14 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// For a temporary failure, how long the gateway asked us to wait (HTTP 429 or 503 with
+    /// Retry-After): the retry comes no sooner, even when the backoff would be shorter.
+    public var retryAfter: Duration?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code): \(message)" }

@@ -8,7 +8,7 @@ public import RemindCore
 /// | answer | actions |
 /// |---|---|
 /// | accepted | ``Action/recordSent(reference:)``, ``Action/providerHealthy`` |
-/// | temporary, a retry fits before the lifetime and the expiry | ``Action/giveBackDailyCount``, ``Action/deferUntil(_:reason:)``, ``Action/providerFailing`` |
+/// | temporary, a retry fits before the lifetime and the expiry (at the later of the backoff and the gateway's Retry-After) | ``Action/giveBackDailyCount``, ``Action/deferUntil(_:reason:)``, ``Action/providerFailing`` |
 /// | temporary, no retry fits | ``Action/giveBackDailyCount``, ``Action/fail(reason:)`` |
 /// | permanent | ``Action/giveBackDailyCount``, ``Action/fail(reason:)`` |
 /// | uncertain | ``Action/setAside(reason:)``, ``Action/providerFailing`` (the daily count stands: it may have reached the number) |
@@ -21,7 +21,9 @@ public struct HandOverDecision: Sendable, Hashable {
     /// The provider's answer to one hand-over, as the decision needs it.
     public enum Answer: Sendable, Hashable {
         case accepted(reference: String)
-        case temporary(reason: String)
+        /// `notBefore`: the gateway's own word on when to come back (HTTP 429's Retry-After);
+        /// the retry is at the later of it and the backoff.
+        case temporary(reason: String, notBefore: Date? = nil)
         case permanent(reason: String)
         case uncertain(reason: String)
         /// The gateway never saw it and cannot take it now (its link is down or refused).
@@ -90,9 +92,16 @@ public struct HandOverDecision: Sendable, Hashable {
             return [.giveBackDailyCount, .fail(reason: reason)]
         case .notSent(let reason):
             return [.giveBackDailyCount, .requeue(reason: reason)]
-        case .temporary(let reason):
-            if let at = retry.nextAttempt(after: message.attempts, now: now, created: message.created),
+        case .temporary(let reason, let notBefore):
+            if var at = retry.nextAttempt(after: message.attempts, now: now, created: message.created),
                message.expires.map({ at < $0 }) ?? true {
+                if let notBefore, notBefore > at {
+                    // The gateway asked for a longer pause than the backoff: it must still fit.
+                    guard notBefore.timeIntervalSince(message.created) <= retry.lifetime, message.expires.map({ notBefore < $0 }) ?? true else {
+                        return [.giveBackDailyCount, .fail(reason: reason)]
+                    }
+                    at = notBefore
+                }
                 return [.giveBackDailyCount, .deferUntil(at, reason: reason), .providerFailing]
             }
             return [.giveBackDailyCount, .fail(reason: reason)]

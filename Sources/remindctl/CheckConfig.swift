@@ -36,6 +36,17 @@ struct CheckConfig: ParsableCommand {
         case .smpp(let smpp):
             // The password is a credential: named here, never read or shown.
             print("  provider   smpp \(smpp.host):\(smpp.port) as \(smpp.systemID) (\(smpp.bind)), window \(smpp.window), password from credential \(smpp.passwordCredential)")
+        case .http(let h):
+            // Secrets are credentials: named here, never read or shown. The URL is shown
+            // without its query (a REST template may carry a key there).
+            let target = h.kannel?.url ?? h.rest?.url ?? ""
+            let shown = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+            var line = "  provider   \(config.provider.name) \(shown), concurrency \(h.concurrency)"
+            if let k = h.kannel { line += ", as \(k.username), password from credential \(k.passwordCredential)" }
+            if let r = h.rest, !r.secretCredentials.isEmpty { line += ", secrets from credentials \(r.secretCredentials.values.sorted().joined(separator: ", "))" }
+            if h.receipts { line += ", receipts to \(h.callbackURL ?? "?")" }
+            if let proxy = h.proxyAddress { line += ", via proxy \(proxy.host):\(proxy.port)" + (h.proxyUser.map { " as \($0)" } ?? "") }
+            print(line)
         }
     }
 }

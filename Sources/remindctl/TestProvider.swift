@@ -24,7 +24,7 @@ struct TestProvider: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "smpp: the directory the unit loads credentials from (LoadCredential=remindd:DIR).")
+    @Option(name: .long, help: "smpp, kannel, http: the directory the unit loads credentials from (LoadCredential=remindd:DIR).")
     var credentials: String = "/etc/remindd/credentials"
 
     /// The most lines of the test command's standard output shown.
@@ -38,9 +38,9 @@ struct TestProvider: AsyncParsableCommand {
             ok = Self.checkOutbox(directory)
         case .command(let command):
             ok = await Self.checkCommand(command)
-        case .smpp:
-            // remindctl links no SMPP code: remindd --test-provider binds, times an
-            // enquire_link and unbinds (the password credential must be passed to it).
+        case .smpp, .http:
+            // remindctl links no gateway code (SMPP, HTTP): remindd --test-provider checks
+            // the gateway, given the unit's credentials directory (never the secret in argv).
             let code = Self.runRemindd(configPath: global.config, credentials: credentials)
             if code == 78 { throw ExitCode(78) }
             ok = code == 0

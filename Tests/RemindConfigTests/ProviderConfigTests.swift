@@ -64,7 +64,7 @@ import Testing
         ("type = \"command\"\nargv = [\"/bin/true\"]\nshell = true", "provider.shell: unknown key"),
         ("type = \"command\"\nargv = [\"/bin/true\"]\ndirectory = \"/srv\"", "provider.directory: not a key of type = \"command\""),
         ("type = \"outbox\"\nargv = [\"/bin/true\"]", "provider.argv: not a key of type = \"outbox\""),
-        ("type = \"http\"", "provider.type: 'http' is not a provider this build has (command, outbox, smpp)"),
+        ("type = \"pigeon\"", "provider.type: 'pigeon' is not a provider this build has (command, http, kannel, outbox, smpp)"),
     ])
     func aBadTableNamesItsKey(provider: String, expected: String) {
         let found = problems(provider)

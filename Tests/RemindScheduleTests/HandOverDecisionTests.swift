@@ -30,6 +30,18 @@ import Testing
         #expect(later.contains(.deferUntil(at, reason: "busy")))
     }
 
+    @Test func aGatewaysRetryAfterPostponesTheRetryButNeverBringsItForward() {
+        let facts = HandOverDecision.Message(attempts: 1, created: created, expires: nil)
+        let longer = decision.decide(.temporary(reason: "429", notBefore: now.addingTimeInterval(600)), for: facts, now: now)
+        #expect(longer.contains(.deferUntil(now.addingTimeInterval(600), reason: "429")))
+        let shorter = decision.decide(.temporary(reason: "429", notBefore: now.addingTimeInterval(5)), for: facts, now: now)
+        #expect(shorter.contains(.deferUntil(now.addingTimeInterval(60), reason: "429")))
+        // Asked to come back after the message expires: it fails now, with the reason.
+        let expiring = HandOverDecision.Message(attempts: 1, created: created, expires: now.addingTimeInterval(300))
+        #expect(decision.decide(.temporary(reason: "429", notBefore: now.addingTimeInterval(600)), for: expiring, now: now)
+            == [.giveBackDailyCount, .fail(reason: "429")])
+    }
+
     @Test func aTemporaryFailurePastTheRetryLifetimeFails() {
         let old = now.addingTimeInterval(-2 * 86400 + 30)  // the next retry (in 60 s) would be past 2 days
         let actions = decision.decide(.temporary(reason: "busy"), for: .init(attempts: 1, created: old, expires: nil), now: now)

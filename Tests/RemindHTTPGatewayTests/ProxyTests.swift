@@ -1,0 +1,97 @@
+import Foundation
+import RemindCore
+import RemindDelivery
+@testable import RemindHTTPGateway
+import RemindTesting
+import Testing
+
+/// Requests through Debian's tinyproxy with Basic authentication on 127.0.0.1, to the test
+/// REST gateway (plain HTTP, and HTTPS behind stunnel4 for CONNECT).
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ProxyTests {
+    func settings(url: String, proxy: HTTPGatewaySettings.Proxy?, ca: String? = nil) throws -> HTTPGatewaySettings {
+        let template = try RequestTemplate(url: url + "/v1/sms", body: #"{"to": "{{to}}", "text": "{{text}}"}"#)
+        var s = HTTPGatewaySettings(flavour: .rest(.init(request: template, answer: AnswerRules(messageID: .pointer("/messages/0/id")))))
+        s.proxy = proxy
+        s.tlsCAFile = ca
+        s.connectTimeout = .seconds(2)
+        s.requestTimeout = .seconds(5)
+        return s
+    }
+
+    @Test func requestsGoThroughTheProxyWithItsCredentials() async throws {
+        let proxy = try await TestTinyproxy()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password)), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            let r = try await provider.send(Fixture.message("Hi", id: 1))
+            #expect(r.reference == "gw-0")
+            // AsyncHTTPClient tunnels plain HTTP too (CONNECT, then the request inside).
+            #expect(proxy.log.contains("CONNECT 127.0.0.1:\(gateway.port)"), "\(proxy.log)")
+            #expect(gateway.requests().count == 1)
+        }
+    }
+
+    @Test func aWrongProxyPasswordIsATemporaryErrorNamingTheProxyAndNothingReachesTheGateway() async throws {
+        let proxy = try await TestTinyproxy()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        // tinyproxy 1.11 answers a wrong password with 401 and none with 407.
+        for (user, password, status) in [(proxy.user, "bad-pw-123", "401"), (nil, nil, "407")] as [(String?, String?, String)] {
+            let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+                host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
+            try await withProvider(provider) { _ in
+                guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
+                    Issue.record("sent through a proxy that refused us")
+                    return
+                }
+                // Temporary: the message stays queued for a retry once the password is fixed.
+                #expect(e.code == .temporary)
+                #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused"), "\(e.message)")
+                #expect(e.message.contains(status), "\(e.message)")
+                #expect(!e.message.contains("bad-pw-123"))
+            }
+        }
+        #expect(gateway.requests().isEmpty)
+    }
+
+    @Test func httpsGoesThroughTheProxyWithCONNECT() async throws {
+        let proxy = try await TestTinyproxy()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let tls = try TestTLSFront(forwardingTo: gateway.port)
+        try await tls.start()
+        let provider = HTTPGatewayProvider(settings: try settings(url: "https://localhost:\(tls.port)", proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password), ca: tls.certificate), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            let r = try await provider.send(Fixture.message("Hi", id: 1))
+            #expect(r.reference == "gw-0")
+            #expect(proxy.log.contains("CONNECT localhost:\(tls.port)"), "\(proxy.log)")
+            #expect(gateway.requests().count == 1)
+        }
+        // A wrong password on CONNECT: temporary, naming the proxy.
+        let refused = HTTPGatewayProvider(settings: try settings(url: "https://localhost:\(tls.port)", proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: "wrong"), ca: tls.certificate), logger: Fixture.logger)
+        try await withProvider(refused) { _ in
+            guard case .failure(let e) = await outcome(refused, Fixture.message("Hi", id: 2)) else {
+                Issue.record("CONNECT with a wrong password went through")
+                return
+            }
+            #expect(e.code == .temporary)
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port)"), "\(e.message)")
+        }
+        #expect(gateway.requests().count == 1)
+    }
+
+    @Test func noProxyHostsGoDirect() async throws {
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let deadProxy = try TestSMSC.freePort()  // nothing listens: through it, the request would fail
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: deadProxy, username: "u", password: "p", noProxy: ["localhost", "127.0.0.1"])), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            let r = try await provider.send(Fixture.message("Hi", id: 1))
+            #expect(r.reference == "gw-0")
+        }
+        let proxy = HTTPGatewaySettings.Proxy(host: "p", port: 1, noProxy: [".example.net", "intranet"])
+        #expect(proxy.bypasses("sms.example.net") && proxy.bypasses("example.net") && proxy.bypasses("INTRANET"))
+        #expect(!proxy.bypasses("example.com") && !proxy.bypasses("notexample.net"))
+    }
+}
