@@ -83,6 +83,37 @@ import Testing
         }
     }
 
+    /// The listener on a Unix socket (for a reverse proxy on the same host): the socket
+    /// file is made, a receipt with its token is taken, one without is refused.
+    @Test func theListenerServesAUnixSocketToo() async throws {
+        let directory = NSTemporaryDirectory() + "callback-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/callbacks.sock"
+        let provider = HTTPGatewayProvider(settings: HTTPGatewaySettings(flavour: .rest(.init(request: try RequestTemplate(url: "http://127.0.0.1:1/"),
+                                                                                               answer: AnswerRules()))),
+                                           reportsEvents: true, logger: Fixture.logger)
+        var settings = CallbackListener.Settings(address: .unix(path: path))
+        settings.requestTimeout = .seconds(10)
+        let router = CallbackRouter(token: CallbackToken(key: Array(Self.secret.utf8)), sharedSecret: Self.secret)
+        let listener = CallbackListener(settings: settings, router: router, logger: Fixture.logger) { await provider.receive($0) }
+        try await withProvider(provider, also: [listener]) { events in
+            try await waitFor("the socket file") { FileManager.default.fileExists(atPath: path) }
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            defer { _ = client.shutdown() }
+            let socket = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path
+            func get(_ query: String) async throws -> Int {
+                let request = HTTPClientRequest(url: "http+unix://\(socket)/kannel/dlr?" + query)
+                return Int(try await client.execute(request, timeout: .seconds(5)).status.code)
+            }
+            let token = CallbackToken(key: Array(Self.secret.utf8)).token(for: "k5")
+            #expect(try await get("id=k5&token=0123456789abcdef0123456789abcdef&type=1") == 403)
+            #expect(try await get("id=k5&token=\(token)&type=1") == 200)
+            try await waitFor("the receipt through the socket") { events.receipts.count == 1 }
+            #expect(events.receipts.first?.reference == "k5" && events.receipts.first?.outcome == .delivered)
+        }
+    }
+
     @Test func restWebhooksForReceiptsAndRepliesOverHTTP() async throws {
         let port = try TestSMSC.freePort()
         let provider = HTTPGatewayProvider(settings: HTTPGatewaySettings(flavour: .rest(.init(request: try RequestTemplate(url: "http://127.0.0.1:1/"),
