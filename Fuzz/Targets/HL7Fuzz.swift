@@ -33,7 +33,7 @@ public func fuzzHL7(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard let event = record.event else { fatalError("an SIU record without its event") }
         if let implied = event.impliedStatus { fuzzCheck(record.appointment.status == implied, "status ignores the event") }
         if !event.withdraws && !["cancelled", "deleted", "noshow"].contains(record.appointment.status) {
-            fuzzCheck(!record.appointment.phone.isEmpty, "a booking without a phone")
+            fuzzCheck(!record.appointment.phone.isEmpty || record.unremindable != nil, "a booking without a phone or a reason")
         }
     }
     for message in messages {
