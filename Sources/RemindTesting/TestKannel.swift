@@ -242,7 +242,7 @@ public final class TestKannel: @unchecked Sendable {
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = handle
         p.standardError = handle
-        try p.run()
+        try p.runWithSignalsUnblocked()
         return p
     }
 

@@ -49,7 +49,7 @@ public final class TestSMSC {
         p.arguments = [Self.packageRoot.appendingPathComponent("Tests/RemindSMPPTests/SMSC/smsc.py").path,
                        "--port", "\(port)", "--log", logPath, "--id-prefix", idPrefix] + (refuseBind ? ["--refuse-bind"] : [])
         p.standardInput = FileHandle.nullDevice
-        try p.run()
+        try p.runWithSignalsUnblocked()
         process = p
         let readyBefore = events("ready").count
         try await waitFor("the SMSC to listen on 127.0.0.1:\(port)", timeout: .seconds(20)) {

@@ -62,7 +62,7 @@ public final class TestTLSFront {
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
-        try p.run()
+        try p.runWithSignalsUnblocked()
         process = p
         let port = self.port
         try await waitFor("stunnel to listen on 127.0.0.1:\(port)") {

@@ -1,6 +1,7 @@
 import Foundation
 import RemindCore
 import RemindDelivery
+import RemindTesting
 import Testing
 
 /// The gammu outbox against the real gammu-smsd (Debian's `gammu-smsd`), with Gammu's
@@ -58,15 +59,17 @@ import Testing
         process.environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        // SIGKILL: the test process blocks SIGTERM in its threads and a spawned child inherits
-        // that mask, so gammu-smsd would never see a SIGTERM.
+        try process.runWithSignalsUnblocked()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(30)
         func sent() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: root + "/sent")) ?? []).sorted() }
         while sent().count < messages.count && clock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        kill(process.processIdentifier, SIGKILL)
+        process.terminate()
+        let stopBy = clock.now + .seconds(5)
+        while process.isRunning && clock.now < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "gammu-smsd did not stop on SIGTERM")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
 
         let log = (try? String(contentsOfFile: root + "/smsd.log", encoding: .utf8)) ?? ""

@@ -83,7 +83,7 @@ import Testing
             let out = Pipe()
             p.standardOutput = out
             p.standardError = out
-            try p.run()
+            try p.runWithSignalsUnblocked()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             return (p.terminationStatus, String(decoding: data, as: UTF8.self))

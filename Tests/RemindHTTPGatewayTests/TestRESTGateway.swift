@@ -30,7 +30,7 @@ final class TestRESTGateway {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         p.arguments = [Self.script, "--port", "\(port)", "--log", logPath, "--answers", answers.joined(separator: ",")]
         p.standardInput = FileHandle.nullDevice
-        try p.run()
+        try p.runWithSignalsUnblocked()
         process = p
         try await waitFor("the REST gateway to listen on 127.0.0.1:\(port)", timeout: .seconds(20)) {
             guard p.isRunning else { throw TestKannel.Failure(description: "rest_gateway.py exited with \(p.terminationStatus)") }

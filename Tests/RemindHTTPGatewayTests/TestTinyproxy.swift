@@ -39,7 +39,7 @@ final class TestTinyproxy {
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = handle
         p.standardError = handle
-        try p.run()
+        try p.runWithSignalsUnblocked()
         process = p
         let port = self.port
         try await waitFor("tinyproxy to listen on 127.0.0.1:\(port)") {
