@@ -87,7 +87,7 @@ let package = Package(
         // SMPP 3.4 (swift-nio): the PDU codec as channel handlers, the session as a state
         // machine, and the provider. Only the daemon links it; remindctl does not.
         .target(name: "RemindSMPP", dependencies: [
-            "RemindCore", "RemindDelivery", "RemindText",
+            "RemindCore", "RemindDelivery", "RemindText", "FileSystemKit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

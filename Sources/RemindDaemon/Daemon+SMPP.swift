@@ -5,6 +5,7 @@ import RemindConfig
 import RemindCore
 import RemindSMPP
 import RemindSchedule
+import RemindSpool
 import SystemdKit
 
 /// Why the SMPP provider cannot be set up (the credential's name and path, never its value).
@@ -15,7 +16,7 @@ struct SMPPSetupError: Error, CustomStringConvertible {
 extension Daemon {
     /// The SMPP provider for `[provider] type = "smpp"`, with the password read from the
     /// systemd credential the configuration names.
-    static func makeSMPPProvider(_ s: Configuration.SMPPSettings, logger: Logger) throws -> SMPPProvider {
+    static func makeSMPPProvider(_ s: Configuration.SMPPSettings, spool: SpoolPaths, logger: Logger) throws -> SMPPProvider {
         let password = try smppPassword(s.passwordCredential)
         guard let text = String(validating: password, as: UTF8.self), !text.isEmpty else {
             throw SMPPSetupError(description: "credential \"\(s.passwordCredential)\" is empty or not UTF-8")
@@ -24,6 +25,7 @@ extension Daemon {
             throw SMPPSetupError(description: "credential \"\(s.passwordCredential)\" is longer than the 8 characters an SMPP 3.4 password can have")
         }
         var settings = smppSettings(s, password: text)
+        settings.replyParts = ReplyPartStore(directory: spool.smppReplyParts)
         if s.tls {
             do { settings.tls = try SMPPProvider.Settings.tlsContext(caFile: s.tlsCAFile) } catch {
                 throw SMPPSetupError(description: "cannot set up TLS to the SMSC\(s.tlsCAFile.map { " with \($0)" } ?? ""): \(error)")

@@ -79,7 +79,7 @@ public enum Daemon {
         case .smpp(let smppSettings):
             let smpp: SMPPProvider
             do {
-                smpp = try makeSMPPProvider(smppSettings, logger: logger)
+                smpp = try makeSMPPProvider(smppSettings, spool: SpoolPaths(root: config.spool.root), logger: logger)
             } catch {
                 // Names the credential and its path, never its value.
                 logger.error("cannot set up the SMPP provider", metadata: [

@@ -13,7 +13,8 @@ public import RemindDelivery
 ///
 /// How it is acknowledged is the provider's business: parts before the last are answered
 /// when they arrive (an SMSC that waits for each deliver_sm_resp before the next part
-/// would wait forever otherwise), the completing part only once the joined reply is durable.
+/// would wait forever otherwise), once written to disk (``ReplyPartStore``, read back with
+/// ``restore(_:)`` after a restart); the completing part only once the joined reply is durable.
 public struct ReplyAssembler: Sendable {
     /// Concatenation data of one part.
     public struct Segment: Sendable, Hashable {
@@ -32,10 +33,38 @@ public struct ReplyAssembler: Sendable {
         case complete(InboundMessage)
     }
 
-    struct Key: Hashable {
-        var sender: String
-        var reference: Int
-        var total: Int
+    /// One reply's set of parts: who sent it, its concatenation reference and part count.
+    public struct SetID: Hashable, Sendable, Codable {
+        public var sender: String
+        public var reference: Int
+        public var total: Int
+
+        public init(sender: String, reference: Int, total: Int) {
+            self.sender = sender
+            self.reference = reference
+            self.total = total
+        }
+    }
+
+    typealias Key = SetID
+
+    /// A part before the last, as ``ReplyPartStore`` keeps it on disk.
+    public struct KeptPart: Hashable, Sendable, Codable {
+        public var set: SetID
+        public var sequence: Int
+        public var dataCoding: UInt8
+        /// When the set's first part came (its timeout counts from then).
+        public var first: Date
+        /// The part's octets after its UDH.
+        public var payload: [UInt8]
+
+        public init(set: SetID, sequence: Int, dataCoding: UInt8, first: Date, payload: [UInt8]) {
+            self.set = set
+            self.sequence = sequence
+            self.dataCoding = dataCoding
+            self.first = first
+            self.payload = payload
+        }
     }
 
     struct Pending {
@@ -104,16 +133,42 @@ public struct ReplyAssembler: Sendable {
         return .kept
     }
 
+    /// The set `m` belongs to and its place in it; nil for a whole message.
+    public static func place(of m: ShortMessage) -> (set: SetID, sequence: Int)? {
+        guard let segment = segment(of: m) else { return nil }
+        return (SetID(sender: DeliverDecoder.sender(m.source), reference: segment.reference, total: segment.total), segment.sequence)
+    }
+
+    /// The part `m` as kept, after ``add(_:now:)`` said ``Step/kept``.
+    public func kept(_ m: ShortMessage) -> KeptPart? {
+        guard let (set, sequence) = Self.place(of: m), let pending = pending[set], let payload = pending.parts[sequence] else { return nil }
+        return KeptPart(set: set, sequence: sequence, dataCoding: pending.dataCoding, first: pending.first, payload: payload)
+    }
+
+    /// Puts back a part kept before a restart (its set's first arrival time with it).
+    public mutating func restore(_ part: KeptPart) {
+        guard part.set.total > 1, part.sequence >= 1, part.sequence <= part.set.total else { return }
+        var set = pending[part.set] ?? Pending(dataCoding: part.dataCoding, first: part.first)
+        set.parts[part.sequence] = part.payload
+        set.first = min(set.first, part.first)
+        pending[part.set] = set
+    }
+
     /// Sets that waited ``timeout`` (and the oldest beyond ``limit``), as the replies they make.
     public mutating func expire(now: Date) -> [InboundMessage] {
-        var out: [InboundMessage] = []
+        expireSets(now: now).map(\.reply)
+    }
+
+    /// ``expire(now:)`` with the set each reply came from.
+    public mutating func expireSets(now: Date) -> [(set: SetID, reply: InboundMessage)] {
+        var out: [(set: SetID, reply: InboundMessage)] = []
         for (key, set) in pending where now >= set.first + timeout {
             pending[key] = nil
-            out.append(Self.join(set, sender: key.sender, complete: false, now: now))
+            out.append((key, Self.join(set, sender: key.sender, complete: false, now: now)))
         }
         while pending.count > limit, let oldest = pending.min(by: { $0.value.first < $1.value.first }) {
             pending[oldest.key] = nil
-            out.append(Self.join(oldest.value, sender: oldest.key.sender, complete: false, now: now))
+            out.append((oldest.key, Self.join(oldest.value, sender: oldest.key.sender, complete: false, now: now)))
         }
         return out
     }

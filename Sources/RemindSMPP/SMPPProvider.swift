@@ -32,6 +32,10 @@ public final class SMPPProvider: Provider, Service, Sendable {
         /// transmitter) and a second link, bound as receiver with the same account, takes
         /// the receipts and replies; each link connects, binds and reconnects on its own.
         public var receiverLink = false
+        /// Where the parts of a reply that came before its last are kept (the daemon: the
+        /// spool's `state/smpp-reply-parts/`); nil keeps them in memory only, and a restart
+        /// before the last part comes loses the parts already answered.
+        public var replyParts: ReplyPartStore?
 
         public init(host: String, port: Int, session: SMPPSession.Configuration, submit: SubmitOptions, tls: NIOSSLContext? = nil) {
             self.host = host
@@ -76,6 +80,8 @@ public final class SMPPProvider: Provider, Service, Sendable {
         var acknowledgements: [GatewayEvent: [Acknowledgement]] = [:]
         /// Replies that come in parts, joined before they become events.
         var assembler = ReplyAssembler()
+        /// The kept sets each joined reply came from: their files go once it is durable.
+        var partSets: [GatewayEvent: [ReplyAssembler.SetID]] = [:]
     }
 
     public let name = "smpp"
@@ -145,6 +151,22 @@ public final class SMPPProvider: Provider, Service, Sendable {
     }
 
     public func handled(_ event: GatewayEvent, stored: Bool) async {
+        if stored, let store = settings.replyParts,
+           let sets = state.withLock({ s -> [ReplyAssembler.SetID]? in
+               guard var list = s.partSets[event], !list.isEmpty else { return nil }
+               let set = list.removeFirst()
+               s.partSets[event] = list.isEmpty ? nil : list
+               return [set]
+           }) {
+            for set in sets {
+                do { try store.remove(set) } catch {
+                    logger.error("cannot remove a reply's kept parts", metadata: [
+                        LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.provider: "smpp", LogKey.path: "\(store.directory)",
+                        LogKey.error: "\(error)",
+                    ])
+                }
+            }
+        }
         let target: (any Channel, UInt32)? = state.withLock { s in
             guard var list = s.acknowledgements[event], !list.isEmpty else { return nil }
             let ack = list.removeFirst()
@@ -161,6 +183,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
 
     public func run() async throws {
         let count = state.withLock { $0.links.count }
+        restoreReplyParts()
         for link in 0..<count { perform(state.withLock { $0.links[link].machine.start(now: clock.now) }, link: link) }
         await withGracefulShutdownHandler {
             while !Task.isCancelled {
@@ -172,7 +195,12 @@ public final class SMPPProvider: Provider, Service, Sendable {
                 if await sleeper.sleep(until: deadline ?? .distantFuture) == .cancelled { break }
                 for link in 0..<count { perform(state.withLock { $0.links[link].machine.tick(now: clock.now) }, link: link) }
                 // A reply whose parts stopped coming: what came is kept, marked incomplete.
-                for reply in state.withLock({ $0.assembler.expire(now: clock.now) }) { continuation.yield(.inbound(reply)) }
+                let expired = state.withLock { s in
+                    let expired = s.assembler.expireSets(now: clock.now)
+                    for (set, reply) in expired { s.partSets[.inbound(reply), default: []].append(set) }
+                    return expired
+                }
+                for (_, reply) in expired { continuation.yield(.inbound(reply)) }
             }
         } onGracefulShutdown: { [self] in
             for link in 0..<count { perform(state.withLock { $0.links[link].machine.stop(now: clock.now) }, link: link) }
@@ -263,11 +291,27 @@ public final class SMPPProvider: Provider, Service, Sendable {
         case .inbound(let message):
             switch state.withLock({ $0.assembler.add(body, now: clock.now) }) {
             case .single: event = .inbound(message)
-            case .complete(let whole): event = .inbound(whole)
+            case .complete(let whole):
+                event = .inbound(whole)
+                if let place = ReplyAssembler.place(of: body) {
+                    state.withLock { $0.partSets[event, default: []].append(place.set) }
+                }
             case .kept:
-                // A part before the last: answered now (an SMSC may wait for it before the
-                // next part); the last part's answer waits until the whole reply is durable.
-                state.withLock { $0.links[link].channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence), promise: nil)
+                // A part before the last: answered once it is on disk (an SMSC may wait for
+                // it before the next part); the last part's answer waits until the whole
+                // reply is durable.
+                var status = CommandStatus.ok
+                if let store = settings.replyParts, let part = state.withLock({ $0.assembler.kept(body) }) {
+                    do { try store.save(part) } catch {
+                        // Not on disk: the SMSC is asked to deliver it again later.
+                        status = .temporaryAppError
+                        logger.error("cannot keep a reply's part; the SMSC is asked to send it again", metadata: [
+                            LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.provider: "smpp", LogKey.path: "\(store.directory)",
+                            LogKey.error: "\(error)",
+                        ])
+                    }
+                }
+                state.withLock { $0.links[link].channel }?.writeAndFlush(PDU(.deliverSMResp, sequence: sequence, status: status), promise: nil)
                 sleeper.wake()  // the set's timeout is a new deadline
                 return
             }
@@ -276,6 +320,29 @@ public final class SMPPProvider: Provider, Service, Sendable {
             s.acknowledgements[event, default: []].append(Acknowledgement(link: link, sequence: sequence, generation: s.links[link].generation))
         }
         continuation.yield(event)
+    }
+
+    /// Puts the parts kept before a restart back into the assembler.
+    private func restoreReplyParts() {
+        guard let store = settings.replyParts else { return }
+        do {
+            try store.prepare()
+            let (parts, unreadable) = try store.load()
+            state.withLock { s in for part in parts { s.assembler.restore(part) } }
+            if !parts.isEmpty {
+                logger.info("kept parts of replies restored", metadata: [LogKey.provider: "smpp", "parts": "\(parts.count)"])
+            }
+            for name in unreadable {
+                logger.error("a kept reply part cannot be read; it is left in place", metadata: [
+                    LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.provider: "smpp", LogKey.path: "\(store.directory)/\(name)",
+                ])
+            }
+        } catch {
+            logger.error("cannot read the kept parts of replies", metadata: [
+                LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.provider: "smpp", LogKey.path: "\(store.directory)",
+                LogKey.error: "\(error)",
+            ])
+        }
     }
 
     private func connect(link: Int) {

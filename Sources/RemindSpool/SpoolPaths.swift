@@ -27,6 +27,10 @@ public struct SpoolPaths: Sendable, Hashable {
     /// Patients' replies that came through a gateway (`replies/YYYY-MM-DD.jsonl`, 0600 in 0700).
     public var replies: String { root + "/replies" }
 
+    /// The parts of patients' replies answered before their last part came (SMPP's
+    /// `ReplyPartStore`; 0600 files in 0700), so a restart does not lose them.
+    public var smppReplyParts: String { state + "/smpp-reply-parts" }
+
     /// The gateway reference log (``ReferenceIndex``).
     public var references: String { state + "/references" }
 
