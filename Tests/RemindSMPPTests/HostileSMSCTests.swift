@@ -60,14 +60,8 @@ import Testing
                                              submit: SubmitOptions(source: .sender("Clinic")))
         let logger = Logger(label: "hostile")
         let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
-        let group = ServiceGroup(services: [provider], logger: logger)
-        let events = EventCollector()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask { for await e in provider.events! { events.append(e) } }
+        let events = try await withRunningProvider(provider, logger: logger) { _ in
             try await waitFor("two connections (the link closed and came back)") { counter.value.load(ordering: .relaxed) >= 2 }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         let down = events.links.compactMap { if case .down(let reason) = $0 { reason } else { nil } }
         #expect(down.first?.contains("command_length") == true, "\(name): \(down)")

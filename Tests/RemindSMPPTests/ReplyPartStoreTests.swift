@@ -151,14 +151,8 @@ import Testing
         // First run: part 1 comes, is written, and answered.
         do {
             let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
-            let group = ServiceGroup(services: [provider], logger: logger)
-            let events = EventCollector()
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                tasks.addTask { for await e in provider.events! { events.append(e) } }
+            let events = try await withRunningProvider(provider, logger: logger) { _ in
                 try await waitFor("part 1 answered") { peer.answers.count == 1 }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
             }
             #expect(events.inbound.isEmpty)
             #expect(peer.answers.map(\.status) == [.ok])
@@ -167,11 +161,7 @@ import Testing
 
         // Second run, a new provider (nothing in memory): part 2 makes the whole reply.
         let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
-        let group = ServiceGroup(services: [provider], logger: logger)
-        let events = EventCollector()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask { for await e in provider.events! { events.append(e) } }
+        _ = try await withRunningProvider(provider, logger: logger) { events in
             try await waitFor("the whole reply", timeout: .seconds(10)) { !events.inbound.isEmpty }
             #expect(events.inbound.map(\.text) == ["Can I move it to Tuesday please?"])
             #expect(events.inbound.first?.sender == "+61412345678")
@@ -181,8 +171,6 @@ import Testing
             #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/parts").count == 1)
             await provider.handled(.inbound(events.inbound[0]), stored: true)
             try await waitFor("part 2 answered") { peer.answers.count == 2 }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         #expect(peer.answers.map(\.connection) == [1, 2] && peer.answers.map(\.status) == [.ok, .ok])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/parts").isEmpty)

@@ -299,6 +299,26 @@ import Testing
 }
 
 /// What the provider reported, collected for the test.
+/// Runs `provider` in a service group, its events collected, until `body` returns; then
+/// stops it gracefully (also when `body` throws) and returns what it sent.
+func withRunningProvider(_ provider: SMPPProvider, logger: Logger,
+                         _ body: (EventCollector) async throws -> Void) async throws -> EventCollector {
+    let group = ServiceGroup(services: [provider], logger: logger)
+    let events = EventCollector()
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        tasks.addTask { for await e in provider.events! { events.append(e) } }
+        do { try await body(events) } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+    return events
+}
+
 final class EventCollector: Sendable {
     private let events = Mutex<[GatewayEvent]>([])
 
