@@ -8,6 +8,7 @@ public import RemindCore
 public import RemindDelivery
 public import ServiceLifecycle
 import Synchronization
+import RemindText
 
 /// The HTTP gateway provider: a ``Provider`` that hands each message to Kannel's sendsms
 /// or a REST gateway, and a `Service` that owns the connection pool (closed at shutdown).

@@ -94,24 +94,6 @@ import Testing
     }
 }
 
-@Suite struct RequestTemplateTests {
-    @Test func valuesAreEscapedForWhereTheyGo() throws {
-        let t = try RequestTemplate(url: "https://api.example/send/{{to}}?text={{text}}", headers: [("X-Text", "{{text}}")],
-                                    body: #"{"text": "{{text}}"}"#)
-        let r = try t.render(["to": "+614 00", "text": "a\"b\\c\nd/é&x=1\u{1}"])
-        #expect(r.url.absoluteString == "https://api.example/send/%2B614%2000?text=a%22b%5Cc%0Ad%2F%C3%A9%26x%3D1%01")
-        #expect(r.headers.first { $0.0 == "X-Text" }?.1 == "a\"b\\cd/é&x=1")
-        #expect(String(decoding: r.body ?? [], as: UTF8.self) == #"{"text": "a\"b\\c\nd/é&x=1\u0001"}"#)
-        #expect(r.headers.contains { $0.0 == "Content-Type" && $0.1 == "application/json" })
-    }
-
-    @Test func tripleBracesAndBadTemplatesAreRefused() {
-        #expect(throws: RequestTemplate.Failure.self) { try RequestTemplate(url: "https://a/", body: "{{{text}}}") }
-        #expect(throws: RequestTemplate.Failure.self) { try RequestTemplate(url: "https://a/{{#x}}") }
-        #expect(throws: RequestTemplate.Failure.self) { try RequestTemplate(url: "https://a/", headers: [("Bad Name", "x")]) }
-    }
-}
-
 @Suite struct CallbackTokenTests {
     @Test func hmacSHA256MatchesRFC4231() {
         let mac = SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))

@@ -3,6 +3,7 @@ import RemindCore
 import RemindDelivery
 @testable import RemindHTTPGateway
 import RemindTesting
+import RemindText
 import Testing
 
 /// Requests through Debian's tinyproxy with Basic authentication on 127.0.0.1, to the test
