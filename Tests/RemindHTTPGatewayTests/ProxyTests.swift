@@ -6,8 +6,8 @@ import RemindTesting
 import RemindText
 import Testing
 
-/// Requests through Debian's tinyproxy with Basic authentication on 127.0.0.1, to the test
-/// REST gateway (plain HTTP, and HTTPS behind stunnel4 for CONNECT).
+/// Requests through Debian's tinyproxy (and squid) with Basic authentication on 127.0.0.1,
+/// to the test REST gateway (plain HTTP, and HTTPS behind stunnel4 for CONNECT).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ProxyTests {
     func settings(url: String, proxy: HTTPGatewaySettings.Proxy?, ca: String? = nil) throws -> HTTPGatewaySettings {
         let template = try RequestTemplate(url: url + "/v1/sms", body: #"{"to": "{{to}}", "text": "{{text}}"}"#)
@@ -53,6 +53,36 @@ import Testing
             }
         }
         #expect(gateway.requests().isEmpty)
+    }
+
+    /// squid, unlike tinyproxy, answers a wrong password with 407 (Proxy-Authenticate): the
+    /// error names the proxy and its 407, is temporary (the message stays queued for a retry
+    /// once the password is fixed), and nothing reaches the gateway; the right one goes through.
+    @Test func squidAnswersAWrongPasswordWith407NamedInATemporaryError() async throws {
+        let proxy = try await TestSquid()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        for (user, password) in [(proxy.user, "bad-pw-456"), (nil, nil)] as [(String?, String?)] {
+            let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+                host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
+            try await withProvider(provider) { _ in
+                guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
+                    Issue.record("sent through a proxy that refused us")
+                    return
+                }
+                #expect(e.code == .temporary)
+                #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused our credentials (407 Proxy Authentication Required)"), "\(e.message)")
+                #expect(!e.message.contains("bad-pw-456"))
+            }
+        }
+        #expect(gateway.requests().isEmpty)
+        #expect(proxy.log.contains("TCP_DENIED/407"), "\(proxy.log)")
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password)), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            let r = try await provider.send(Fixture.message("Hi", id: 2))
+            #expect(r.reference == "gw-0")
+        }
+        #expect(gateway.requests().count == 1)
     }
 
     @Test func httpsGoesThroughTheProxyWithCONNECT() async throws {
