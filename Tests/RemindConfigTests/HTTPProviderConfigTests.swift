@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import RemindConfig
 import Testing
 
@@ -145,6 +146,8 @@ import Testing
         guard case .http(let h) = c.provider, let r = h.rest else { Issue.record("\(c.provider)"); return }
         #expect(r.secretCredentials == ["token": "sms-api-token"] && h.listen == "unix:/run/remindd/callbacks.sock")
         #expect(h.balanceURL != nil && h.lowBalance == 100 && h.proxyUser == "remindd")
+        // Its request templates pass the verdict remindd and check-config give.
+        #expect(c.providerProblems().isEmpty, "\(c.providerProblems())")
     }
 }
 
