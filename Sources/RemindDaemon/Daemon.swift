@@ -122,7 +122,14 @@ public enum Daemon {
         // The balance at start, hourly and every N sends (REST gateways with balance_url).
         if case let (gateway, httpConfig, balance?)? = httpGateway {
             let low = httpConfig.lowBalance
-            let monitor = BalanceMonitor(everySends: httpConfig.balanceCheckEvery, check: BalanceMonitor.probe(gateway.settings, balance)) { result in
+            // Its own sleeper: the release loop's wake-ups are not its.
+            let monitorSleeper: WallClockSleeper
+            do { monitorSleeper = try WallClockSleeper() } catch {
+                logger.error("cannot create the balance check timer", metadata: [LogKey.error: "\(error)"])
+                return DaemonExit.softwareError
+            }
+            let monitor = BalanceMonitor(everySends: httpConfig.balanceCheckEvery, sleeper: monitorSleeper,
+                                         check: BalanceMonitor.probe(gateway.settings, balance)) { result in
                 switch result {
                 case .success(let balance): await engine.balanceChecked(balance, low: low)
                 case .failure(let failure): await engine.balanceChecked(nil, failure: failure.description, low: low)

@@ -79,6 +79,7 @@ extension SandboxLane1 {
                 #expect(gateway.requests().count == 3)
 
                 try await sandbox.run(["systemctl", "stop", h.unit])
+                #expect(try await sandbox.show(h.unit, "Result") == "success", "the balance monitor stops with the daemon")
                 let journal = try await h.reminddJournal()
                 let credit = journal.filter { $0["MESSAGE_ID"] == EventID.lowBalance.rawValue }
                 #expect(credit.map { $0["PRIORITY"] ?? "?" } == ["4", "5"], "one warning, then one notice: \(credit)")
