@@ -105,6 +105,8 @@ import Testing
         (kannel + "\nbody = \"x\"", "provider.body: not a key of type = \"kannel\""),
         ("type = \"http\"\nurl = \"https://a/\"\nmessage_id_pointer = \"id\"", "provider.message_id_pointer: 'id' is not a JSON pointer"),
         ("type = \"http\"\nurl = \"https://a/\"\nerror_regex = \"(\"", "provider.error_regex: not a regular expression"),
+        ("type = \"http\"\nurl = \"https://a/\"\nerror_pointer = \"/error/a~2b\"", "provider.error_pointer: '/error/a~2b' is not a JSON pointer"),
+        ("type = \"http\"\nurl = \"https://a/\"\nreceipt_status_pointer = \"/status~\"", "provider.receipt_status_pointer: '/status~' is not a JSON pointer"),
         ("type = \"http\"\nurl = \"https://a/\"\nbody_encoding = \"xml\"", "provider.body_encoding: must be json, form or text"),
         ("type = \"http\"\nurl = \"https://a/\"\ntemporary_statuses = [600]", "provider.temporary_statuses[0]: must be an HTTP status"),
         ("type = \"http\"\nurl = \"https://a/\"\ntemporary_errors = [\"X\"]\npermanent_errors = [\"X\"]", "provider.permanent_errors: 'X' is also in temporary_errors"),

@@ -78,6 +78,9 @@ import Testing
         #expect(AnswerRules.Locator.pointer("/s").find(in: json) == "v")
         #expect(AnswerRules.Locator.pointer("/a").find(in: json) == nil)
         #expect(AnswerRules.Locator.pointer("/a/1").find(in: json) == nil)
+        // A '~' other than ~0 or ~1 is no pointer (the configuration refuses it): nothing found.
+        #expect(AnswerRules.Locator.pointer("/a/0/m~2n").find(in: body(#"{"a": [{"m~2n": 1}]}"#)) == nil)
+        #expect(!JSONPointer.isValid("/a~") && JSONPointer.isValid("/a~0~1") && JSONPointer.isValid(""))
         #expect(AnswerRules.Locator.regex("ID: ([0-9]+)").find(in: body("OK ID: 4711")) == "4711")
         #expect(AnswerRules.Locator.regex("ID: ([0-9]+)").find(in: body("ERR")) == nil)
     }
