@@ -18,10 +18,9 @@ extension Configuration {
                 problems.append("\(file): provider.tls_ca_file: \(ca) does not exist or is not readable by this user")
             }
             let secrets = Set(http.rest?.secretCredentials.keys.map { $0 } ?? [])
-            let headers = (http.rest?.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             // The message's request sees the message's values and the secrets.
             if let r = http.rest {
-                let found = RequestTemplate.problems(url: r.url, headers: headers, body: r.body,
+                let found = RequestTemplate.problems(url: r.url, headers: http.requestHeaders, body: r.body,
                                                      encoding: RequestTemplate.BodyEncoding(rawValue: r.bodyEncoding) ?? .json,
                                                      values: RequestTemplate.messageValues.union(secrets))
                 problems += found.map { "\(file): provider.\($0.part): \($0.reason)" }
@@ -58,14 +57,19 @@ extension Configuration.HTTPGatewayConfig {
     /// sends it; nil for Kannel. The verdict checks it, the daemon sends with it.
     public func requestTemplate() throws(RequestTemplate.Failure) -> RequestTemplate? {
         guard let r = rest else { return nil }
-        return try RequestTemplate(url: r.url, headers: r.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, body: r.body,
+        return try RequestTemplate(url: r.url, headers: requestHeaders, body: r.body,
                                    encoding: RequestTemplate.BodyEncoding(rawValue: r.bodyEncoding) ?? .json)
+    }
+
+    /// The REST flavour's header templates, by name (both requests send them).
+    var requestHeaders: [(String, String)] {
+        (rest?.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The balance request (`balance_url`, with the REST flavour's headers), rendered with the
     /// secrets only; nil without `balance_url`.
     public func balanceTemplate() throws(RequestTemplate.Failure) -> RequestTemplate? {
         guard let url = balanceURL, balancePointer != nil else { return nil }
-        return try RequestTemplate(url: url, headers: (rest?.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return try RequestTemplate(url: url, headers: requestHeaders)
     }
 }

@@ -32,13 +32,11 @@ extension Daemon {
             settings = HTTPGatewaySettings(flavour: .kannel(kannel))
         } else if let r = h.rest {
             // The verdict (Assembly.build) has checked the templates as they are made here.
-            let template: RequestTemplate
-            do {
-                guard let made = try h.requestTemplate() else { throw SMPPSetupError(description: "provider: no request template") }
-                template = made
-            } catch let error as RequestTemplate.Failure {
+            let made: RequestTemplate?
+            do throws(RequestTemplate.Failure) { made = try h.requestTemplate() } catch {
                 throw SMPPSetupError(description: "provider.\(error)")
             }
+            guard let template = made else { throw SMPPSetupError(description: "provider: no request template") }
             var rules = AnswerRules()
             rules.messageID = r.messageIDPointer.map { .pointer($0) } ?? r.messageIDRegex.map { .regex($0) }
             rules.error = r.errorPointer.map { .pointer($0) } ?? r.errorRegex.map { .regex($0) }
