@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -254,7 +254,9 @@ public final class TestKannel: @unchecked Sendable {
 
     // MARK: Processes
 
-    static func launch(_ path: String, _ arguments: [String], output: String) throws -> Process {
+    /// Starts `path` with `arguments`, its stdout and stderr appended to `output`, every
+    /// signal unblocked (tinyproxy and squid in the HTTP gateway tests start this way too).
+    public static func launch(_ path: String, _ arguments: [String], output: String) throws -> Process {
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         let p = Process()

@@ -47,16 +47,7 @@ final class TestSquid {
             http_access allow local authenticated
             http_access deny all
             """.write(toFile: directory + "/squid.conf", atomically: true, encoding: .utf8)
-        let output = directory + "/squid.out"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["-N", "-f", directory + "/squid.conf"]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.runWithSignalsUnblocked()
+        let p = try TestKannel.launch(Self.binary, ["-N", "-f", directory + "/squid.conf"], output: directory + "/squid.out")
         process = p
         let port = self.port
         let directory = self.directory
