@@ -36,8 +36,12 @@ import Testing
     @Test func aWrongProxyPasswordIsATemporaryErrorNamingTheProxyAndNothingReachesTheGateway() async throws {
         let proxy = try await TestTinyproxy()
         let gateway = try await TestRESTGateway(answers: ["ok"])
-        // tinyproxy 1.11 answers a wrong password with 401 and none with 407.
-        for (user, password, status) in [(proxy.user, "bad-pw-123", "401"), (nil, nil, "407")] as [(String?, String?, String)] {
+        // tinyproxy 1.11 answers a wrong password with 401 and none with 407; AsyncHTTPClient
+        // does not say which status a refused CONNECT got, so remindd asks the proxy again.
+        for (user, password, status) in [
+            (proxy.user, "bad-pw-123", "refused our credentials (401 Unauthorized, as tinyproxy answers a wrong password)"),
+            (nil, nil, "refused our credentials (407 Proxy Authentication Required)"),
+        ] as [(String?, String?, String)] {
             let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
                 host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
             try await withProvider(provider) { _ in
@@ -85,6 +89,26 @@ import Testing
         #expect(gateway.requests().count == 1)
     }
 
+    /// `test-provider` (the probe) through a proxy that refuses the password: its reason names
+    /// the proxy and the status it got, squid's 407 and tinyproxy's 401 alike.
+    @Test func theProbeNamesTheProxyAndTheStatusItGot() async throws {
+        let squid = try await TestSquid()
+        let tinyproxy = try await TestTinyproxy()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let balance = HTTPGatewayProbe.Balance(request: try RequestTemplate(url: gateway.url + "/balance"), locator: .pointer("/account/balance"))
+        for (port, user, expected) in [(squid.port, squid.user, "407 Proxy Authentication Required"), (tinyproxy.port, tinyproxy.user, "401 Unauthorized, as tinyproxy answers a wrong password")] {
+            let s = try settings(url: gateway.url, proxy: .init(host: "127.0.0.1", port: port, username: user, password: "bad-pw-789"))
+            do {
+                _ = try await HTTPGatewayProbe.run(s, balance: balance)
+                Issue.record("the probe passed a proxy that refused it")
+            } catch {
+                #expect(error.description.contains("the proxy 127.0.0.1:\(port) refused our credentials (\(expected))"), "\(error)")
+                #expect(!error.description.contains("bad-pw-789"))
+            }
+        }
+        #expect(gateway.log().isEmpty || gateway.log().allSatisfy { $0.event == "ready" }, "nothing reached the gateway")
+    }
+
     @Test func httpsGoesThroughTheProxyWithCONNECT() async throws {
         let proxy = try await TestTinyproxy()
         let gateway = try await TestRESTGateway(answers: ["ok"])
@@ -107,9 +131,17 @@ import Testing
                 return
             }
             #expect(e.code == .temporary)
-            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port)"), "\(e.message)")
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused our credentials (401 Unauthorized"), "\(e.message)")
         }
         #expect(gateway.requests().count == 1)
+    }
+
+    @Test func aProxysStatusLineIsReadAndCut() {
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.0 401 Unauthorized\r".utf8)) == .init(code: 401, reason: "Unauthorized"))
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.1 403".utf8)) == .init(code: 403, reason: ""))
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.1 502 \u{1}Bad \(String(repeating: "x", count: 60))".utf8))?.reason.count == 40)
+        #expect(ProxyConnectAnswer.parse(Array("SSH-2.0-OpenSSH".utf8)) == nil)
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.1 9999 No".utf8)) == nil)
     }
 
     @Test func noProxyHostsGoDirect() async throws {
