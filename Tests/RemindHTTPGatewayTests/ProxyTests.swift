@@ -89,6 +89,25 @@ import Testing
         #expect(gateway.requests().count == 1)
     }
 
+    /// A proxy whose rules refuse the CONNECT (403): the reason says so, with the status the
+    /// proxy gave, and does not blame the password.
+    @Test func aCONNECTTheProxysRulesRefuseSaysSo() async throws {
+        let proxy = try await TestSquid(refusingCONNECT: true)
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password)), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
+                Issue.record("sent through a proxy that refuses CONNECT")
+                return
+            }
+            #expect(e.code == .temporary)
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused to CONNECT to 127.0.0.1:\(gateway.port) (403 Forbidden: its rules may not allow this host or port)"), "\(e.message)")
+            #expect(!e.message.contains("credentials"))
+        }
+        #expect(gateway.requests().isEmpty)
+    }
+
     /// `test-provider` (the probe) through a proxy that refuses the password: its reason names
     /// the proxy and the status it got, squid's 407 and tinyproxy's 401 alike.
     @Test func theProbeNamesTheProxyAndTheStatusItGot() async throws {

@@ -17,7 +17,9 @@ final class TestSquid {
     let directory: String
     private var process: Process?
 
-    init() async throws {
+    /// `refusingCONNECT`: its rules deny every CONNECT (403), as a site's proxy that allows
+    /// only port 443 does for other ports.
+    init(refusingCONNECT: Bool = false) async throws {
         for binary in [Self.binary, Self.helper] where !FileManager.default.isExecutableFile(atPath: binary) {
             throw TestKannel.Failure(description: "\(binary) is missing: install Debian's squid (make deps)")
         }
@@ -44,6 +46,8 @@ final class TestSquid {
             auth_param basic children 2 startup=1 idle=1
             acl local src 127.0.0.1/32
             acl authenticated proxy_auth REQUIRED
+            acl CONNECT method CONNECT
+            \(refusingCONNECT ? "http_access deny CONNECT" : "")
             http_access allow local authenticated
             http_access deny all
             """.write(toFile: directory + "/squid.conf", atomically: true, encoding: .utf8)
