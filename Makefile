@@ -10,7 +10,7 @@ PREFIX    ?= /usr
 DESTDIR   ?=
 BUILD     ?= debug
 RUN_DIR   ?= $(CURDIR)/.run
-APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev libicu-dev python3 python3-venv stunnel4 openssl kannel kannel-extras tinyproxy gammu-smsd
+APT_PACKAGES = libsystemd-dev pkg-config systemd util-linux tzdata libphonenumber-dev libicu-dev python3 python3-venv stunnel4 openssl kannel kannel-extras tinyproxy squid gammu-smsd
 # The SMSC the SMPP integration tests run against: PyPI's smpp34 (MIT), in a venv under .build.
 SMPP34_VERSION = 1.5.0
 SMPP_VENV = $(CURDIR)/.build/smpp34-venv

@@ -3,6 +3,8 @@ import Logging
 import RemindConfig
 import RemindCore
 import RemindHTTPGateway
+import RemindAssembly
+import RemindText
 
 extension Daemon {
     /// The HTTP gateway's settings for `[provider] type = "kannel"` or `"http"`, with the
@@ -29,13 +31,12 @@ extension Daemon {
             kannel.parameters = k.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             settings = HTTPGatewaySettings(flavour: .kannel(kannel))
         } else if let r = h.rest {
-            let template: RequestTemplate
-            do {
-                template = try RequestTemplate(url: r.url, headers: r.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, body: r.body,
-                                               encoding: RequestTemplate.BodyEncoding(rawValue: r.bodyEncoding) ?? .json)
-            } catch {
+            // The verdict (Assembly.build) has checked the templates as they are made here.
+            let made: RequestTemplate?
+            do throws(RequestTemplate.Failure) { made = try h.requestTemplate() } catch {
                 throw SMPPSetupError(description: "provider.\(error)")
             }
+            guard let template = made else { throw SMPPSetupError(description: "provider: no request template") }
             var rules = AnswerRules()
             rules.messageID = r.messageIDPointer.map { .pointer($0) } ?? r.messageIDRegex.map { .regex($0) }
             rules.error = r.errorPointer.map { .pointer($0) } ?? r.errorRegex.map { .regex($0) }
@@ -92,12 +93,12 @@ extension Daemon {
 
     /// The balance request for `h`, when `balance_url` is set (REST only).
     static func balanceProbe(_ h: Configuration.HTTPGatewayConfig) throws -> HTTPGatewayProbe.Balance? {
-        guard let url = h.balanceURL, let pointer = h.balancePointer else { return nil }
-        do {
-            let headers = (h.rest?.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            return .init(request: try RequestTemplate(url: url, headers: headers), locator: .pointer(pointer))
+        guard let pointer = h.balancePointer else { return nil }
+        do throws(RequestTemplate.Failure) {
+            guard let request = try h.balanceTemplate() else { return nil }
+            return .init(request: request, locator: .pointer(pointer))
         } catch {
-            throw SMPPSetupError(description: "provider.balance_\(error)")
+            throw SMPPSetupError(description: error.part == "url" ? "provider.balance_url: \(error.reason)" : "provider.\(error) (in the balance request)")
         }
     }
 

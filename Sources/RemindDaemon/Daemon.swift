@@ -59,7 +59,7 @@ public enum Daemon {
         // A provider that keeps a link (SMPP) runs as a service before the delivery service,
         // so that at shutdown it stops after the last hand-over's answer.
         var linkServices: [any Service] = []
-        var httpGateway: (HTTPGatewayProvider, Configuration.HTTPGatewayConfig)?
+        var httpGateway: (HTTPGatewayProvider, Configuration.HTTPGatewayConfig, HTTPGatewayProbe.Balance?)?
         switch config.provider {
         case .outbox(let directory):
             let naming: OutboxProvider.Naming = config.outboxFormat.naming == "gammu"
@@ -92,9 +92,11 @@ public enum Daemon {
         case .http(let httpConfig):
             let gateway: HTTPGatewayProvider
             let listener: CallbackListener?
+            let balance: HTTPGatewayProbe.Balance?
             do {
                 gateway = HTTPGatewayProvider(settings: try httpSettings(httpConfig), reportsEvents: httpConfig.reportsEvents, logger: logger)
                 listener = try callbackListener(httpConfig, provider: gateway, logger: logger)
+                balance = try balanceProbe(httpConfig)
             } catch {
                 // Names the credential or the template, never a secret.
                 logger.error("cannot set up the HTTP gateway provider", metadata: [
@@ -107,7 +109,7 @@ public enum Daemon {
             // listener's connections end and it stops after.
             if let listener { linkServices.append(listener) }
             linkServices.append(gateway)
-            httpGateway = (gateway, httpConfig)
+            httpGateway = (gateway, httpConfig, balance)
             provider = DebugSwitches.current.wrap(gateway)
         }
 
@@ -118,9 +120,16 @@ public enum Daemon {
         }
         let engine = Engine(settings: settings, provider: provider, notifier: notifier, sleeper: sleeper, logger: logger)
         // The balance at start, hourly and every N sends (REST gateways with balance_url).
-        if let (gateway, httpConfig) = httpGateway, let balance = try? balanceProbe(httpConfig) {
+        if case let (gateway, httpConfig, balance?)? = httpGateway {
             let low = httpConfig.lowBalance
-            let monitor = BalanceMonitor(everySends: httpConfig.balanceCheckEvery, check: BalanceMonitor.probe(gateway.settings, balance)) { result in
+            // Its own sleeper: the release loop's wake-ups are not its.
+            let monitorSleeper: WallClockSleeper
+            do { monitorSleeper = try WallClockSleeper() } catch {
+                logger.error("cannot create the balance check timer", metadata: [LogKey.error: "\(error)"])
+                return DaemonExit.softwareError
+            }
+            let monitor = BalanceMonitor(everySends: httpConfig.balanceCheckEvery, sleeper: monitorSleeper,
+                                         check: BalanceMonitor.probe(gateway.settings, balance)) { result in
                 switch result {
                 case .success(let balance): await engine.balanceChecked(balance, low: low)
                 case .failure(let failure): await engine.balanceChecked(nil, failure: failure.description, low: low)

@@ -427,10 +427,15 @@ actor Engine {
         for claimed in held { await ingest(claimed: claimed) }
     }
 
+    /// Sets (or clears, with nil) the STATUS= note of `area`. A note held back by the
+    /// once-a-second throttle wakes the release loop, which caps its sleep at a second while
+    /// a line is pending: notes come from outside it too (the balance monitor, the link), and
+    /// an idle loop asleep until the next release would otherwise keep the note from systemd.
     func setProblem(_ area: String, _ text: String?) {
         guard problems[area] != text else { return }
         problems[area] = text
         statusChanged()
+        if statusDirty { sleeper.wake() }
     }
 
     // MARK: Health

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import RemindDelivery
+public import RemindText
 
 /// `test-provider` for HTTP gateways: sends no SMS. It checks reachability, the proxy and
 /// the credentials, times the round trip and reads the balance where one is configured.

@@ -8,6 +8,7 @@ public import RemindCore
 public import RemindDelivery
 public import ServiceLifecycle
 import Synchronization
+import RemindText
 
 /// The HTTP gateway provider: a ``Provider`` that hands each message to Kannel's sendsms
 /// or a REST gateway, and a `Service` that owns the connection pool (closed at shutdown).
@@ -168,7 +169,10 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
                 throw DeliveryError(.temporary, proxyRefused(status: 407))
             }
             if let e = error as? HTTPClientError, e == .invalidProxyResponse, let proxy = settings.proxy {
-                throw DeliveryError(.temporary, "the proxy \(proxy.host):\(proxy.port) refused to CONNECT to \(settings.target) with a status other than 407 (tinyproxy answers a wrong password with 401; or the port is not allowed): check proxy_user and the proxy password credential; nothing was sent")
+                // AsyncHTTPClient does not say which status: the proxy is asked once more.
+                let target = "\(request.host):\(request.port)"
+                let answer = await ProxyConnectAnswer.statusLine(proxy: proxy, target: target, timeout: settings.connectTimeout)
+                throw DeliveryError(.temporary, connectRefused(answer, target: target))
             }
             if !sent {
                 let where_ = viaProxy ? "the proxy \(settings.proxy!.host):\(settings.proxy!.port) for \(settings.target)" : settings.target
@@ -178,9 +182,22 @@ public final class HTTPGatewayProvider: Provider, Service, Sendable {
         }
     }
 
-    private func proxyRefused(status: Int) -> String {
+    /// A proxy's refusal of `CONNECT target` with a status other than 200 and 407.
+    private func connectRefused(_ answer: ProxyConnectAnswer.StatusLine?, target: String) -> String {
         let proxy = settings.proxy.map { "\($0.host):\($0.port)" } ?? "?"
-        let what = status == 407 ? "407 Proxy Authentication Required" : "\(status), as tinyproxy answers a wrong password"
+        switch answer?.code {
+        case 401?, 407?:
+            return proxyRefused(status: answer!.code, said: answer!.description)
+        case let code?:
+            return "the proxy \(proxy) refused to CONNECT to \(target) (\(answer!.description)\(code == 403 ? ": its rules may not allow this host or port" : "")); nothing was sent"
+        case nil:
+            return "the proxy \(proxy) refused to CONNECT to \(target) with a status other than 407, which it did not give again (tinyproxy answers a wrong password with 401): check proxy_user and the proxy password credential; nothing was sent"
+        }
+    }
+
+    private func proxyRefused(status: Int, said: String? = nil) -> String {
+        let proxy = settings.proxy.map { "\($0.host):\($0.port)" } ?? "?"
+        let what = status == 407 ? "407 Proxy Authentication Required" : "\(said ?? "\(status)"), as tinyproxy answers a wrong password"
         return "the proxy \(proxy) refused our credentials (\(what)): check proxy_user and the proxy password credential; nothing was sent"
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import RemindText
 
 /// Everything the HTTP gateway provider needs, secrets included (read from systemd
 /// credentials by the daemon; never described or logged: `description` leaves them out).

@@ -5,7 +5,7 @@ enum JSONPointer {
     /// The value at `pointer` as text: a string as is, a number as written, a boolean as 1 or 0; nil
     /// when the pointer leads nowhere or to an object, an array or null.
     static func resolve(_ pointer: String, in json: Any) -> String? {
-        guard pointer.isEmpty || pointer.hasPrefix("/") else { return nil }
+        guard isValid(pointer) else { return nil }
         var value: Any = json
         if !pointer.isEmpty {
             for raw in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
@@ -26,6 +26,11 @@ enum JSONPointer {
         }
     }
 
-    /// Whether `pointer` is well formed (empty, or `/`-separated tokens).
-    static func isValid(_ pointer: String) -> Bool { pointer.isEmpty || pointer.hasPrefix("/") }
+    /// Whether `pointer` is well formed (RFC 6901: empty, or `/`-separated tokens in which
+    /// `~` is only `~0` or `~1`; the configuration refuses any other, so this is a backstop).
+    static func isValid(_ pointer: String) -> Bool {
+        guard pointer.isEmpty || pointer.hasPrefix("/") else { return false }
+        let tildes = pointer.split(separator: "~", omittingEmptySubsequences: false).dropFirst()
+        return tildes.allSatisfy { $0.hasPrefix("0") || $0.hasPrefix("1") }
+    }
 }

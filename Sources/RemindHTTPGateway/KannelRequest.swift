@@ -1,6 +1,7 @@
 public import Foundation
 public import RemindCore
 public import RemindDelivery
+import RemindText
 
 /// Kannel's sendsms: the request for a message, and what smsbox's answer means.
 ///

@@ -3,9 +3,9 @@
 // Two flavours behind one `Provider` (`HTTPGatewayProvider`, on async-http-client):
 // - Kannel's sendsms (`KannelRequest`): the request for a message and what smsbox's answer
 //   means;
-// - a templated REST request (`RequestTemplate`, `AnswerRules`): URL, headers and body as
-//   Mustache templates whose values are escaped for where they go, and the answer read by
-//   JSON pointer or regex and by configured statuses and error codes.
+// - a templated REST request (RemindText's `RequestTemplate`, `AnswerRules`): URL, headers
+//   and body as Mustache templates whose values are escaped for where they go, and the
+//   answer read by JSON pointer or regex and by configured statuses and error codes.
 // Requests share one connection pool (a second one through an HTTP proxy with Basic
 // authentication, so `no_proxy` hosts go direct). `CallbackListener` (NIOHTTP1, loopback or
 // a Unix socket) takes receipts and replies back (`CallbackRouter`: Kannel's dlr-url and

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -127,6 +127,27 @@ public final class TestKannel: @unchecked Sendable {
         }
     }
 
+    /// Starts bearerbox and smsbox with no SMSC connected (fakesmsc not started), as when
+    /// the operator's link is down: bearerbox keeps what smsbox hands it, and smsbox answers
+    /// `3: Queued for later delivery`. Waits (at most 20 s) until sendsms answers.
+    public func startWithoutSMSC() async throws {
+        try await startBoxes()
+        try await waitFor("Kannel's sendsms on 127.0.0.1:\(sendsmsPort) (no SMSC)", timeout: .seconds(20)) {
+            try checkRunning()
+            return Self.accepts(port: sendsmsPort)
+        }
+    }
+
+    /// Connects fakesmsc after ``startWithoutSMSC()``; waits (at most 20 s) until bearerbox
+    /// has it (and so starts handing it what it kept).
+    public func connectSMSC() async throws {
+        try startFake(arguments: ["-m", "0", "1 2 text unused"])
+        try await waitFor("fakesmsc connected to bearerbox", timeout: .seconds(20)) {
+            try checkRunning()
+            return smscOnline()
+        }
+    }
+
     private func startBoxes() async throws {
         let conf = directory + "/kannel.conf"
         bearer = try Self.launch(Self.bearerbox, ["-v", "1", conf], output: directory + "/bearerbox.out")
@@ -233,7 +254,9 @@ public final class TestKannel: @unchecked Sendable {
 
     // MARK: Processes
 
-    static func launch(_ path: String, _ arguments: [String], output: String) throws -> Process {
+    /// Starts `path` with `arguments`, its stdout and stderr appended to `output`, every
+    /// signal unblocked (tinyproxy and squid in the HTTP gateway tests start this way too).
+    public static func launch(_ path: String, _ arguments: [String], output: String) throws -> Process {
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         let p = Process()

@@ -24,6 +24,45 @@ import Testing
         #expect(d.log().contains("appointment.mustache"), "\(d.log())")
     }
 
+    /// A REST gateway's broken request templates: `remindctl check-config` names each by its
+    /// key and exits 78, and remindd stops at start with 78 naming the same keys (before it
+    /// reads a credential or makes a request).
+    @Test func aBrokenRESTTemplateFailsCheckConfigAndStopsStartNamingItsKey() async throws {
+        let d = try HostDaemon(label: "rest-template")
+        defer { d.cleanUp() }
+        var toml = try String(contentsOfFile: d.config, encoding: .utf8)
+        let provider = try #require(toml.range(of: "[provider]")), control = try #require(toml.range(of: "[control]"))
+        toml.replaceSubrange(provider.lowerBound..<control.lowerBound, with: #"""
+            [provider]
+            type = "http"
+            url = "https://sms.example.net/v1/messages"
+            body = '{"to": "{{to}}", "text": "{{{text}}}"}'
+            headers = { Authorization = "Bearer {{api_key}}" }
+            secret_credentials = { token = "gateway-token" }
+            error_pointer = "/error/code"
+
+            """#)
+        try toml.write(toFile: d.config, atomically: true, encoding: .utf8)
+        let expected = [
+            "\(d.config): provider.body: triple braces and {{& }} skip escaping",
+            "\(d.config): provider.headers.Authorization: {{api_key}} is not a value remindd has",
+        ]
+        let check = try RemindctlTests.remindctl(["check-config", "--config", d.config])
+        #expect(check.status == 78, "\(check.stdout)")
+        for line in expected { #expect(check.stderr.contains(line), "\(check.stderr)") }
+
+        let daemon = try d.launch()
+        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd kept running with a broken request template")
+        #expect(daemon.terminationReason == .exit && daemon.terminationStatus == 78, "\(d.log())")
+        for line in expected { #expect(d.log().contains(line), "\(d.log())") }
+
+        // Fixed, both accept it (the daemon is not started again: it would want the credential).
+        toml = toml.replacingOccurrences(of: "{{{text}}}", with: "{{text}}").replacingOccurrences(of: "{{api_key}}", with: "{{token}}")
+        try toml.write(toFile: d.config, atomically: true, encoding: .utf8)
+        let fixed = try RemindctlTests.remindctl(["check-config", "--config", d.config])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+    }
+
     @Test func previewShowsWhichColumnFedWhichElement() throws {
         let d = try HostDaemon(label: "preview-columns")
         defer { d.cleanUp() }

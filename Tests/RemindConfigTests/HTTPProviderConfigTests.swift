@@ -1,4 +1,5 @@
 import Foundation
+import RemindAssembly
 import RemindConfig
 import Testing
 
@@ -104,6 +105,8 @@ import Testing
         (kannel + "\nbody = \"x\"", "provider.body: not a key of type = \"kannel\""),
         ("type = \"http\"\nurl = \"https://a/\"\nmessage_id_pointer = \"id\"", "provider.message_id_pointer: 'id' is not a JSON pointer"),
         ("type = \"http\"\nurl = \"https://a/\"\nerror_regex = \"(\"", "provider.error_regex: not a regular expression"),
+        ("type = \"http\"\nurl = \"https://a/\"\nerror_pointer = \"/error/a~2b\"", "provider.error_pointer: '/error/a~2b' is not a JSON pointer"),
+        ("type = \"http\"\nurl = \"https://a/\"\nreceipt_status_pointer = \"/status~\"", "provider.receipt_status_pointer: '/status~' is not a JSON pointer"),
         ("type = \"http\"\nurl = \"https://a/\"\nbody_encoding = \"xml\"", "provider.body_encoding: must be json, form or text"),
         ("type = \"http\"\nurl = \"https://a/\"\ntemporary_statuses = [600]", "provider.temporary_statuses[0]: must be an HTTP status"),
         ("type = \"http\"\nurl = \"https://a/\"\ntemporary_errors = [\"X\"]\npermanent_errors = [\"X\"]", "provider.permanent_errors: 'X' is also in temporary_errors"),
@@ -145,6 +148,8 @@ import Testing
         guard case .http(let h) = c.provider, let r = h.rest else { Issue.record("\(c.provider)"); return }
         #expect(r.secretCredentials == ["token": "sms-api-token"] && h.listen == "unix:/run/remindd/callbacks.sock")
         #expect(h.balanceURL != nil && h.lowBalance == 100 && h.proxyUser == "remindd")
+        // Its request templates pass the verdict remindd and check-config give.
+        #expect(c.providerProblems().isEmpty, "\(c.providerProblems())")
     }
 }
 

@@ -78,6 +78,9 @@ import Testing
         #expect(AnswerRules.Locator.pointer("/s").find(in: json) == "v")
         #expect(AnswerRules.Locator.pointer("/a").find(in: json) == nil)
         #expect(AnswerRules.Locator.pointer("/a/1").find(in: json) == nil)
+        // A '~' other than ~0 or ~1 is no pointer (the configuration refuses it): nothing found.
+        #expect(AnswerRules.Locator.pointer("/a/0/m~2n").find(in: body(#"{"a": [{"m~2n": 1}]}"#)) == nil)
+        #expect(!JSONPointer.isValid("/a~") && JSONPointer.isValid("/a~0~1") && JSONPointer.isValid(""))
         #expect(AnswerRules.Locator.regex("ID: ([0-9]+)").find(in: body("OK ID: 4711")) == "4711")
         #expect(AnswerRules.Locator.regex("ID: ([0-9]+)").find(in: body("ERR")) == nil)
     }
@@ -91,24 +94,6 @@ import Testing
         #expect(code(KannelRequest.classify(HTTPAnswer(status: 503, body: body("Sendsms is not available")), id: id)) == "temporary")
         guard case .failed(let e, _) = KannelRequest.classify(HTTPAnswer(status: 400, body: body("Number +61412345678 rejected")), id: id) else { return }
         #expect(!e.message.contains("61412345678"))
-    }
-}
-
-@Suite struct RequestTemplateTests {
-    @Test func valuesAreEscapedForWhereTheyGo() throws {
-        let t = try RequestTemplate(url: "https://api.example/send/{{to}}?text={{text}}", headers: [("X-Text", "{{text}}")],
-                                    body: #"{"text": "{{text}}"}"#)
-        let r = try t.render(["to": "+614 00", "text": "a\"b\\c\nd/é&x=1\u{1}"])
-        #expect(r.url.absoluteString == "https://api.example/send/%2B614%2000?text=a%22b%5Cc%0Ad%2F%C3%A9%26x%3D1%01")
-        #expect(r.headers.first { $0.0 == "X-Text" }?.1 == "a\"b\\cd/é&x=1")
-        #expect(String(decoding: r.body ?? [], as: UTF8.self) == #"{"text": "a\"b\\c\nd/é&x=1\u0001"}"#)
-        #expect(r.headers.contains { $0.0 == "Content-Type" && $0.1 == "application/json" })
-    }
-
-    @Test func tripleBracesAndBadTemplatesAreRefused() {
-        #expect(throws: RequestTemplate.Failure.self) { try RequestTemplate(url: "https://a/", body: "{{{text}}}") }
-        #expect(throws: RequestTemplate.Failure.self) { try RequestTemplate(url: "https://a/{{#x}}") }
-        #expect(throws: RequestTemplate.Failure.self) { try RequestTemplate(url: "https://a/", headers: [("Bad Name", "x")]) }
     }
 }
 

@@ -8,6 +8,7 @@ import RemindCore
 import RemindDelivery
 @testable import RemindHTTPGateway
 import RemindTesting
+import RemindText
 import ServiceLifecycle
 import Testing
 

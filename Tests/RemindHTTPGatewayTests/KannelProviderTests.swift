@@ -1,8 +1,12 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import RemindCore
 import RemindDelivery
 @testable import RemindHTTPGateway
 import RemindTesting
+import RemindText
 import Testing
 
 /// The Kannel preset against a real Kannel: Debian's bearerbox and smsbox, with
@@ -79,6 +83,44 @@ import Testing
             try await waitFor("four messages at fakesmsc") { kannel.received().count >= 4 }
             #expect(Set(kannel.received().map(\.text)) == ["Before", "During 2", "During 3", "During 4"])
         }
+    }
+
+    /// With no SMSC connected, smsbox answers `202 3: Queued for later delivery`: bearerbox
+    /// keeps the message, so it is Kannel's now. The provider takes that as sent, with its
+    /// reference (never as a failure to retry, which would send it twice), and once the
+    /// SMSC connects each message arrives exactly once.
+    @Test func queuedForLaterDeliveryIsSentAndArrivesOnceWhenTheSMSCConnects() async throws {
+        let kannel = try TestKannel()
+        try await kannel.startWithoutSMSC()
+        defer { kannel.stop() }
+        // What smsbox answers in this state, asked directly (a message of its own).
+        let direct = try await Self.sendsms(kannel, to: "+61400000400", text: "Direct")
+        #expect(direct.status == 202, "\(direct)")
+        #expect(direct.body.hasPrefix("3: Queued for later delivery"), "\(direct)")
+        let provider = HTTPGatewayProvider(settings: Fixture.kannelSettings(kannel), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            for i in 1...3 {
+                let r = try await provider.send(Fixture.message("Queued \(i)", to: "+6140000040\(i)", id: UInt64(i)))
+                #expect(r.reference == "k\(i)")
+            }
+        }
+        #expect(kannel.received().isEmpty, "no SMSC was connected")
+        try await kannel.connectSMSC()
+        try await waitFor("four messages at fakesmsc") { kannel.received().count >= 4 }
+        // Nothing more comes: bearerbox hands each kept message over once.
+        try await Task.sleep(for: .seconds(3))
+        let got = kannel.received()
+        #expect(got.map(\.text).sorted() == ["Direct", "Queued 1", "Queued 2", "Queued 3"], "\(got)")
+        #expect(Set(got.map(\.to)) == ["+61400000400", "+61400000401", "+61400000402", "+61400000403"])
+    }
+
+    /// A sendsms GET straight to smsbox: its status and body.
+    static func sendsms(_ kannel: TestKannel, to: String, text: String) async throws -> (status: Int, body: String) {
+        let query = [("username", kannel.username), ("password", kannel.password), ("from", "Clinic"), ("to", to), ("text", text)]
+            .map { "\($0.0)=\(RequestTemplate.percentEncode($0.1))" }.joined(separator: "&")
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: kannel.sendsmsURL + "?" + query), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 4096)
+        return (Int(response.status.code), String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @Test func aWrongPasswordIsTemporaryAndSaysWhy() async throws {

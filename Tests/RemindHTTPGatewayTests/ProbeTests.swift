@@ -2,6 +2,7 @@ import Foundation
 import RemindCore
 @testable import RemindHTTPGateway
 import RemindTesting
+import RemindText
 import Testing
 
 /// `test-provider` for HTTP gateways: against Debian's Kannel, the test REST gateway, and

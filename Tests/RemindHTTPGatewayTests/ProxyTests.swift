@@ -3,10 +3,11 @@ import RemindCore
 import RemindDelivery
 @testable import RemindHTTPGateway
 import RemindTesting
+import RemindText
 import Testing
 
-/// Requests through Debian's tinyproxy with Basic authentication on 127.0.0.1, to the test
-/// REST gateway (plain HTTP, and HTTPS behind stunnel4 for CONNECT).
+/// Requests through Debian's tinyproxy (and squid) with Basic authentication on 127.0.0.1,
+/// to the test REST gateway (plain HTTP, and HTTPS behind stunnel4 for CONNECT).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ProxyTests {
     func settings(url: String, proxy: HTTPGatewaySettings.Proxy?, ca: String? = nil) throws -> HTTPGatewaySettings {
         let template = try RequestTemplate(url: url + "/v1/sms", body: #"{"to": "{{to}}", "text": "{{text}}"}"#)
@@ -35,8 +36,12 @@ import Testing
     @Test func aWrongProxyPasswordIsATemporaryErrorNamingTheProxyAndNothingReachesTheGateway() async throws {
         let proxy = try await TestTinyproxy()
         let gateway = try await TestRESTGateway(answers: ["ok"])
-        // tinyproxy 1.11 answers a wrong password with 401 and none with 407.
-        for (user, password, status) in [(proxy.user, "bad-pw-123", "401"), (nil, nil, "407")] as [(String?, String?, String)] {
+        // tinyproxy 1.11 answers a wrong password with 401 and none with 407; AsyncHTTPClient
+        // does not say which status a refused CONNECT got, so remindd asks the proxy again.
+        for (user, password, status) in [
+            (proxy.user, "bad-pw-123", "refused our credentials (401 Unauthorized, as tinyproxy answers a wrong password)"),
+            (nil, nil, "refused our credentials (407 Proxy Authentication Required)"),
+        ] as [(String?, String?, String)] {
             let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
                 host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
             try await withProvider(provider) { _ in
@@ -52,6 +57,75 @@ import Testing
             }
         }
         #expect(gateway.requests().isEmpty)
+    }
+
+    /// squid, unlike tinyproxy, answers a wrong password with 407 (Proxy-Authenticate): the
+    /// error names the proxy and its 407, is temporary (the message stays queued for a retry
+    /// once the password is fixed), and nothing reaches the gateway; the right one goes through.
+    @Test func squidAnswersAWrongPasswordWith407NamedInATemporaryError() async throws {
+        let proxy = try await TestSquid()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        for (user, password) in [(proxy.user, "bad-pw-456"), (nil, nil)] as [(String?, String?)] {
+            let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+                host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
+            try await withProvider(provider) { _ in
+                guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
+                    Issue.record("sent through a proxy that refused us")
+                    return
+                }
+                #expect(e.code == .temporary)
+                #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused our credentials (407 Proxy Authentication Required)"), "\(e.message)")
+                #expect(!e.message.contains("bad-pw-456"))
+            }
+        }
+        #expect(gateway.requests().isEmpty)
+        #expect(proxy.log.contains("TCP_DENIED/407"), "\(proxy.log)")
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password)), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            let r = try await provider.send(Fixture.message("Hi", id: 2))
+            #expect(r.reference == "gw-0")
+        }
+        #expect(gateway.requests().count == 1)
+    }
+
+    /// A proxy whose rules refuse the CONNECT (403): the reason says so, with the status the
+    /// proxy gave, and does not blame the password.
+    @Test func aCONNECTTheProxysRulesRefuseSaysSo() async throws {
+        let proxy = try await TestSquid(refusingCONNECT: true)
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password)), logger: Fixture.logger)
+        try await withProvider(provider) { _ in
+            guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
+                Issue.record("sent through a proxy that refuses CONNECT")
+                return
+            }
+            #expect(e.code == .temporary)
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused to CONNECT to 127.0.0.1:\(gateway.port) (403 Forbidden: its rules may not allow this host or port)"), "\(e.message)")
+            #expect(!e.message.contains("credentials"))
+        }
+        #expect(gateway.requests().isEmpty)
+    }
+
+    /// `test-provider` (the probe) through a proxy that refuses the password: its reason names
+    /// the proxy and the status it got, squid's 407 and tinyproxy's 401 alike.
+    @Test func theProbeNamesTheProxyAndTheStatusItGot() async throws {
+        let squid = try await TestSquid()
+        let tinyproxy = try await TestTinyproxy()
+        let gateway = try await TestRESTGateway(answers: ["ok"])
+        let balance = HTTPGatewayProbe.Balance(request: try RequestTemplate(url: gateway.url + "/balance"), locator: .pointer("/account/balance"))
+        for (port, user, expected) in [(squid.port, squid.user, "407 Proxy Authentication Required"), (tinyproxy.port, tinyproxy.user, "401 Unauthorized, as tinyproxy answers a wrong password")] {
+            let s = try settings(url: gateway.url, proxy: .init(host: "127.0.0.1", port: port, username: user, password: "bad-pw-789"))
+            do {
+                _ = try await HTTPGatewayProbe.run(s, balance: balance)
+                Issue.record("the probe passed a proxy that refused it")
+            } catch {
+                #expect(error.description.contains("the proxy 127.0.0.1:\(port) refused our credentials (\(expected))"), "\(error)")
+                #expect(!error.description.contains("bad-pw-789"))
+            }
+        }
+        #expect(gateway.log().isEmpty || gateway.log().allSatisfy { $0.event == "ready" }, "nothing reached the gateway")
     }
 
     @Test func httpsGoesThroughTheProxyWithCONNECT() async throws {
@@ -76,9 +150,17 @@ import Testing
                 return
             }
             #expect(e.code == .temporary)
-            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port)"), "\(e.message)")
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused our credentials (401 Unauthorized"), "\(e.message)")
         }
         #expect(gateway.requests().count == 1)
+    }
+
+    @Test func aProxysStatusLineIsReadAndCut() {
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.0 401 Unauthorized\r".utf8)) == .init(code: 401, reason: "Unauthorized"))
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.1 403".utf8)) == .init(code: 403, reason: ""))
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.1 502 \u{1}Bad \(String(repeating: "x", count: 60))".utf8))?.reason.count == 40)
+        #expect(ProxyConnectAnswer.parse(Array("SSH-2.0-OpenSSH".utf8)) == nil)
+        #expect(ProxyConnectAnswer.parse(Array("HTTP/1.1 9999 No".utf8)) == nil)
     }
 
     @Test func noProxyHostsGoDirect() async throws {

@@ -3,6 +3,7 @@ import RemindCore
 import RemindDelivery
 @testable import RemindHTTPGateway
 import RemindTesting
+import RemindText
 import Testing
 
 /// The templated REST flavour against a small gateway written for the tests

@@ -30,16 +30,7 @@ final class TestTinyproxy {
             MaxClients 50
             LogLevel Connect
             """.write(toFile: directory + "/tinyproxy.conf", atomically: true, encoding: .utf8)
-        let output = directory + "/tinyproxy.log"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["-d", "-c", directory + "/tinyproxy.conf"]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.runWithSignalsUnblocked()
+        let p = try TestKannel.launch(Self.binary, ["-d", "-c", directory + "/tinyproxy.conf"], output: directory + "/tinyproxy.log")
         process = p
         let port = self.port
         try await waitFor("tinyproxy to listen on 127.0.0.1:\(port)") {

@@ -9,8 +9,9 @@ Each request gets the next answer of --answers (comma-separated), the last one r
   400       400 {"error": {"code": "INVALID_NUMBER"}}
   reset     reads the whole request, then resets the connection (RST) without answering
   hang      reads the whole request and never answers
-GET /balance* answers {"account": {"balance": 84.5}} to "Authorization: Bearer tok-secret-1",
-else 401 {"error": {"code": "BAD_TOKEN"}}. Every request is logged as a JSON line (method, path, headers, body) to --log; a
+GET /balance* answers {"account": {"balance": 84.5}} (or the number in --balance-file, read at
+each request, so a test can change it) to "Authorization: Bearer tok-secret-1", else 401
+{"error": {"code": "BAD_TOKEN"}}. Every request is logged as a JSON line (method, path, headers, body) to --log; a
 "ready" line is written once it listens.
 """
 import argparse, http.server, json, socket, struct, threading, time
@@ -19,6 +20,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--log", required=True)
 parser.add_argument("--answers", default="ok")
+parser.add_argument("--balance-file")
 args = parser.parse_args()
 answers = args.answers.split(",")
 lock = threading.Lock()
@@ -43,7 +45,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # The balance, for test-provider: outside the script of answers.
             good = self.headers.get("Authorization") == "Bearer tok-secret-1"
             log({"event": "balance", "path": self.path, "good": good})
-            data = json.dumps({"account": {"balance": 84.5}} if good else {"error": {"code": "BAD_TOKEN"}}).encode()
+            balance = 84.5
+            if args.balance_file:
+                with open(args.balance_file) as f:
+                    balance = float(f.read().strip())
+            log({"event": "balance-answer", "balance": balance})
+            data = json.dumps({"account": {"balance": balance}} if good else {"error": {"code": "BAD_TOKEN"}}).encode()
             self.send_response(200 if good else 401)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
