@@ -19,7 +19,7 @@ import Testing
         #expect(check.stderr.contains("template appointment.mustache is not in \(templates)"), "\(check.stderr)")
 
         let daemon = try d.launch()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd kept running without templates")
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd kept running without templates")
         #expect(daemon.terminationReason == .exit && daemon.terminationStatus == 78, "\(d.log())")
         #expect(d.log().contains("appointment.mustache"), "\(d.log())")
     }
@@ -52,7 +52,7 @@ import Testing
         for line in expected { #expect(check.stderr.contains(line), "\(check.stderr)") }
 
         let daemon = try d.launch()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd kept running with a broken request template")
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd kept running with a broken request template")
         #expect(daemon.terminationReason == .exit && daemon.terminationStatus == 78, "\(d.log())")
         for line in expected { #expect(d.log().contains(line), "\(d.log())") }
 

@@ -62,7 +62,7 @@ import Testing
         close(half)
 
         daemon.terminate()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
         #expect(daemon.terminationStatus == 0, "\(d.log().suffix(2000))")
     }
 }

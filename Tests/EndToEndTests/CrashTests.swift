@@ -24,7 +24,7 @@ import Testing
         // piece: the second piece is durable and scheduled, the rest not yet read.
         let crashing = try d.launch(environment: point == "ingest.after-piece"
             ? ["REMINDD_CRASH_AT": point + ":2", "REMINDD_TEST_INGEST_PIECE": "256"] : ["REMINDD_CRASH_AT": point])
-        #expect(try await HostDaemon.wait(crashing, timeout: .seconds(60)), "remindd did not reach \(point)")
+        try #require(try await HostDaemon.wait(crashing, timeout: .seconds(60)), "remindd did not reach \(point)")
         if crashing.isRunning { crashing.terminate() }
         #expect(crashing.terminationReason == .uncaughtSignal && crashing.terminationStatus == SIGABRT,
                 "remindd did not abort at \(point): \(d.log())")
@@ -36,7 +36,7 @@ import Testing
                 && d.files(in: "incoming").isEmpty && d.files(in: "active").isEmpty
         }
         daemon.terminate()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
         #expect(daemon.terminationStatus == 0, "\(d.log())")
         let counts = try d.keysByState().mapValues(\.count)
         #expect(settled, "not settled after a crash at \(point): \(counts) \(d.log().suffix(3000))")
@@ -67,7 +67,7 @@ import Testing
             let delay = Double.random(in: 0.05...(round <= 10 ? 1.0 : 2.5), using: &generator)
             try await Task.sleep(for: .seconds(delay))
             kill(p.processIdentifier, SIGKILL)
-            #expect(try await HostDaemon.wait(p, timeout: .seconds(10)))
+            try #require(try await HostDaemon.wait(p, timeout: .seconds(10)))
             #expect(p.terminationReason == .uncaughtSignal, "round \(round): remindd ended by itself: \(d.log().suffix(2000))")
         }
         let daemon = try d.launch()
@@ -76,7 +76,7 @@ import Testing
                 && d.files(in: "sent").count + d.files(in: "uncertain").count >= rows
         }
         daemon.terminate()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
         let counts = try d.keysByState().mapValues(\.count)
         #expect(settled, "not settled: \(counts)")
         try Self.checkExactlyOnce(d, rows: rows)

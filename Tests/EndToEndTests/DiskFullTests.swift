@@ -65,7 +65,7 @@ import Testing
         #expect(!after.stdout.contains("disk full"), "\(after.stdout)")
 
         daemon.terminate()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
         #expect(daemon.terminationStatus == 0, "\(d.log().suffix(2000))")
     }
 
@@ -113,7 +113,7 @@ import Testing
         #expect(!after.stdout.contains("release paused"), "\(after.stdout)")
 
         daemon.terminate()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)))
         #expect(daemon.terminationStatus == 0, "\(d.log().suffix(2000))")
     }
 }

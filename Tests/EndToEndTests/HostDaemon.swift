@@ -1,5 +1,6 @@
 import Foundation
 import SandboxSupport
+import Testing
 
 /// remindd run directly on the host (no systemd), for crash tests that abort or
 /// `kill -9` the process many times: a scratch directory with a config (windows open
@@ -68,13 +69,28 @@ struct HostDaemon {
     }
 
     /// Waits for a process to end; false on timeout.
+    /// On timeout it records what the process was doing (its state and each thread's
+    /// kernel wait channel), so a slow exit on a loaded machine can be told from a hang.
     static func wait(_ p: Process, timeout: Duration) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while p.isRunning {
-            if ContinuousClock.now > deadline { return false }
+            if ContinuousClock.now > deadline {
+                Issue.record("pid \(p.processIdentifier) still running after \(timeout): \(processState(p.processIdentifier))")
+                return false
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         return true
+    }
+
+    /// `/proc/PID/status`'s State line and every thread's name and wait channel.
+    static func processState(_ pid: Int32) -> String {
+        func read(_ path: String) -> String { ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let state = read("/proc/\(pid)/status").split(separator: "\n").first { $0.hasPrefix("State:") } ?? "State: gone"
+        let threads = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).sorted().map { tid in
+            "\(tid) \(read("/proc/\(pid)/task/\(tid)/comm")) \(read("/proc/\(pid)/task/\(tid)/wchan"))"
+        }
+        return "\(state); threads: \(threads.joined(separator: ", "))"
     }
 
     /// Polls `condition` until it holds; false on timeout.

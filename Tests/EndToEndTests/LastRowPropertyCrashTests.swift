@@ -50,7 +50,7 @@ import Testing
         let piece = Int.random(in: 1...6, using: &g)
 
         let crashing = try d.launch(environment: ["REMINDD_CRASH_AT": "ingest.after-piece:\(piece)", "REMINDD_TEST_INGEST_PIECE": "256"])
-        #expect(try await HostDaemon.wait(crashing, timeout: .seconds(60)), "remindd did not reach piece \(piece)")
+        try #require(try await HostDaemon.wait(crashing, timeout: .seconds(60)), "remindd did not reach piece \(piece)")
         if crashing.isRunning { crashing.terminate() }
         #expect(crashing.terminationReason == .uncaughtSignal && crashing.terminationStatus == SIGABRT, "\(d.log())")
         #expect(d.files(in: "incoming").count == 1, "the input stays claimed after the crash")
@@ -65,7 +65,7 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(200))
         daemon.terminate()
-        #expect(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd did not stop: \(d.log().suffix(3000))")
+        try #require(try await HostDaemon.wait(daemon, timeout: .seconds(30)), "remindd did not stop: \(d.log().suffix(3000))")
         #expect(settled, "the input was not read again: \(d.log().suffix(2000))")
 
         let iso = ISO8601DateFormatter()
