@@ -82,11 +82,11 @@ for window in windows {
     logger.logLevel = .warning
     let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
     let group = ServiceGroup(services: [provider], logger: logger)
-    let smscCPU0 = drive?.cpuSeconds ?? 0
-    let run = try await withThrowingTaskGroup(of: Void.self) { tasks -> (wall: Double, respToResp: Double, latencies: [Double], cpu: Double) in
+    let run = try await withThrowingTaskGroup(of: Void.self) { tasks -> (wall: Double, respToResp: Double, latencies: [Double], cpu: Double, smscCPU: Double?) in
         tasks.addTask { try await group.run() }
         while !provider.isBound { try await Task.sleep(for: .milliseconds(10)) }
         let cpu0 = cpuSeconds()
+        let smscCPU0 = drive?.cpuSeconds ?? 0
         let start = ContinuousClock.now
         // As the delivery service does: at most `window` hand-overs in flight. The numbers
         // (+614123 1000…6999) avoid smsc.py's magic endings. Each task returns its
@@ -115,11 +115,12 @@ for window in windows {
         }
         let end = ContinuousClock.now
         let cpu = cpuSeconds() - cpu0
+        let smscCPU = drive.map { $0.cpuSeconds - smscCPU0 }  // before the unbind: drive_smpp quits when the link ends
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
-        return (seconds(end - start), Double(count - 1) / seconds(lastAnswer - firstAnswer), latencies.sorted(), cpu)
+        return (seconds(end - start), Double(count - 1) / seconds(lastAnswer - firstAnswer), latencies.sorted(), cpu, smscCPU)
     }
-    let smscCPU = drive.map { $0.cpuSeconds - smscCPU0 }
+    let smscCPU = run.smscCPU
     let p50 = run.latencies[run.latencies.count / 2]
     let p99 = run.latencies[min(run.latencies.count - 1, run.latencies.count * 99 / 100)]
     let seen = smpp34.flatMap(smscRate)
