@@ -31,6 +31,7 @@ enum SMSCKind: String { case drive, smpp34 }
 
 let arguments = CommandLine.arguments.filter { !$0.hasPrefix("--") }
 let withKannel = !CommandLine.arguments.contains("--no-kannel")
+let withRemindd = !CommandLine.arguments.contains("--no-remindd")  // Kannel alone
 let smscKind = CommandLine.arguments.first { $0.hasPrefix("--smsc=") }.map { SMSCKind(rawValue: String($0.dropFirst(7))) } ?? .drive
 guard let smscKind else { fatalError("--smsc=drive or --smsc=smpp34") }
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
@@ -69,77 +70,82 @@ var results: [(window: Int, remindd: Double, kannel: Double?)] = []
 print("SMSC: \(smscKind == .drive ? DriveSMPP.binary : "smpp34 (smsc.py)"); \(count) messages; load average \(loadAverage())")
 print("sender   window  messages  wall s  submits/s  smsc submits/s  p50 ms  p99 ms  cpu s  cpu ms/1k  max rss MB  smsc cpu s")
 for window in windows {
-    let smpp34 = smscKind == .smpp34 ? try TestSMSC() : nil
-    let drive = smscKind == .drive ? try DriveSMPP() : nil
-    if let smpp34 { try await smpp34.start() }
-    if let drive { try await drive.start() }
-    var session = SMPPSession.Configuration(bind: BindRequest(mode: .transmitter, systemID: "bench", password: "bench"))
-    session.window = window
-    session.responseTimeout = 30
-    let settings = SMPPProvider.Settings(host: "127.0.0.1", port: smpp34?.port ?? drive!.port, session: session,
-                                         submit: SubmitOptions(source: .sender("Bench"), receipts: false))
-    var logger = Logger(label: "bench")
-    logger.logLevel = .warning
-    let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
-    let group = ServiceGroup(services: [provider], logger: logger)
-    let run = try await withThrowingTaskGroup(of: Void.self) { tasks -> (wall: Double, respToResp: Double, latencies: [Double], cpu: Double, smscCPU: Double?) in
-        tasks.addTask { try await group.run() }
-        while !provider.isBound { try await Task.sleep(for: .milliseconds(10)) }
-        let cpu0 = cpuSeconds()
-        let smscCPU0 = drive?.cpuSeconds ?? 0
-        let start = ContinuousClock.now
-        // As the delivery service does: at most `window` hand-overs in flight. The numbers
-        // (+614123 1000…6999) avoid smsc.py's magic endings. Each task returns its
-        // latency and when its answer came.
-        let (latencies, firstAnswer, lastAnswer) = try await withThrowingTaskGroup(of: (Double, ContinuousClock.Instant).self) { sends in
-            var latencies: [Double] = []
-            latencies.reserveCapacity(count)
-            var firstAnswer = ContinuousClock.Instant.now + .seconds(3600), lastAnswer = start
-            func note(_ r: (Double, ContinuousClock.Instant)) {
-                latencies.append(r.0)
-                firstAnswer = min(firstAnswer, r.1)
-                lastAnswer = max(lastAnswer, r.1)
-            }
-            for i in 0..<count {
-                if i >= window, let r = try await sends.next() { note(r) }
-                sends.addTask {
-                    let t0 = ContinuousClock.now
-                    _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: UInt64(i + 1)), recipient: "+6141234\(i % 6000 + 1000)",
-                                                                text: "Hi Ann, see you Tue 10:30 with Dr Lee. Harbour Dental", encoding: .gsm7))
-                    let t1 = ContinuousClock.now
-                    return (seconds(t1 - t0) * 1000, t1)
+    var reminddRate = Double.nan
+    if withRemindd {
+        let smpp34 = smscKind == .smpp34 ? try TestSMSC() : nil
+        let drive = smscKind == .drive ? try DriveSMPP() : nil
+        if let smpp34 { try await smpp34.start() }
+        if let drive { try await drive.start() }
+        var session = SMPPSession.Configuration(bind: BindRequest(mode: .transmitter, systemID: "bench", password: "bench"))
+        session.window = window
+        session.responseTimeout = 30
+        let settings = SMPPProvider.Settings(host: "127.0.0.1", port: smpp34?.port ?? drive!.port, session: session,
+                                             submit: SubmitOptions(source: .sender("Bench"), receipts: false))
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
+        let group = ServiceGroup(services: [provider], logger: logger)
+        let run = try await withThrowingTaskGroup(of: Void.self) { tasks -> (wall: Double, respToResp: Double, latencies: [Double], cpu: Double, smscCPU: Double?) in
+            tasks.addTask { try await group.run() }
+            while !provider.isBound { try await Task.sleep(for: .milliseconds(10)) }
+            let cpu0 = cpuSeconds()
+            let smscCPU0 = drive?.cpuSeconds ?? 0
+            let start = ContinuousClock.now
+            // As the delivery service does: at most `window` hand-overs in flight. The numbers
+            // (+614123 1000…6999) avoid smsc.py's magic endings. Each task returns its
+            // latency and when its answer came.
+            let (latencies, firstAnswer, lastAnswer) = try await withThrowingTaskGroup(of: (Double, ContinuousClock.Instant).self) { sends in
+                var latencies: [Double] = []
+                latencies.reserveCapacity(count)
+                var firstAnswer = ContinuousClock.Instant.now + .seconds(3600), lastAnswer = start
+                func note(_ r: (Double, ContinuousClock.Instant)) {
+                    latencies.append(r.0)
+                    firstAnswer = min(firstAnswer, r.1)
+                    lastAnswer = max(lastAnswer, r.1)
                 }
+                for i in 0..<count {
+                    if i >= window, let r = try await sends.next() { note(r) }
+                    sends.addTask {
+                        let t0 = ContinuousClock.now
+                        _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: UInt64(i + 1)), recipient: "+6141234\(i % 6000 + 1000)",
+                                                                    text: "Hi Ann, see you Tue 10:30 with Dr Lee. Harbour Dental", encoding: .gsm7))
+                        let t1 = ContinuousClock.now
+                        return (seconds(t1 - t0) * 1000, t1)
+                    }
+                }
+                for try await r in sends { note(r) }
+                return (latencies, firstAnswer, lastAnswer)
             }
-            for try await r in sends { note(r) }
-            return (latencies, firstAnswer, lastAnswer)
+            let end = ContinuousClock.now
+            let cpu = cpuSeconds() - cpu0
+            let smscCPU = drive.map { $0.cpuSeconds - smscCPU0 }  // before the unbind: drive_smpp quits when the link ends
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return (seconds(end - start), Double(count - 1) / seconds(lastAnswer - firstAnswer), latencies.sorted(), cpu, smscCPU)
         }
-        let end = ContinuousClock.now
-        let cpu = cpuSeconds() - cpu0
-        let smscCPU = drive.map { $0.cpuSeconds - smscCPU0 }  // before the unbind: drive_smpp quits when the link ends
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return (seconds(end - start), Double(count - 1) / seconds(lastAnswer - firstAnswer), latencies.sorted(), cpu, smscCPU)
+        let smscCPU = run.smscCPU
+        let p50 = run.latencies[run.latencies.count / 2]
+        let p99 = run.latencies[min(run.latencies.count - 1, run.latencies.count * 99 / 100)]
+        let seen = smpp34.flatMap(smscRate)
+        print(String(format: "remindd  %6d  %8d  %6.2f  %9.0f  ", window, count, run.wall, run.respToResp) + format(seen, "%.0f", 14)
+            + String(format: "  %6.2f  %6.2f  %5.2f  %9.1f  %10.1f  ", p50, p99, run.cpu, run.cpu * 1e6 / Double(count), maxRSSMegabytes())
+            + format(smscCPU, "%.2f", 10))
+        smpp34?.stop()
+        drive?.stop()
+        reminddRate = run.respToResp
     }
-    let smscCPU = run.smscCPU
-    let p50 = run.latencies[run.latencies.count / 2]
-    let p99 = run.latencies[min(run.latencies.count - 1, run.latencies.count * 99 / 100)]
-    let seen = smpp34.flatMap(smscRate)
-    print(String(format: "remindd  %6d  %8d  %6.2f  %9.0f  ", window, count, run.wall, run.respToResp) + format(seen, "%.0f", 14)
-        + String(format: "  %6.2f  %6.2f  %5.2f  %9.1f  %10.1f  ", p50, p99, run.cpu, run.cpu * 1e6 / Double(count), maxRSSMegabytes())
-        + format(smscCPU, "%.2f", 10))
-    smpp34?.stop()
-    drive?.stop()
     var kannelRate: Double?
     if withKannel {
         let k = try await KannelRun.run(count: count, window: window, smscKind: smscKind)
         kannelRate = k.rate
         print(String(format: "kannel   %6d  %8d  %6.2f  %9.0f  ", window, count, k.seconds, k.rate) + format(k.smscRate, "%.0f", 14)
-              + String(format: "       -       -  %5.2f  %9.1f  %10.1f  ", k.cpu, k.cpu * 1e6 / Double(count), k.maxRSS) + format(k.smscCPU, "%.2f", 10))
+              + String(format: "       -       -  %5.2f  %9.1f  %10.1f  ", k.cpu, k.cpu * 1e6 / Double(count), k.maxRSS) + format(k.smscCPU, "%.2f", 10)
+              + String(format: "  (rate from %d samples spanning %.0f%% of the messages)", k.samples, k.sampledShare * 100))
     }
-    results.append((window, run.respToResp, kannelRate))
+    results.append((window, reminddRate, kannelRate))
 }
 if withKannel {
-    print("window  remindd/kannel (submits/s, first resp to last)")
+    print("window  remindd/kannel (submits/s: remindd first resp to last, Kannel in full flow)")
     for r in results { print(String(format: "%6d  %.2f", r.window, r.remindd / (r.kannel ?? .nan))) }
 }
 print("load average \(loadAverage())")
