@@ -17,6 +17,8 @@
 // time), the SMSC-side rate (first to last submit it logged) is printed beside it.
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import RemindCore
 import RemindDelivery
 import RemindSMPP
@@ -32,6 +34,10 @@ enum SMSCKind: String { case drive, smpp34 }
 let arguments = CommandLine.arguments.filter { !$0.hasPrefix("--") }
 let withKannel = !CommandLine.arguments.contains("--no-kannel")
 let withRemindd = !CommandLine.arguments.contains("--no-remindd")  // Kannel alone
+/// An experiment (EventLoopTaskExecutor.swift): the sends run on the channel's event loop.
+let onEventLoop = CommandLine.arguments.contains("--on-event-loop")
+let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let loopExecutor = EventLoopTaskExecutor(loopGroup.next())
 let smscKind = CommandLine.arguments.first { $0.hasPrefix("--smsc=") }.map { SMSCKind(rawValue: String($0.dropFirst(7))) } ?? .drive
 guard let smscKind else { fatalError("--smsc=drive or --smsc=smpp34") }
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
@@ -67,7 +73,8 @@ func format(_ v: Double?, _ f: String, _ width: Int) -> String {
 let stub = try SmsboxStub()  // drive_smpp's "smsbox" connects to 127.0.0.1:13001
 _ = stub
 var results: [(window: Int, remindd: Double, kannel: Double?)] = []
-print("SMSC: \(smscKind == .drive ? DriveSMPP.binary : "smpp34 (smsc.py)"); \(count) messages; load average \(loadAverage())")
+print("SMSC: \(smscKind == .drive ? DriveSMPP.binary : "smpp34 (smsc.py)"); \(count) messages; load average \(loadAverage())"
+      + (onEventLoop ? "; EXPERIMENT: remindd's sends on the channel's event loop" : ""))
 print("sender   window  messages  wall s  submits/s  smsc submits/s  p50 ms  p99 ms  cpu s  cpu ms/1k  max rss MB  smsc cpu s")
 for window in windows {
     var reminddRate = Double.nan
@@ -83,7 +90,8 @@ for window in windows {
                                              submit: SubmitOptions(source: .sender("Bench"), receipts: false))
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger)
+        let provider = SMPPProvider(settings: settings, clock: SystemClock(), sleeper: try WallClockSleeper(), logger: logger,
+                                    group: onEventLoop ? loopGroup : nil)
         let group = ServiceGroup(services: [provider], logger: logger)
         let run = try await withThrowingTaskGroup(of: Void.self) { tasks -> (wall: Double, respToResp: Double, latencies: [Double], cpu: Double, smscCPU: Double?) in
             tasks.addTask { try await group.run() }
@@ -94,7 +102,8 @@ for window in windows {
             // As the delivery service does: at most `window` hand-overs in flight. The numbers
             // (+614123 1000…6999) avoid smsc.py's magic endings. Each task returns its
             // latency and when its answer came.
-            let (latencies, firstAnswer, lastAnswer) = try await withThrowingTaskGroup(of: (Double, ContinuousClock.Instant).self) { sends in
+            let (latencies, firstAnswer, lastAnswer) = try await withTaskExecutorPreference(onEventLoop ? loopExecutor : nil) {
+              try await withThrowingTaskGroup(of: (Double, ContinuousClock.Instant).self) { sends in
                 var latencies: [Double] = []
                 latencies.reserveCapacity(count)
                 var firstAnswer = ContinuousClock.Instant.now + .seconds(3600), lastAnswer = start
@@ -115,6 +124,7 @@ for window in windows {
                 }
                 for try await r in sends { note(r) }
                 return (latencies, firstAnswer, lastAnswer)
+              }
             }
             let end = ContinuousClock.now
             let cpu = cpuSeconds() - cpu0
