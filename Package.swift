@@ -161,6 +161,8 @@ let package = Package(
             "RemindSMPP", "RemindDelivery", "RemindCore", "RemindSchedule", "RemindTesting",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Benchmarks/SMPP", exclude: ["README.md", "kannel_inject.py", "daemon-smpp.sh"]),
 
         // Messages per second through the Kannel preset on loopback (Debian's Kannel, as the tests).

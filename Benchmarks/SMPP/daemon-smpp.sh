@@ -12,8 +12,13 @@ rows=${1:-10000}
 window=${2:-50}
 python=.build/smpp34-venv/bin/python3
 [ -x "$python" ] || { echo "no smpp34 venv: run make deps"; exit 1; }
-swift build -c release --product remindd >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# REMINDD=PATH runs that binary instead of building the release one (to compare builds).
+if [ -n "${REMINDD:-}" ]; then
+    remindd=$REMINDD
+else
+    swift build -c release --product remindd >/dev/null
+    remindd=$(swift build -c release --show-bin-path)/remindd
+fi
 work=$root/.build/bench-daemon/daemon-smpp
 rm -rf "$work"; mkdir -p "$work/spool/inbox" "$work/templates" "$work/credentials"
 cp spool.example/templates/*.mustache "$work/templates/"
@@ -60,7 +65,7 @@ with open(path, "w") as f:
         f.write(f"S-{i},Pat,Doe,04{10 + i // 6000:02d}12{1000 + i % 6000:04d},{t:%Y-%m-%d},{t:%H:%M},Dr Patel,3,Scheduled\n")
 PY
 for _ in $(seq 1 100); do grep -q '"ready"' "$work/smsc.jsonl" 2>/dev/null && break; sleep 0.1; done
-CREDENTIALS_DIRECTORY="$work/credentials" "$bin/remindd" --config "$work/remindd.toml" >"$work/daemon.log" 2>&1 & pid=$!
+CREDENTIALS_DIRECTORY="$work/credentials" "$remindd" --config "$work/remindd.toml" >"$work/daemon.log" 2>&1 & pid=$!
 trap 'kill $pid $smsc 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q '"bound"' "$work/smsc.jsonl" && break; sleep 0.1; done
 c0=$(awk '{print $14+$15}' /proc/$pid/stat)

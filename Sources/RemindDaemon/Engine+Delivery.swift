@@ -292,7 +292,7 @@ extension Engine {
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "sent",
                 LogKey.recipient: "\(PhoneMask.mask(recipient))", LogKey.kind: "\(handOver.kind.rawValue)",
             ])
-            for r in [reference] + parts {
+            for r in [reference] + parts where !r.isEmpty {  // an empty message_id is no reference
                 if let early = earlyReceipts.removeValue(forKey: r) { _ = await handleReceipt(early.receipt) }
             }
         } catch {

@@ -82,6 +82,20 @@ public final class SMPPProvider: Provider, Service, Sendable {
         var assembler = ReplyAssembler()
         /// The kept sets each joined reply came from: their files go once it is durable.
         var partSets: [GatewayEvent: [ReplyAssembler.SetID]] = [:]
+        /// The deadline the service's loop sleeps until (`.distantFuture` for none), set
+        /// under the lock with the deadline it computed; nil while it is awake (it computes
+        /// the deadline afresh before it sleeps again).
+        var sleepingUntil: Date?
+
+        /// When the loop must tick next: the earliest deadline of every link and of the
+        /// reply assembler.
+        var nextDeadline: Date? {
+            var next = assembler.nextDeadline
+            for link in links {
+                if let d = link.machine.nextDeadline, next.map({ d < $0 }) ?? true { next = d }
+            }
+            return next
+        }
     }
 
     public let name = "smpp"
@@ -137,7 +151,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
                     return s.links[Self.submitting].machine.submit(token, parts: parts, now: clock.now)
                 }
                 perform(actions, link: Self.submitting)
-                sleeper.wake()
+                wakeIfSooner()
             }
         } onCancel: {
             perform(state.withLock { $0.links[Self.submitting].machine.cancel(token, now: clock.now) }, link: Self.submitting)
@@ -188,11 +202,14 @@ public final class SMPPProvider: Provider, Service, Sendable {
         await withGracefulShutdownHandler {
             while !Task.isCancelled {
                 let (stopped, deadline) = state.withLock { s in
-                    (s.links.allSatisfy(\.machine.isStopped),
-                     (s.links.map(\.machine.nextDeadline) + [s.assembler.nextDeadline]).compactMap { $0 }.min())
+                    let deadline = s.nextDeadline
+                    s.sleepingUntil = deadline ?? .distantFuture
+                    return (s.links.allSatisfy(\.machine.isStopped), deadline)
                 }
                 if stopped { break }
-                if await sleeper.sleep(until: deadline ?? .distantFuture) == .cancelled { break }
+                let woke = await sleeper.sleep(until: deadline ?? .distantFuture)
+                state.withLock { $0.sleepingUntil = nil }
+                if woke == .cancelled { break }
                 for link in 0..<count { perform(state.withLock { $0.links[link].machine.tick(now: clock.now) }, link: link) }
                 // A reply whose parts stopped coming: what came is kept, marked incomplete.
                 let expired = state.withLock { s in
@@ -216,6 +233,19 @@ public final class SMPPProvider: Provider, Service, Sendable {
     }
 
     // MARK: Driving the machine
+
+    /// Wakes the service's loop only when the machines now have a deadline before the one
+    /// it sleeps until. A submit and its answer usually move no deadline earlier (a new
+    /// response timeout lies beyond the oldest outstanding one and the enquire_link time);
+    /// waking the loop for each would cost two thread hand-offs and a timer re-arm per PDU.
+    /// Call it after the change (the loop reads the deadlines under the same lock).
+    private func wakeIfSooner() {
+        let sooner = state.withLock { s -> Bool in
+            guard let sleeping = s.sleepingUntil, let next = s.nextDeadline else { return false }
+            return next < sleeping
+        }
+        if sooner { sleeper.wake() }
+    }
 
     /// - Parameter flushLater: the caller is the channel's read (on its event loop): PDUs are
     ///   written and flushed together at the read's end (``SessionHandler`` flushes at
@@ -404,7 +434,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
             return s.links[link].machine.received(frame, now: clock.now)
         }
         perform(actions, link: link, flushLater: true)
-        sleeper.wake()
+        wakeIfSooner()
     }
 
     fileprivate func failed(_ error: any Error, link: Int, generation: Int) {

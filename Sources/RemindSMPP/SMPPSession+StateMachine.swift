@@ -134,20 +134,22 @@ extension SMPPSession {
 
         /// When ``tick(now:)`` is due next; nil when nothing is.
         public var nextDeadline: Date? {
-            var deadlines: [Date] = []
+            // No arrays: the provider asks after every submit and every answer.
+            var next: Date?
+            func consider(_ d: Date) { if next.map({ d < $0 }) ?? true { next = d } }
             switch phase {
-            case .waitingToConnect(let until), .refused(let until): deadlines.append(until)
-            case .binding(_, let d), .unbinding(_, let d): deadlines.append(d)
+            case .waitingToConnect(let until), .refused(let until): consider(until)
+            case .binding(_, let d), .unbinding(_, let d): consider(d)
             case .bound:
-                deadlines.append(enquiry?.deadline ?? lastReceived + configuration.enquireLinkInterval)
+                consider(enquiry?.deadline ?? lastReceived + configuration.enquireLinkInterval)
                 if !queue.isEmpty, outstanding.count < configuration.window {
-                    if let t = throttledUntil { deadlines.append(t) }
-                    if let t = nextWriteAt { deadlines.append(t) }
+                    if let t = throttledUntil { consider(t) }
+                    if let t = nextWriteAt { consider(t) }
                 }
             case .idle, .connecting, .stopped: break
             }
-            deadlines += outstanding.values.map(\.deadline)
-            return deadlines.min()
+            for entry in outstanding.values { consider(entry.deadline) }
+            return next
         }
 
         public mutating func tick(now: Date) -> [Action] {

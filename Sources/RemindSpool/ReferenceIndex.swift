@@ -84,15 +84,19 @@ public final class ReferenceIndex: Sendable {
         let lines = references.flatMap { Self.line(time: seconds, id: id, number: number, reference: $0) }
         try FileOperations.append(to: path, contents: lines, synchronize: true)
         state.withLock { state in
-            for reference in references { state.byReference[Self.hash(reference)] = id }
+            // An empty reference (an SMSC that answers submit_sm with ESME_ROK and no
+            // message_id, as Kannel's drive_smpp does) names nothing: the line is kept for the
+            // number, but no receipt may find the message by it.
+            for reference in references where !reference.isEmpty { state.byReference[Self.hash(reference)] = id }
             if (state.byNumber[number]?.time ?? 0) <= seconds { state.byNumber[number] = Latest(id: id, time: seconds) }
             state.lines += references.count
         }
     }
 
-    /// The message accepted under `reference`, if the log has one.
+    /// The message accepted under `reference`, if the log has one; never for an empty one.
     public func message(forReference reference: String) -> MessageID? {
-        state.withLock { $0.byReference[Self.hash(reference)] }
+        guard !reference.isEmpty else { return nil }
+        return state.withLock { $0.byReference[Self.hash(reference)] }
     }
 
     /// The latest message recorded sent to `number` (E.164), if any.

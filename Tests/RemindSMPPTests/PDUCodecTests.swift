@@ -93,6 +93,13 @@ import Testing
             [.pdu(PDU(.submitSMResp(messageID: ""), sequence: 3, status: .throttled))])
     }
 
+    /// Kannel's drive_smpp answers every submit_sm with ESME_ROK and an empty message_id
+    /// (one NUL): accepted, with no reference (SMPP 3.4 allows it; receipts cannot match it).
+    @Test func anAcceptedSubmitSMRespWithAnEmptyMessageID() throws {
+        #expect(try decode(hex("00000011 80000004 00000000 00000005 00")) ==
+            [.pdu(PDU(.submitSMResp(messageID: ""), sequence: 5))])
+    }
+
     @Test func enquireLinkAndGenericNack() throws {
         #expect(try encode(PDU(.enquireLink, sequence: 7)) == Self.enquireLink)
         #expect(try decode(Self.enquireLinkResp) == [.pdu(PDU(.enquireLinkResp, sequence: 7))])

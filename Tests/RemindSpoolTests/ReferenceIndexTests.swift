@@ -40,6 +40,25 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    /// SMPP 3.4 lets an SMSC answer submit_sm with ESME_ROK and an empty message_id
+    /// (Kannel's drive_smpp does): the message was accepted with no reference, so no
+    /// receipt may find it by one, before or after a reload; its number still counts.
+    @Test func anEmptyReferenceFindsNoMessage() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let index = ReferenceIndex(path: path)
+        try index.load()
+        try index.record(reference: "", id: MessageID(rawValue: 1), recipient: "+61412345678", at: t0)
+        try index.record(references: ["", "p2"], id: MessageID(rawValue: 2), recipient: "+61423456789", at: t0)
+        #expect(index.message(forReference: "") == nil)
+        #expect(index.message(forReference: "p2") == MessageID(rawValue: 2))
+        #expect(index.latestMessage(to: "+61412345678") == MessageID(rawValue: 1))
+        let reloaded = ReferenceIndex(path: path)
+        try reloaded.load()
+        #expect(reloaded.message(forReference: "") == nil)
+        #expect(reloaded.message(forReference: "p2") == MessageID(rawValue: 2))
+        #expect(reloaded.latestMessage(to: "+61412345678") == MessageID(rawValue: 1))
+    }
+
     @Test func aTornLastLineIsIgnored() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let index = ReferenceIndex(path: path)
