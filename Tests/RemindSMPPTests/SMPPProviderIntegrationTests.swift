@@ -115,7 +115,7 @@ import Testing
             let parts = submits.filter { $0.dest == "61400000103" }
             #expect(parts.count == 3)
             var text: [UInt8] = []
-            for (i, p) in parts.sorted { $0.bytes[5] < $1.bytes[5] }.enumerated() {
+            for (i, p) in parts.sorted(by: { $0.bytes[5] < $1.bytes[5] }).enumerated() {
                 #expect(p.esm == 0x40)
                 #expect(Array(p.bytes.prefix(6)) == [0x05, 0x00, 0x03, 3, 3, UInt8(i + 1)])  // reference 3: the message id's low octet
                 text += p.bytes.dropFirst(6)
