@@ -99,7 +99,7 @@ for window in windows {
             let cpu0 = cpuSeconds()
             let smscCPU0 = drive?.cpuSeconds ?? 0
             let start = ContinuousClock.now
-            // As the delivery service does: at most `window` hand-overs in flight. The numbers
+            // As the delivery service does: at most `provider.concurrency` (the window + 1) hand-overs in flight. The numbers
             // (+614123 1000…6999) avoid smsc.py's magic endings. Each task returns its
             // latency and when its answer came.
             let (latencies, firstAnswer, lastAnswer) = try await withTaskExecutorPreference(onEventLoop ? loopExecutor : nil) {
@@ -113,7 +113,7 @@ for window in windows {
                     lastAnswer = max(lastAnswer, r.1)
                 }
                 for i in 0..<count {
-                    if i >= window, let r = try await sends.next() { note(r) }
+                    if i >= provider.concurrency, let r = try await sends.next() { note(r) }
                     sends.addTask {
                         let t0 = ContinuousClock.now
                         _ = try await provider.send(OutgoingMessage(id: MessageID(rawValue: UInt64(i + 1)), recipient: "+6141234\(i % 6000 + 1000)",

@@ -128,8 +128,12 @@ public final class SMPPProvider: Provider, Service, Sendable {
         self.state = Mutex(State(links: links))
     }
 
-    /// The window: the delivery service keeps this many hand-overs in flight.
-    public var concurrency: Int { settings.session.window }
+    /// One more hand-over than the window: the delivery service keeps this many in flight,
+    /// so one message is always queued here, and the event loop writes its submit_sm the
+    /// moment an answer frees the window (no hand-off to the task pool and back between an
+    /// answer and the next submit). At most `window` submits are ever outstanding; the
+    /// queued one has nothing written, so a link lost gives it back as not sent.
+    public var concurrency: Int { settings.session.window + 1 }
 
     /// Whether the link (both links, with a receiver link) is bound now (for tests).
     public var isBound: Bool { state.withLock { $0.links.allSatisfy(\.machine.isBound) } }
