@@ -169,20 +169,21 @@ public final class SMPPProvider: Provider, Service, Sendable {
     }
 
     public func handled(_ event: GatewayEvent, stored: Bool) async {
-        if stored, let store = settings.replyParts,
-           let sets = state.withLock({ s -> [ReplyAssembler.SetID]? in
-               guard var list = s.partSets[event], !list.isEmpty else { return nil }
-               let set = list.removeFirst()
-               s.partSets[event] = list.isEmpty ? nil : list
-               return [set]
-           }) {
-            for set in sets {
-                do { try store.remove(set) } catch {
-                    logger.error("cannot remove a reply's kept parts", metadata: [
-                        LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.provider: "smpp", LogKey.path: "\(store.directory)",
-                        LogKey.error: "\(error)",
-                    ])
-                }
+        // The kept parts the reply came from: their files go once it is durable. Not stored,
+        // the last part is asked for again and completes the set anew, so the entry goes
+        // either way.
+        let set = state.withLock { s -> ReplyAssembler.SetID? in
+            guard var list = s.partSets[event], !list.isEmpty else { return nil }
+            let set = list.removeFirst()
+            s.partSets[event] = list.isEmpty ? nil : list
+            return set
+        }
+        if stored, let set, let store = settings.replyParts {
+            do { try store.remove(set) } catch {
+                logger.error("cannot remove a reply's kept parts", metadata: [
+                    LogKey.messageID: "\(EventID.spoolError.rawValue)", LogKey.provider: "smpp", LogKey.path: "\(store.directory)",
+                    LogKey.error: "\(error)",
+                ])
             }
         }
         let target: (any Channel, UInt32)? = state.withLock { s in
@@ -218,7 +219,9 @@ public final class SMPPProvider: Provider, Service, Sendable {
                 // A reply whose parts stopped coming: what came is kept, marked incomplete.
                 let expired = state.withLock { s in
                     let expired = s.assembler.expireSets(now: clock.now)
-                    for (set, reply) in expired { s.partSets[.inbound(reply), default: []].append(set) }
+                    if settings.replyParts != nil {
+                        for (set, reply) in expired { s.partSets[.inbound(reply), default: []].append(set) }
+                    }
                     return expired
                 }
                 for (_, reply) in expired { continuation.yield(.inbound(reply)) }
@@ -327,7 +330,7 @@ public final class SMPPProvider: Provider, Service, Sendable {
             case .single: event = .inbound(message)
             case .complete(let whole):
                 event = .inbound(whole)
-                if let place = ReplyAssembler.place(of: body) {
+                if settings.replyParts != nil, let place = ReplyAssembler.place(of: body) {
                     state.withLock { $0.partSets[event, default: []].append(place.set) }
                 }
             case .kept:
