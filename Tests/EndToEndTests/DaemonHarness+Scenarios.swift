@@ -64,13 +64,14 @@ extension DaemonHarness {
     }
 
     /// The appointment id of every message, by state (read with ``SpoolListing``, so a
-    /// message both in its batch and in its own file counts twice); a message file without a
+    /// message both in its batch and in its own file counts twice, unless `afterCrash`
+    /// says the daemon was killed and its own file wins); a message file without a
     /// readable `Key:` line is listed under `unreadable`, one that vanished mid-read (moved by
     /// a running daemon) is left out.
-    func keysByState() -> [String: [String]] {
+    func keysByState(afterCrash: Bool = false) -> [String: [String]] {
         var out: [String: [String]] = [:]
         for state in SpoolListing.states {
-            for (id, text) in SpoolListing.messages(root: spool, state: state) {
+            for (id, text) in SpoolListing.messages(root: spool, state: state, afterCrash: afterCrash) {
                 // A running daemon may move the file between the listing and the read.
                 if text == nil && !FileManager.default.fileExists(atPath: spool + "/" + state + "/" + id) { continue }
                 guard let line = text?.split(separator: "\n").first(where: { $0.hasPrefix("Key: ") }),
@@ -87,8 +88,8 @@ extension DaemonHarness {
 
     /// Expects each row's appointment in exactly one message, in exactly one state, and no
     /// unreadable message file.
-    func expectEachRowInExactlyOneState(_ rows: [Row], sourceLocation: SourceLocation = #_sourceLocation) {
-        let byState = keysByState()
+    func expectEachRowInExactlyOneState(_ rows: [Row], afterCrash: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
+        let byState = keysByState(afterCrash: afterCrash)
         #expect(byState["unreadable"] == nil, "unreadable spool files: \(byState["unreadable"] ?? [])", sourceLocation: sourceLocation)
         var seen: [String: Int] = [:]
         for (_, ids) in byState { for id in ids { seen[id, default: 0] += 1 } }

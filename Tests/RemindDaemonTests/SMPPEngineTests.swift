@@ -125,7 +125,19 @@ import Testing
                 let a = try TestSMSC(port: port)
                 accepting = a
                 try await a.start()
-                try await waitFor("both messages sent") { DeliveryServiceTests.ids(root, .sent).count == 2 }
+                do {
+                    try await waitFor("both messages sent") { DeliveryServiceTests.ids(root, .sent).count == 2 }
+                } catch {
+                    // Where it stuck: the engine's view of the link, the spool, what the SMSC saw.
+                    let states = [MessageState.queued, .active, .sent, .deferred, .failed, .uncertain]
+                        .map { "\($0.rawValue) \(DeliveryServiceTests.ids(root, $0).count)" }.joined(separator: ", ")
+                    let links = f.logged(.linkChanged).map { "\($0.level) \($0.metadata[LogKey.state] ?? "")" }
+                    Issue.record("""
+                        link \(String(describing: await f.engine.link)); status \(await f.engine.statusLine()); \
+                        \(states); link changes \(links); SMSC events \(a.log().map(\.event))
+                        """)
+                    throw error
+                }
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
