@@ -32,3 +32,64 @@ extension Process {
         try run()
     }
 }
+
+extension Process {
+    /// Waits for the exit on a thread of its own. `waitUntilExit()` blocks its thread, and a
+    /// test waiting so on Swift's cooperative pool (two threads on a two-core machine) holds
+    /// back every other test's tasks, timers and waits for as long as the child runs.
+    public func exited() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiter = Thread {
+                self.waitUntilExit()
+                continuation.resume()
+            }
+            waiter.name = "process-wait"
+            waiter.start()
+        }
+    }
+}
+
+/// A finished command: its exit status and what it wrote.
+public struct CommandOutput: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs `executable` with `arguments` (every signal unblocked, stdin from /dev/null) and
+/// returns its status and output once it exits, waiting off the cooperative pool
+/// (``Foundation/Process/exited()``). Output goes to files, so a chatty child never
+/// blocks on a full pipe. With `environment`, that is its whole environment; with
+/// `mergeOutput`, stderr goes to stdout.
+public func runCommand(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, mergeOutput: Bool = false
+) async throws -> CommandOutput {
+    let directory = NSTemporaryDirectory() + "remindd-command-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let outPath = directory + "/stdout", errPath = directory + "/stderr"
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = out
+    process.standardError = mergeOutput ? out : err
+    do {
+        try process.runWithSignalsUnblocked()
+    } catch {
+        try? out.close()
+        try? err.close()
+        throw error
+    }
+    try? out.close()
+    try? err.close()
+    await process.exited()
+    let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    return CommandOutput(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+}

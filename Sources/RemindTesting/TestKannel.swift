@@ -277,7 +277,7 @@ public final class TestKannel: @unchecked Sendable {
         let end = clock.now + .seconds(5)
         while p.isRunning, clock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
+        await p.exited()
     }
 
     /// SIGTERM, then SIGKILL after `grace` (at once when zero); waits for the exit.

@@ -46,16 +46,11 @@ public final class TestTLSFront {
         for tool in ["/usr/bin/openssl", "/usr/bin/stunnel4"] where !FileManager.default.isExecutableFile(atPath: tool) {
             throw TestSMSC.Missing(description: "the TLS test needs \(tool): `make deps` installs stunnel4 and openssl")
         }
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                             "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw TestSMSC.Missing(description: "openssl could not make a certificate") }
+        let openssl = try await runCommand("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+        ])
+        guard openssl.status == 0 else { throw TestSMSC.Missing(description: "openssl could not make a certificate: \(openssl.stderr)") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/stunnel4")
         p.arguments = [directory + "/stunnel.conf"]

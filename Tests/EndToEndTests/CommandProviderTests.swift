@@ -68,13 +68,13 @@ extension SandboxLane2 {
                 }
 
                 // remindctl test-provider runs test_argv: OK with its output, then a failing one.
-                let ok = try RemindctlTests.remindctl(["test-provider", "--config", h.config])
+                let ok = try await RemindctlTests.remindctl(["test-provider", "--config", h.config])
                 #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
                 #expect(ok.stdout.contains("  | gateway reachable\n  | balance 42.50\n"), "\(ok.stdout)")
                 #expect(ok.stdout.contains("OK: exit 0"))
                 #expect(!ok.stdout.contains("--gateway"), "an argument of the command was printed")
                 try (config + Self.provider(script, test: "--fail")).write(toFile: h.config, atomically: true, encoding: .utf8)
-                let failed = try RemindctlTests.remindctl(["test-provider", "--config", h.config])
+                let failed = try await RemindctlTests.remindctl(["test-provider", "--config", h.config])
                 #expect(failed.status == 69, "\(failed.stdout)\(failed.stderr)")
                 #expect(failed.stdout.contains("FAILED: exit 2: login rejected for 041*****78"), "\(failed.stdout)")
                 #expect(!failed.stdout.contains("345 678"))
@@ -89,7 +89,7 @@ extension SandboxLane2 {
 /// `remindctl check-config` and `test-provider` on a command that is not there: both say
 /// which key, as the daemon would at start.
 @Suite struct CommandProviderConfigTests {
-    @Test func aMissingCommandIsAConfigurationProblemAndFailsTheTest() throws {
+    @Test func aMissingCommandIsAConfigurationProblemAndFailsTheTest() async throws {
         let dir = try Sandbox.scratchDirectory("command-config")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try ExampleTemplates.copy(into: dir + "/templates")
@@ -104,10 +104,10 @@ extension SandboxLane2 {
             type = "command"
             argv = ["\(dir)/send-sms"]
             """.write(toFile: dir + "/remindd.toml", atomically: true, encoding: .utf8)
-        let check = try RemindctlTests.remindctl(["check-config", "--config", dir + "/remindd.toml"])
+        let check = try await RemindctlTests.remindctl(["check-config", "--config", dir + "/remindd.toml"])
         #expect(check.status == 78)
         #expect(check.stderr.contains("provider.argv[0]: \(dir)/send-sms does not exist"), "\(check.stderr)")
-        let test = try RemindctlTests.remindctl(["test-provider", "--config", dir + "/remindd.toml"])
+        let test = try await RemindctlTests.remindctl(["test-provider", "--config", dir + "/remindd.toml"])
         #expect(test.status == 69)
         #expect(test.stdout.contains("FAILED: provider.argv[0]: \(dir)/send-sms does not exist"), "\(test.stdout)")
     }

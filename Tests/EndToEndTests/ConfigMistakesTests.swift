@@ -14,7 +14,7 @@ import Testing
         for name in try FileManager.default.contentsOfDirectory(atPath: templates) {
             try FileManager.default.removeItem(atPath: templates + "/" + name)
         }
-        let check = try RemindctlTests.remindctl(["check-config", "--config", d.config])
+        let check = try await RemindctlTests.remindctl(["check-config", "--config", d.config])
         #expect(check.status == 78)
         #expect(check.stderr.contains("template appointment.mustache is not in \(templates)"), "\(check.stderr)")
 
@@ -47,7 +47,7 @@ import Testing
             "\(d.config): provider.body: triple braces and {{& }} skip escaping",
             "\(d.config): provider.headers.Authorization: {{api_key}} is not a value remindd has",
         ]
-        let check = try RemindctlTests.remindctl(["check-config", "--config", d.config])
+        let check = try await RemindctlTests.remindctl(["check-config", "--config", d.config])
         #expect(check.status == 78, "\(check.stdout)")
         for line in expected { #expect(check.stderr.contains(line), "\(check.stderr)") }
 
@@ -59,11 +59,11 @@ import Testing
         // Fixed, both accept it (the daemon is not started again: it would want the credential).
         toml = toml.replacingOccurrences(of: "{{{text}}}", with: "{{text}}").replacingOccurrences(of: "{{api_key}}", with: "{{token}}")
         try toml.write(toFile: d.config, atomically: true, encoding: .utf8)
-        let fixed = try RemindctlTests.remindctl(["check-config", "--config", d.config])
+        let fixed = try await RemindctlTests.remindctl(["check-config", "--config", d.config])
         #expect(fixed.status == 0, "\(fixed.stderr)")
     }
 
-    @Test func previewShowsWhichColumnFedWhichElement() throws {
+    @Test func previewShowsWhichColumnFedWhichElement() async throws {
         let d = try HostDaemon(label: "preview-columns")
         defer { d.cleanUp() }
         let file = d.root + "/export.csv"
@@ -71,7 +71,7 @@ import Testing
             Appt,Patient Name,Mobile Phone,Date,Time,Site,Insurer
             A1,"Lee, Ann",0412 345 678,2031-03-05,09:00,North Sydney,HCF
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try RemindctlTests.remindctl(["preview", file, "--config", d.config, "--at", "2031-03-01T09:00:00+11:00"])
+        let r = try await RemindctlTests.remindctl(["preview", file, "--config", d.config, "--at", "2031-03-01T09:00:00+11:00"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.first == "columns:", "\(r.stdout)")

@@ -47,11 +47,11 @@ import Testing
 
         // Within the deadline (10 s) the idle ones and the half request are dropped, and
         // remindctl gets its answer.
-        var status = try RemindctlTests.remindctl(["status", "--config", d.config])
+        var status = try await RemindctlTests.remindctl(["status", "--config", d.config])
         let deadline = ContinuousClock.now + .seconds(30)
         while status.status != 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(500))
-            status = try RemindctlTests.remindctl(["status", "--config", d.config])
+            status = try await RemindctlTests.remindctl(["status", "--config", d.config])
         }
         #expect(status.status == 0, "\(status.stdout) \(status.stderr)")
         #expect(status.stdout.contains("remindd is running"))

@@ -49,7 +49,7 @@ extension SandboxLane1 {
                 try await sandbox.waitUntil("the credit note in STATUS=", timeout: .seconds(30), interval: .milliseconds(200)) {
                     try await h.status().contains("credit 84 below 100")
                 }
-                let status = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let status = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(status.status == 0, "\(status.stderr)")
                 #expect(status.stdout.contains("credit 84 below 100"), "\(status.stdout)")
 
@@ -74,7 +74,7 @@ extension SandboxLane1 {
                 try await sandbox.waitUntil("the credit note gone from STATUS=", timeout: .seconds(30), interval: .milliseconds(200)) {
                     try await !h.status().contains("credit")
                 }
-                let after = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let after = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(!after.stdout.contains("credit"), "\(after.stdout)")
                 #expect(gateway.requests().count == 3)
 

@@ -43,7 +43,7 @@ import Testing
 
         #expect(try await HostDaemon.waitUntil(timeout: .seconds(10)) { d.log().contains("disk full; ingest stopped") },
                 "no disk-full error: \(d.log().suffix(2000))")
-        let status = try RemindctlTests.remindctl(["status", "--config", d.config])
+        let status = try await RemindctlTests.remindctl(["status", "--config", d.config])
         #expect(status.stdout.contains("ingest stopped: disk full"), "\(status.stdout) \(status.stderr)")
         // Nothing half-written: B's input kept (claimed in incoming/), no partial message anywhere.
         #expect(d.files(in: "incoming", root: inside).count == 1)
@@ -61,7 +61,7 @@ import Testing
             d.files(in: "incoming", root: inside).isEmpty && d.files(in: "sent", root: inside).count == 20
         }, "ingest did not resume: \(d.log().suffix(2000))")
         #expect(Set(try d.outboxRecipients()).count == 20)
-        let after = try RemindctlTests.remindctl(["status", "--config", d.config])
+        let after = try await RemindctlTests.remindctl(["status", "--config", d.config])
         #expect(!after.stdout.contains("disk full"), "\(after.stdout)")
 
         daemon.terminate()
@@ -96,7 +96,7 @@ import Testing
 
         #expect(try await HostDaemon.waitUntil(timeout: .seconds(100)) { d.log().contains("releases pause") },
                 "no release failure: \(d.log().suffix(2000))")
-        let status = try RemindctlTests.remindctl(["status", "--config", d.config])
+        let status = try await RemindctlTests.remindctl(["status", "--config", d.config])
         #expect(status.stdout.contains("release paused: disk full"), "\(status.stdout) \(status.stderr)")
         #expect(d.files(in: "queued", root: inside).count == 10, "nothing lost or half-moved")
         #expect(d.log().components(separatedBy: "releases pause").count == 2, "one journal line for the episode")
@@ -109,7 +109,7 @@ import Testing
         #expect(d.log().contains("releases resumed"))
         #expect(try d.outboxRecipients().count == 10, "each message handed over once")
         #expect(Set(try d.outboxRecipients()).count == 10)
-        let after = try RemindctlTests.remindctl(["status", "--config", d.config])
+        let after = try await RemindctlTests.remindctl(["status", "--config", d.config])
         #expect(!after.stdout.contains("release paused"), "\(after.stdout)")
 
         daemon.terminate()

@@ -1,4 +1,5 @@
 import Foundation
+import RemindTesting
 import SandboxSupport
 import Testing
 
@@ -134,8 +135,8 @@ import Testing
                     }
                 }
                 if !args.contains("--config") { args += ["--config", d.config] }
-                if let held { _ = try RemindctlTests.remindctl(["hold", held, "--config", d.config]) }
-                let result = try Self.run(program, args)
+                if let held { _ = try await RemindctlTests.remindctl(["hold", held, "--config", d.config]) }
+                let result = try await Self.run(program, args)
                 ran += 1
                 if result.status != 0 {
                     failures.append("\(document): \(line)\n  ran: \(program) \(args.joined(separator: " "))\n  exit \(result.status): \(result.stderr.prefix(300))")
@@ -146,18 +147,9 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) documented command lines fail:\n\(failures.joined(separator: "\n"))")
     }
 
-    static func run(_ program: String, _ args: [String]) throws -> RemindctlTests.Output {
-        if program == "remindctl" { return try RemindctlTests.remindctl(args) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Sandbox.product(program))
-        process.arguments = args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RemindctlTests.Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    static func run(_ program: String, _ args: [String]) async throws -> RemindctlTests.Output {
+        if program == "remindctl" { return try await RemindctlTests.remindctl(args) }
+        let r = try await runCommand(try Sandbox.product(program), args)
+        return RemindctlTests.Output(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }

@@ -73,7 +73,7 @@ extension SandboxLane2 {
                 try await waitFor("the reply in replies/", timeout: .seconds(30)) {
                     !((try? FileManager.default.contentsOfDirectory(atPath: h.root + "/spool/replies")) ?? []).filter { !$0.hasPrefix(".") }.isEmpty
                 }
-                let list = try RemindctlTests.remindctl(["optout", "list", "--config", h.config])
+                let list = try await RemindctlTests.remindctl(["optout", "list", "--config", h.config])
                 #expect(list.status == 0, "\(list.stderr)")
                 #expect(list.stdout.contains("+614******78"), "\(list.stdout)")
 

@@ -126,7 +126,7 @@ extension SandboxLane2 {
                     }
                 }
 
-                let ctl = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let ctl = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(ctl.status == 0, "\(ctl.stderr)")
                 #expect(ctl.stdout.contains("rejected since start: 0 row(s), 3 file(s)"))
                 try await sandbox.run(["systemctl", "stop", h.unit])

@@ -66,7 +66,7 @@ extension SandboxLane1 {
                 var slowest = 0.0
                 try await sandbox.waitUntil("the big export ingested", timeout: .seconds(1500), interval: .seconds(1)) {
                     let t0 = Date()
-                    let r = try RemindctlTests.remindctl(["status", "--config", h.config])
+                    let r = try await RemindctlTests.remindctl(["status", "--config", h.config])
                     slowest = max(slowest, Date().timeIntervalSince(t0))
                     calls += 1
                     #expect(r.status == 0, "remindctl status failed during the ingest: \(r.stderr)")

@@ -10,19 +10,19 @@ extension SandboxLane2 {
     @Suite struct OperatorTests {
         static let numbers = ["0412 345 678", "0423 456 789", "0434 567 890", "0411 111 111"]
 
-        static func remindctl(_ h: DaemonHarness, _ args: [String]) throws -> RemindctlTests.Output {
-            try RemindctlTests.remindctl(args + ["--config", h.config])
+        static func remindctl(_ h: DaemonHarness, _ args: [String]) async throws -> RemindctlTests.Output {
+            try await RemindctlTests.remindctl(args + ["--config", h.config])
         }
 
         /// `remindctl queue --json` with these arguments, decoded.
-        static func queue(_ h: DaemonHarness, _ args: [String] = []) throws -> QueueReport {
-            let out = try remindctl(h, ["queue", "--json"] + args)
+        static func queue(_ h: DaemonHarness, _ args: [String] = []) async throws -> QueueReport {
+            let out = try await remindctl(h, ["queue", "--json"] + args)
             #expect(out.status == 0, "\(out.stderr)")
             return try ControlCoding.decoder().decode(QueueReport.self, from: Data(out.stdout.utf8))
         }
 
-        static func states(_ h: DaemonHarness) throws -> [String: MessageState] {
-            Dictionary(uniqueKeysWithValues: try queue(h, ["--state", "all"]).items.map { ($0.appointmentID, $0.state) })
+        static func states(_ h: DaemonHarness) async throws -> [String: MessageState] {
+            Dictionary(uniqueKeysWithValues: try await queue(h, ["--state", "all"]).items.map { ($0.appointmentID, $0.state) })
         }
 
         @Test func holdCancelRetryAndReleaseSteerTheQueueAndSurviveARestart() async throws {
@@ -37,60 +37,61 @@ extension SandboxLane2 {
                     .init(id: "A-\(i + 1)", first: "Pat", mobile: n, at: later.addingTimeInterval(Double(i) * 600))
                 }))
                 try await sandbox.waitUntil("4 messages queued", timeout: .seconds(60), interval: .milliseconds(200)) {
-                    (try? Self.queue(h).total) == 4
+                    (try? await Self.queue(h).total) == 4
                 }
-                let listing = try Self.remindctl(h, ["queue"])
+                let listing = try await Self.remindctl(h, ["queue"])
                 #expect(listing.status == 0, "\(listing.stderr)")
                 #expect(listing.stdout.contains("+614******78") && listing.stdout.contains("practice/A-1"))
                 #expect(listing.stdout.contains("-- 4 message(s): queued 4"))
                 for n in Self.numbers { #expect(!listing.stdout.contains(DaemonHarness.e164(n).dropFirst(2))) }
-                let ids = try Self.queue(h).items.map { "\($0.id)" }
+                let ids = try await Self.queue(h).items.map { "\($0.id)" }
                 #expect(ids.count == 4)
                 let (a, b, c) = (ids[0], ids[1], ids[2])
 
                 // hold A, cancel B, retry C: C goes out now, nothing else does.
-                let hold = try Self.remindctl(h, ["hold", a])
+                let hold = try await Self.remindctl(h, ["hold", a])
                 #expect(hold.status == 0, "\(hold.stderr)")
                 #expect(hold.stdout.contains("\(a): held (was queued)"))
-                let cancel = try Self.remindctl(h, ["cancel", b, "--reason", "rang to cancel"])
+                let cancel = try await Self.remindctl(h, ["cancel", b, "--reason", "rang to cancel"])
                 #expect(cancel.status == 0, "\(cancel.stderr)")
-                let retry = try Self.remindctl(h, ["retry", c])
+                let retry = try await Self.remindctl(h, ["retry", c])
                 #expect(retry.status == 0, "\(retry.stderr)")
                 try await h.waitForOutbox(1, timeout: .seconds(120))
                 #expect(try h.outboxRecipients() == [DaemonHarness.e164(Self.numbers[2])])
 
                 // Refusals: a sent message cannot be held; a bad id is 65.
                 try await sandbox.waitUntil("C sent", timeout: .seconds(60), interval: .milliseconds(200)) {
-                    try Self.states(h)["A-3"] == .sent
+                    try await Self.states(h)["A-3"] == .sent
                 }
-                let refused = try Self.remindctl(h, ["hold", c])
+                let refused = try await Self.remindctl(h, ["hold", c])
                 #expect(refused.status == 1)
                 #expect(refused.stderr.contains("is sent: nothing to hold"))
-                #expect(try Self.remindctl(h, ["release", "0000000000000001"]).status == 65)
-                #expect(try Self.remindctl(h, ["release", "not-an-id"]).status == 65)
+                #expect(try await Self.remindctl(h, ["release", "0000000000000001"]).status == 65)
+                #expect(try await Self.remindctl(h, ["release", "not-an-id"]).status == 65)
 
                 // release A: back in the queue at its own time (days away), still not sent.
-                let release = try Self.remindctl(h, ["release", a])
+                let release = try await Self.remindctl(h, ["release", a])
                 #expect(release.status == 0, "\(release.stderr)")
                 #expect(release.stdout.contains("\(a): queued, due "))
-                #expect(try Self.states(h) == ["A-1": .queued, "A-2": .cancelled, "A-3": .sent, "A-4": .queued])
+                #expect(try await Self.states(h) == ["A-1": .queued, "A-2": .cancelled, "A-3": .sent, "A-4": .queued])
 
                 // show: headers and history; the text only when asked.
-                let show = try Self.remindctl(h, ["show", b])
+                let show = try await Self.remindctl(h, ["show", b])
                 #expect(show.status == 0, "\(show.stderr)")
                 #expect(show.stdout.contains("State:       cancelled (operator: rang to cancel)"))
                 #expect(show.stdout.contains("Text:        (not shown"))
                 #expect(!show.stdout.contains("Hi Pat"))
-                #expect(try Self.remindctl(h, ["show", b, "--text"]).stdout.contains("Text:        Hi Pat"))
+                #expect(try await Self.remindctl(h, ["show", b, "--text"]).stdout.contains("Text:        Hi Pat"))
 
                 // After a restart the states are as left, and the released one is still scheduled, not sent.
                 try await sandbox.run(["systemctl", "restart", h.unit])
                 try await h.waitUntilRunning()
                 try await sandbox.waitUntil("the control socket answers", timeout: .seconds(60), interval: .milliseconds(200)) {
-                    (try? Self.remindctl(h, ["queue", "--json"]))?.status == 0 && !((try? Self.remindctl(h, ["queue"]))?.stderr.contains("not running") ?? true)
+                    guard (try? await Self.remindctl(h, ["queue", "--json"]))?.status == 0 else { return false }
+                    return !((try? await Self.remindctl(h, ["queue"]))?.stderr.contains("not running") ?? true)
                 }
-                #expect(try Self.states(h) == ["A-1": .queued, "A-2": .cancelled, "A-3": .sent, "A-4": .queued])
-                let held = try Self.remindctl(h, ["show", a])
+                #expect(try await Self.states(h) == ["A-1": .queued, "A-2": .cancelled, "A-3": .sent, "A-4": .queued])
+                let held = try await Self.remindctl(h, ["show", a])
                 #expect(held.stdout.contains("reason=operator release"))
                 #expect(held.stdout.contains("user=root uid=0 gid=0 pid="), "\(held.stdout)")
 
@@ -118,12 +119,12 @@ extension SandboxLane2 {
 
                 // Stopped: queue and show read the spool; the changes need the daemon (69).
                 try await sandbox.run(["systemctl", "stop", h.unit])
-                let offline = try Self.remindctl(h, ["queue", "--state", "all"])
+                let offline = try await Self.remindctl(h, ["queue", "--state", "all"])
                 #expect(offline.status == 0, "\(offline.stderr)")
                 #expect(offline.stderr.contains("remindd is not running"))
                 #expect(offline.stdout.contains("-- 4 message(s): queued 2, sent 1, cancelled 1"))
-                #expect(try Self.remindctl(h, ["show", a]).status == 0)
-                let down = try Self.remindctl(h, ["hold", a])
+                #expect(try await Self.remindctl(h, ["show", a]).status == 0)
+                let down = try await Self.remindctl(h, ["hold", a])
                 #expect(down.status == 69)
                 #expect(down.stderr.contains("remindd is not running"))
             }
@@ -187,12 +188,12 @@ extension SandboxLane2 {
         return (dir, dir + "/remindd.toml")
     }
 
-    @Test func queueListsOwnFilesAndBatchMembersOldestDueFirstWithoutChangingAnything() throws {
+    @Test func queueListsOwnFilesAndBatchMembersOldestDueFirstWithoutChangingAnything() async throws {
         let (dir, config) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let before = try FileManager.default.subpathsOfDirectory(atPath: dir + "/spool").sorted()
 
-        let json = try RemindctlTests.remindctl(["queue", "--json", "--config", config])
+        let json = try await RemindctlTests.remindctl(["queue", "--json", "--config", config])
         #expect(json.status == 0, "\(json.stderr)")
         #expect(json.stderr.contains("remindd is not running"))
         let report = try ControlCoding.decoder().decode(QueueReport.self, from: Data(json.stdout.utf8))
@@ -203,23 +204,23 @@ extension SandboxLane2 {
         #expect(report.items.map(\.reason) == [nil, "gateway down", "operator"])
         #expect(report.timeZone == "Australia/Sydney")
 
-        let all = try RemindctlTests.remindctl(["queue", "--state", "all", "--config", config])
+        let all = try await RemindctlTests.remindctl(["queue", "--state", "all", "--config", config])
         #expect(all.stdout.contains("-- 4 message(s): queued 1, held 1, deferred 1, sent 1; times in Australia/Sydney"))
         #expect(all.stdout.contains("2026-11-28 11:00"), "due in the practice's zone")
         #expect(!all.stdout.contains("412345678"))
-        let filtered = try RemindctlTests.remindctl(["queue", "--state", "all", "--source", "exact", "--config", config])
+        let filtered = try await RemindctlTests.remindctl(["queue", "--state", "all", "--source", "exact", "--config", config])
         #expect(filtered.stdout.contains("exact/R-9") && filtered.stdout.contains("-- 1 message(s): sent 1"))
-        let limited = try RemindctlTests.remindctl(["queue", "--limit", "1", "--due-before", "2026-12-31", "--config", config])
+        let limited = try await RemindctlTests.remindctl(["queue", "--limit", "1", "--due-before", "2026-12-31", "--config", config])
         #expect(limited.stdout.contains("-- 1 of 3 message(s) shown"))
 
-        let show = try RemindctlTests.remindctl(["show", "032a9c4e1f200002", "--config", config])
+        let show = try await RemindctlTests.remindctl(["show", "032a9c4e1f200002", "--config", config])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("State:       deferred (gateway down)"))
         #expect(show.stdout.contains("Recipient:   +614******89"))
         #expect(show.stdout.contains("Due:         2026-11-30 17:00 (Australia/Sydney)"))
         #expect(show.stdout.contains("deferred   retry=2026-11-30T06:00:00Z reason=gateway down"))
         #expect(!show.stdout.contains("Hi Ann"))
-        let member = try RemindctlTests.remindctl(["show", "032A9C4E1F200004", "--text", "--full", "--config", config])
+        let member = try await RemindctlTests.remindctl(["show", "032A9C4E1F200004", "--text", "--full", "--config", config])
         #expect(member.stdout.contains("Text:        Hi Ann, see you soon.") && member.stdout.contains("+61411111111"))
 
         #expect(try FileManager.default.subpathsOfDirectory(atPath: dir + "/spool").sorted() == before, "read-only")
@@ -235,14 +236,14 @@ extension SandboxLane2 {
         (["cancel", "032A9C4E1F200001", "--reason", "x"], 69),
         (["retry", "032A9C4E1F200001", "--force"], 69),
     ] as [([String], Int32)])
-    func exitStatuses(args: [String], status: Int32) throws {
+    func exitStatuses(args: [String], status: Int32) async throws {
         let (dir, config) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let out = try RemindctlTests.remindctl(args + ["--config", config])
+        let out = try await RemindctlTests.remindctl(args + ["--config", config])
         #expect(out.status == status, "\(args): \(out.stdout) \(out.stderr)")
     }
 
-    @Test func statsCountTheFinalMessagesOfTheLastDays() throws {
+    @Test func statsCountTheFinalMessagesOfTheLastDays() async throws {
         let (dir, config) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // One more sent message, ended a minute ago, two segments.
@@ -252,17 +253,17 @@ extension SandboxLane2 {
                          events: ["\(then) queued", "\(now) active", "\(now) sent provider=outbox"])
             .replacingOccurrences(of: "Segments: 1", with: "Segments: 2").replacingOccurrences(of: "Kind: appointment", with: "Kind: recall")
             .write(toFile: dir + "/spool/sent/032A9C4E1F200009", atomically: true, encoding: .utf8)
-        let out = try RemindctlTests.remindctl(["stats", "--days", "2", "--json", "--config", config])
+        let out = try await RemindctlTests.remindctl(["stats", "--days", "2", "--json", "--config", config])
         #expect(out.status == 0, "\(out.stderr)")
         let report = try ControlCoding.decoder().decode(StatsReport.self, from: Data(out.stdout.utf8))
         let today = try #require(report.rows.first { $0.kind == .recall && $0.sent == 1 }, "\(out.stdout)")
         #expect(today.segments == 2)
-        let text = try RemindctlTests.remindctl(["stats", "--config", config])
+        let text = try await RemindctlTests.remindctl(["stats", "--config", config])
         #expect(text.status == 0 && text.stdout.contains("-- 7 day(s) in Australia/Sydney: sent"))
     }
 
-    @Test func aMissingConfigurationIs78() throws {
-        let out = try RemindctlTests.remindctl(["queue", "--config", "/nonexistent/remindd.toml"])
+    @Test func aMissingConfigurationIs78() async throws {
+        let out = try await RemindctlTests.remindctl(["queue", "--config", "/nonexistent/remindd.toml"])
         #expect(out.status == 78)
     }
 }

@@ -15,8 +15,8 @@ extension SandboxLane2 {
             return Date(timeIntervalSince1970: (base.timeIntervalSince1970 / 60).rounded(.up) * 60)
         }
 
-        static func remindctl(_ h: DaemonHarness, _ args: [String]) throws -> RemindctlTests.Output {
-            try RemindctlTests.remindctl(["optout"] + args + ["--config", h.config])
+        static func remindctl(_ h: DaemonHarness, _ args: [String]) async throws -> RemindctlTests.Output {
+            try await RemindctlTests.remindctl(["optout"] + args + ["--config", h.config])
         }
 
         @Test func optingOutOverTheSocketWithdrawsAtOnceSurvivesARestartAndCanBeUndone() async throws {
@@ -34,7 +34,7 @@ extension SandboxLane2 {
                 ]))
                 try await h.waitForFiles(3, in: "queued")
 
-                let add = try Self.remindctl(h, ["add", Self.ann, "--reason", "phoned the desk"])
+                let add = try await Self.remindctl(h, ["add", Self.ann, "--reason", "phoned the desk"])
                 #expect(add.status == 0, "\(add.stderr)")
                 #expect(add.stdout.contains("+614******78 put on the opt-out list"))
                 #expect(add.stdout.contains("2 pending message(s) withdrawn"))
@@ -50,21 +50,21 @@ extension SandboxLane2 {
                 #expect(try h.outboxRecipients() == [DaemonHarness.e164(Self.bob)])
 
                 // list: masked unless --full; the journal never has the number in full.
-                let list = try Self.remindctl(h, ["list"])
+                let list = try await Self.remindctl(h, ["list"])
                 #expect(list.status == 0, "\(list.stderr)")
                 #expect(list.stdout.contains("+614******78") && list.stdout.contains("remindctl (phoned the desk)"))
                 #expect(!list.stdout.contains("412345678"))
-                #expect(try Self.remindctl(h, ["list", "--full"]).stdout.contains("+61412345678"))
+                #expect(try await Self.remindctl(h, ["list", "--full"]).stdout.contains("+61412345678"))
 
                 // A bad number is refused with the normaliser's reason.
-                let bad = try Self.remindctl(h, ["add", "0412 ABC 678"])
+                let bad = try await Self.remindctl(h, ["add", "0412 ABC 678"])
                 #expect(bad.status == 65)
                 #expect(bad.stderr.contains("letters between its digits"))
 
                 // After a restart the list is still there and still honoured at ingest.
                 try await sandbox.run(["systemctl", "restart", h.unit])
                 try await h.waitUntilRunning()
-                let relisted = try Self.remindctl(h, ["list", "--json", "--full"])
+                let relisted = try await Self.remindctl(h, ["list", "--json", "--full"])
                 #expect(relisted.status == 0, "\(relisted.stderr)")
                 #expect(relisted.stdout.contains("\"number\":\"+61412345678\""))
                 try h.drop("again.csv", DaemonHarness.csv([.init(id: "A-3", first: "Ann", mobile: Self.ann, at: DaemonHarness.dueNow)]))
@@ -74,7 +74,7 @@ extension SandboxLane2 {
                 #expect(h.files(in: "queued").isEmpty)
 
                 // remove, and a new export for the number is queued and sent again.
-                let remove = try Self.remindctl(h, ["remove", "+61 412 345 678"])
+                let remove = try await Self.remindctl(h, ["remove", "+61 412 345 678"])
                 #expect(remove.status == 0, "\(remove.stderr)")
                 #expect(remove.stdout.contains("+614******78 taken off the opt-out list"))
                 try h.drop("back.csv", DaemonHarness.csv([.init(id: "A-4", first: "Ann", mobile: Self.ann, at: DaemonHarness.dueNow)]))
@@ -119,7 +119,7 @@ extension SandboxLane2 {
                 let stamp = ISO8601DateFormatter().string(from: tomorrow)
                 #expect(deferred.allSatisfy { $0["DUE"] == stamp }, "due \(deferred.map { $0["DUE"] ?? "-" }), expected \(stamp)")
 
-                let status = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let status = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(status.status == 0, "\(status.stderr)")
                 #expect(status.stdout.contains("deferred   2"))
                 #expect(try h.outboxFiles().count == 1, "still one: the other two wait")
@@ -146,10 +146,10 @@ extension SandboxLane2 {
         return (dir, dir + "/remindd.toml")
     }
 
-    @Test func addListAndRemoveEditTheFileWhenTheDaemonIsDown() throws {
+    @Test func addListAndRemoveEditTheFileWhenTheDaemonIsDown() async throws {
         let (dir, config) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let add = try RemindctlTests.remindctl(["optout", "add", "0412 345 678", "--reason", "letter", "--config", config])
+        let add = try await RemindctlTests.remindctl(["optout", "add", "0412 345 678", "--reason", "letter", "--config", config])
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.contains("+614******78 put on the opt-out list"))
         #expect(add.stdout.contains("remindd is not running"))
@@ -157,47 +157,47 @@ extension SandboxLane2 {
         #expect(file.contains("add\t+61412345678\t") && file.contains("\tremindctl (letter)\n"))
         #expect(FileManager.default.fileExists(atPath: dir + "/spool/state/opt-out.lock"))
 
-        let list = try RemindctlTests.remindctl(["optout", "list", "--config", config])
+        let list = try await RemindctlTests.remindctl(["optout", "list", "--config", config])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("+614******78"))
         #expect(!list.stdout.contains("412345678"))
         #expect(list.stdout.contains("1 number(s) opted out"))
-        let json = try RemindctlTests.remindctl(["optout", "list", "--json", "--full", "--config", config])
+        let json = try await RemindctlTests.remindctl(["optout", "list", "--json", "--full", "--config", config])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 1)
         #expect(entries.first?["number"] as? String == "+61412345678")
         #expect(entries.first?["source"] as? String == "remindctl (letter)")
 
-        let remove = try RemindctlTests.remindctl(["optout", "remove", "+61412345678", "--config", config])
+        let remove = try await RemindctlTests.remindctl(["optout", "remove", "+61412345678", "--config", config])
         #expect(remove.status == 0, "\(remove.stderr)")
         #expect(remove.stdout.contains("taken off the opt-out list"))
-        let empty = try RemindctlTests.remindctl(["optout", "list", "--config", config])
+        let empty = try await RemindctlTests.remindctl(["optout", "list", "--config", config])
         #expect(empty.stdout.contains("0 number(s) opted out"))
     }
 
     @Test(arguments: [
         ("0412 ABC 678", "letters between its digits"), ("0412", "too short"), ("hello", "not a phone number"),
     ])
-    func aBadNumberExits65WithTheReason(number: String, reason: String) throws {
+    func aBadNumberExits65WithTheReason(number: String, reason: String) async throws {
         let (dir, config) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try RemindctlTests.remindctl(["optout", "add", number, "--config", config])
+        let r = try await RemindctlTests.remindctl(["optout", "add", number, "--config", config])
         #expect(r.status == 65)
         #expect(r.stderr.contains("not a phone number for AU: "))
         #expect(r.stderr.contains(reason))
         #expect(!FileManager.default.fileExists(atPath: dir + "/spool/state/opt-out"))
     }
 
-    @Test func aBadConfigurationExits78AndAnUnwritableListExits74() throws {
+    @Test func aBadConfigurationExits78AndAnUnwritableListExits74() async throws {
         let (dir, config) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try RemindctlTests.remindctl(["optout", "list", "--config", dir + "/missing.toml"]).status == 78)
+        #expect(try await RemindctlTests.remindctl(["optout", "list", "--config", dir + "/missing.toml"]).status == 78)
         // A list that is not an opt-out list cannot be read.
         try FileManager.default.createDirectory(atPath: dir + "/spool/state", withIntermediateDirectories: true)
         try "garbage line\n".write(toFile: dir + "/spool/state/opt-out", atomically: true, encoding: .utf8)
-        let list = try RemindctlTests.remindctl(["optout", "list", "--config", config])
+        let list = try await RemindctlTests.remindctl(["optout", "list", "--config", config])
         #expect(list.status == 74)
         #expect(list.stderr.contains("opt-out:1"))
-        #expect(try RemindctlTests.remindctl(["optout", "add", "0412 345 678", "--config", config]).status == 74)
+        #expect(try await RemindctlTests.remindctl(["optout", "add", "0412 345 678", "--config", config]).status == 74)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RemindTesting
 import SandboxSupport
 import Testing
 
@@ -10,20 +11,12 @@ import Testing
         var stderr: String
     }
 
-    /// Runs remindctl with `args`; with `prefix` (`setpriv --reuid=…`), through it.
-    static func remindctl(_ args: [String], prefix: [String] = []) throws -> Output {
-        let process = Process()
+    /// Runs remindctl with `args`; with `prefix` (`setpriv --reuid=…`), through it. Waits
+    /// off the cooperative pool (RemindTesting's `runCommand`).
+    static func remindctl(_ args: [String], prefix: [String] = []) async throws -> Output {
         let binary = try Sandbox.product("remindctl")
-        process.executableURL = URL(fileURLWithPath: prefix.first ?? binary)
-        process.arguments = (prefix.isEmpty ? [] : Array(prefix.dropFirst()) + [binary]) + args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try await runCommand(prefix.first ?? binary, (prefix.isEmpty ? [] : Array(prefix.dropFirst()) + [binary]) + args)
+        return Output(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     func scratchConfig(_ toml: String) throws -> (dir: String, path: String) {
@@ -33,12 +26,10 @@ import Testing
         return (dir, dir + "/remindd.toml")
     }
 
-    /// `remindctl replies` reads the spool's replies/ files itself (no daemon), masked
-    /// unless `--full`, in the practice's time zone.
     /// remindctl run by a user who may not reach the control socket (its directory closed
     /// to them, as /run/remindd is to users outside group remindd) says so and exits 77,
     /// instead of "remindd is not running" or a raw Foundation error.
-    @Test func aUserWhoMayNotReachTheSocketIsToldToJoinTheGroup() throws {
+    @Test func aUserWhoMayNotReachTheSocketIsToldToJoinTheGroup() async throws {
         let setpriv = "/usr/bin/setpriv"
         try #require(FileManager.default.isExecutableFile(atPath: setpriv), "util-linux's setpriv is required")
         let (dir, config) = try scratchConfig("""
@@ -72,11 +63,11 @@ import Testing
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         #expect(bound == 0 && listen(fd, 4) == 0)
-        func asNobody(_ args: [String]) throws -> Output {
-            try Self.remindctl(args + ["--config", config], prefix: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"])
+        func asNobody(_ args: [String]) async throws -> Output {
+            try await Self.remindctl(args + ["--config", config], prefix: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"])
         }
         for args in [["status"], ["hold", "032AA0F97D43493F"], ["optout", "add", "0412345678"], ["forecast"]] {
-            let r = try asNobody(args)
+            let r = try await asNobody(args)
             #expect(r.status == 77, "\(args): \(r.status) \(r.stdout) \(r.stderr)")
             let all = r.stdout + r.stderr
             #expect(all.contains("permission denied") && all.contains("join group remindd"), "\(args): \(all)")
@@ -84,7 +75,9 @@ import Testing
         }
     }
 
-    @Test func repliesListsTheRepliesFilesMasked() throws {
+    /// `remindctl replies` reads the spool's replies/ files itself (no daemon), masked
+    /// unless `--full`, in the practice's time zone.
+    @Test func repliesListsTheRepliesFilesMasked() async throws {
         let (dir, path) = try scratchConfig("""
             [practice]
             time_zone = "Australia/Sydney"
@@ -102,7 +95,7 @@ import Testing
             {"from":"+61423456789","from_masked":"+614******89","opt_out":false,"received":"\(now)","text":"Running late,\\nsorry"}
             {"torn
             """.write(toFile: dir + "/spool/replies/today.jsonl", atomically: true, encoding: .utf8)
-        let r = try Self.remindctl(["replies", "--config", path])
+        let r = try await Self.remindctl(["replies", "--config", path])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 4, "\(r.stdout)")
@@ -110,15 +103,15 @@ import Testing
         #expect(lines[2].contains("+614******89") && lines[2].hasSuffix(" Running late, sorry"))
         #expect(lines[3] == "2 replies")
         #expect(!r.stdout.contains("412345678"))
-        let full = try Self.remindctl(["replies", "--config", path, "--full", "--opt-outs"])
+        let full = try await Self.remindctl(["replies", "--config", path, "--full", "--opt-outs"])
         #expect(full.status == 0)
         #expect(full.stdout.contains("+61412345678") && !full.stdout.contains("Running late"))
-        let json = try Self.remindctl(["replies", "--config", path, "--json"])
+        let json = try await Self.remindctl(["replies", "--config", path, "--json"])
         #expect(json.stdout.split(separator: "\n").count == 2)
         #expect(json.stdout.contains("\"from\":\"+614******78\"") && !json.stdout.contains("412345678"))
     }
 
-    @Test func checkConfigAcceptsAGoodFile() throws {
+    @Test func checkConfigAcceptsAGoodFile() async throws {
         let (dir, path) = try scratchConfig("""
             [practice]
             time_zone = "Australia/Sydney"
@@ -128,13 +121,13 @@ import Testing
             directory = "templates"
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try Self.remindctl(["check-config", "--config", path])
+        let r = try await Self.remindctl(["check-config", "--config", path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("OK"))
         #expect(r.stdout.contains("Australia/Sydney"))
     }
 
-    @Test func checkConfigNamesEveryBadKeyAndFails() throws {
+    @Test func checkConfigNamesEveryBadKeyAndFails() async throws {
         let (dir, path) = try scratchConfig("""
             [practice]
             time_zone = "Mars/Olympus"
@@ -144,13 +137,13 @@ import Testing
             directory = "templates"
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try Self.remindctl(["check-config", "--config", path])
+        let r = try await Self.remindctl(["check-config", "--config", path])
         #expect(r.status == 78)
         #expect(r.stderr.contains("\(path): schedule.stager: unknown key"))
         #expect(r.stderr.contains("\(path): practice.time_zone: 'Mars/Olympus' is not a time zone"))
     }
 
-    @Test func checkConfigRejectsABadTemplate() throws {
+    @Test func checkConfigRejectsABadTemplate() async throws {
         let (dir, path) = try scratchConfig("""
             [practice]
             time_zone = "UTC"
@@ -159,13 +152,13 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "Hi {{frist_name}}".write(toFile: dir + "/templates/appointment.mustache", atomically: true, encoding: .utf8)
-        let r = try Self.remindctl(["check-config", "--config", path])
+        let r = try await Self.remindctl(["check-config", "--config", path])
         #expect(r.status == 78)
         #expect(r.stderr.contains("appointment.mustache"))
         #expect(r.stderr.contains("frist_name"))
     }
 
-    @Test func checkConfigListsTheSourcesAndRefusesAMissingTemplateAsTheDaemonWould() throws {
+    @Test func checkConfigListsTheSourcesAndRefusesAMissingTemplateAsTheDaemonWould() async throws {
         let toml = """
             [practice]
             time_zone = "Australia/Sydney"
@@ -184,7 +177,7 @@ import Testing
             """
         let (dir, path) = try scratchConfig(toml)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let good = try Self.remindctl(["check-config", "--config", path])
+        let good = try await Self.remindctl(["check-config", "--config", path])
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.contains("source     recalls: recall csv from inbox/recalls/"), "\(good.stdout)")
         #expect(good.stdout.contains("source     flu: broadcast csv from files matching flu*.csv"), "\(good.stdout)")
@@ -193,7 +186,7 @@ import Testing
         try (toml.replacingOccurrences(of: "flu-clinic", with: "measles")).write(toFile: path, atomically: true, encoding: .utf8)
         try "Hi {{first_name}}, due: {{reason}} ({{insurer}}{{clinic_room}})".write(
             toFile: dir + "/templates/recall.mustache", atomically: true, encoding: .utf8)
-        let bad = try Self.remindctl(["check-config", "--config", path])
+        let bad = try await Self.remindctl(["check-config", "--config", path])
         #expect(bad.status == 78)
         #expect(bad.stderr.contains("source flu: template broadcast.measles.mustache is not in"), "\(bad.stderr)")
         #expect(bad.stderr.contains("clinic_room"), "\(bad.stderr)")
@@ -201,7 +194,7 @@ import Testing
         #expect(!bad.stderr.contains("{{reason}}") && !bad.stderr.contains("reason:"), "\(bad.stderr)")
     }
 
-    @Test func statusReadsTheSpoolWhenTheDaemonIsDown() throws {
+    @Test func statusReadsTheSpoolWhenTheDaemonIsDown() async throws {
         let (dir, path) = try scratchConfig("""
             [practice]
             time_zone = "UTC"
@@ -211,25 +204,25 @@ import Testing
             socket = "/nonexistent/remindd.sock"
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try Self.remindctl(["status", "--config", path])
+        let r = try await Self.remindctl(["status", "--config", path])
         #expect(r.status == 3)
         #expect(r.stdout.contains("remindd is not running"))
         #expect(r.stdout.contains("queued     1"))
         #expect(r.stdout.contains("inbox      1 file(s) waiting"))
         // As the README shows it, and as systemctl users type it: the option first.
         for first in [["--config", path, "status"], ["--config=\(path)", "status"]] {
-            let before = try Self.remindctl(first)
+            let before = try await Self.remindctl(first)
             #expect(before.status == 3, "\(first): \(before.stderr)")
             #expect(before.stdout == r.stdout, "\(first)")
         }
-        let nested = try Self.remindctl(["--config", path, "optout", "list"])
+        let nested = try await Self.remindctl(["--config", path, "optout", "list"])
         #expect(nested.status == 0, "\(nested.stderr)")
         #expect(nested.stdout.contains("0 number(s) opted out"))
     }
 }
 
 extension RemindctlTests {
-    @Test func previewShowsTextLengthEncodingAndSegments() throws {
+    @Test func previewShowsTextLengthEncodingAndSegments() async throws {
         let (dir, path) = try scratchConfig("""
             [practice]
             name = "Harbour Dental"
@@ -247,7 +240,7 @@ extension RemindctlTests {
 
             """.write(toFile: dir + "/sample.csv", atomically: true, encoding: .utf8)
         // Before the appointments, as the daemon would receive the export.
-        let r = try Self.remindctl(["preview", "--config", path, "--json", "--at", "2026-11-20T09:00:00+11:00", dir + "/sample.csv"])
+        let r = try await Self.remindctl(["preview", "--config", path, "--json", "--at", "2026-11-20T09:00:00+11:00", dir + "/sample.csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(rows.count == 3)

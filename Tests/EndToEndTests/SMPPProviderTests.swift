@@ -112,7 +112,7 @@ extension SandboxLane2 {
                 try await Task.sleep(for: .seconds(3))  // releases would go now, were the link up
                 let status = try await h.status()
                 #expect(status.contains("link refused: bind refused: ESME_RINVPASWD (0xE)"), "\(status)")
-                let ctl = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let ctl = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(ctl.stdout.contains("gateway link: refused: bind refused: ESME_RINVPASWD (0xE)"), "\(ctl.stdout) \(ctl.stderr)")
                 #expect(h.files(in: "queued").count == 2)
                 #expect(h.files(in: "deferred").isEmpty && h.files(in: "failed").isEmpty && h.files(in: "uncertain").isEmpty)

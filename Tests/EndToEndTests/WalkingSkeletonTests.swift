@@ -33,7 +33,7 @@ extension SandboxLane2 {
                 }
                 #expect(h.files(in: "queued").count == 3)
                 #expect(h.files(in: "archive").count == 1)
-                let ctl = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let ctl = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(ctl.status == 0, "\(ctl.stderr)")
                 #expect(ctl.stdout.contains("remindd is running"))
                 #expect(ctl.stdout.contains("queued 3"))

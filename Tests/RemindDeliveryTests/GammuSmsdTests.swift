@@ -70,7 +70,7 @@ import Testing
         while process.isRunning && clock.now < stopBy { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning, "gammu-smsd did not stop on SIGTERM")
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        await process.exited()
 
         let log = (try? String(contentsOfFile: root + "/smsd.log", encoding: .utf8)) ?? ""
         #expect(sent().count == messages.count, "gammu-smsd did not send them: \(log.suffix(2000))")

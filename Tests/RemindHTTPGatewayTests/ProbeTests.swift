@@ -57,7 +57,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: scratch + "/credentials", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: root.appendingPathComponent("spool.example/templates").path, toPath: scratch + "/templates")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        func run(token: String) throws -> (Int32, String) {
+        func run(token: String) async throws -> (Int32, String) {
             try token.write(toFile: scratch + "/credentials/remindd_sms-api-token", atomically: true, encoding: .utf8)
             try """
                 [practice]
@@ -77,23 +77,16 @@ import Testing
                 balance_pointer = "/account/balance"
                 low_balance = 100
                 """.write(toFile: scratch + "/remindd.toml", atomically: true, encoding: .utf8)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: remindd)
-            p.arguments = ["--test-provider", "--config", scratch + "/remindd.toml"]
-            p.environment = ["CREDENTIALS_DIRECTORY": scratch + "/credentials", "PATH": "/usr/bin:/bin"]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.runWithSignalsUnblocked()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            let r = try await runCommand(remindd, ["--test-provider", "--config", scratch + "/remindd.toml"],
+                                         environment: ["CREDENTIALS_DIRECTORY": scratch + "/credentials", "PATH": "/usr/bin:/bin"],
+                                         mergeOutput: true)
+            return (r.status, r.stdout)
         }
-        let (ok, okOutput) = try run(token: "tok-secret-1\n")
+        let (ok, okOutput) = try await run(token: "tok-secret-1\n")
         #expect(ok == 0, "\(okOutput)")
         #expect(okOutput.contains("balance 84.50 (below low_balance 100.00)"), "\(okOutput)")
         #expect(!okOutput.contains("tok-secret-1"))
-        let (bad, badOutput) = try run(token: "stale")
+        let (bad, badOutput) = try await run(token: "stale")
         #expect(bad == 69, "\(badOutput)")
         #expect(badOutput.contains("FAILED:") && badOutput.contains("401") && badOutput.contains("BAD_TOKEN"), "\(badOutput)")
         #expect(gateway.requests().isEmpty)
