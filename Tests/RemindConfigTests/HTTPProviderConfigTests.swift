@@ -3,25 +3,7 @@ import RemindAssembly
 import RemindConfig
 import Testing
 
-@Suite struct HTTPProviderConfigTests {
-    static let practice = """
-        [practice]
-        time_zone = "Australia/Sydney"
-        """
-
-    func parse(_ provider: String) throws -> Configuration {
-        try Configuration.parse(Self.practice + "\n[provider]\n" + provider, file: "/etc/remindd/remindd.toml")
-    }
-
-    func problems(_ provider: String) -> [String] {
-        do {
-            _ = try parse(provider)
-            return []
-        } catch {
-            return (error as? ConfigError)?.problems.map(\.description) ?? ["\(error)"]
-        }
-    }
-
+@Suite struct HTTPProviderConfigTests: ProviderTable {
     static let kannel = """
         type = "kannel"
         url = "http://127.0.0.1:13013/cgi-bin/sendsms"

@@ -3,26 +3,7 @@ import RemindAssembly
 import RemindConfig
 import Testing
 
-@Suite struct ProviderConfigTests {
-    static let practice = """
-        [practice]
-        time_zone = "Australia/Sydney"
-        """
-
-    func parse(_ provider: String) throws -> Configuration {
-        try Configuration.parse(Self.practice + "\n[provider]\n" + provider, file: "/etc/remindd/remindd.toml")
-    }
-
-    /// The problems of a bad `[provider]` table, as `KEY: REASON` lines.
-    func problems(_ provider: String) -> [String] {
-        do {
-            _ = try Configuration.parse(Self.practice + "\n[provider]\n" + provider, file: "/etc/remindd/remindd.toml")
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
+@Suite struct ProviderConfigTests: ProviderTable {
     @Test func aCommandWithDefaults() throws {
         let c = try parse("""
             type = "command"

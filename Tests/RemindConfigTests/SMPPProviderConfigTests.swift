@@ -2,25 +2,7 @@ import Foundation
 import RemindConfig
 import Testing
 
-@Suite struct SMPPProviderConfigTests {
-    static let practice = """
-        [practice]
-        time_zone = "Australia/Sydney"
-        """
-
-    func parse(_ provider: String) throws -> Configuration {
-        try Configuration.parse(Self.practice + "\n[provider]\n" + provider, file: "/etc/remindd/remindd.toml")
-    }
-
-    func problems(_ provider: String) -> [String] {
-        do {
-            _ = try parse(provider)
-            return []
-        } catch {
-            return (error as? ConfigError)?.problems.map(\.description) ?? ["\(error)"]
-        }
-    }
-
+@Suite struct SMPPProviderConfigTests: ProviderTable {
     static let minimal = """
         type = "smpp"
         host = "smsc.example.net"
