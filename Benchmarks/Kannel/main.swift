@@ -24,18 +24,6 @@ if arguments.count > 1, arguments[1] == "daemon" {
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
 let concurrencies = arguments.count > 2 ? arguments[2].split(separator: ",").compactMap { Int($0) } : [1, 8, 32]
 
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
-func maxRSSMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
 print("concurrency  messages  seconds  msgs/s  p50 ms  p99 ms  cpu s  cpu s/1000  max rss MB  at fakesmsc")
 for concurrency in concurrencies {
     let kannel = try TestKannel()
@@ -50,7 +38,7 @@ for concurrency in concurrencies {
     let group = ServiceGroup(services: [provider], logger: logger)
     let (seconds, latencies, cpu) = try await withThrowingTaskGroup(of: Void.self) { tasks -> (Double, [Double], Double) in
         tasks.addTask { try await group.run() }
-        let cpu0 = cpuSeconds()
+        let cpu0 = ResourceUsage.cpuSeconds()
         let start = ContinuousClock.now
         // As the delivery service does: at most `concurrency` hand-overs in flight.
         let latencies = try await withThrowingTaskGroup(of: Double.self) { sends -> [Double] in
@@ -69,7 +57,7 @@ for concurrency in concurrencies {
             return latencies
         }
         let d = (ContinuousClock.now - start).components
-        let cpu = cpuSeconds() - cpu0
+        let cpu = ResourceUsage.cpuSeconds() - cpu0
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
         return (Double(d.seconds) + Double(d.attoseconds) / 1e18, latencies.sorted(), cpu)
@@ -82,7 +70,7 @@ for concurrency in concurrencies {
     let p50 = latencies[latencies.count / 2]
     let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
     print(String(format: "%11d  %8d  %7.2f  %6.0f  %6.2f  %6.2f  %5.2f  %10.3f  %10.1f  %11d", concurrency, count, seconds, Double(count) / seconds,
-                 p50, p99, cpu, cpu / Double(count) * 1000, maxRSSMegabytes(), arrived))
+                 p50, p99, cpu, cpu / Double(count) * 1000, ResourceUsage.maxRSSMegabytes(), arrived))
     kannel.stop()
 }
 

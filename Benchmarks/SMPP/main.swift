@@ -43,18 +43,6 @@ guard let smscKind else { fatalError("--smsc=drive or --smsc=smpp34") }
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
 let windows = arguments.count > 2 ? arguments[2].split(separator: ",").compactMap { Int($0) } : [1, 10, 50]
 
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
-func maxRSSMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
 /// Submits per second as the smpp34 SMSC logged them: from its first submit_sm to its last.
 func smscRate(_ smsc: TestSMSC) -> Double? {
     let times = smsc.accepted().compactMap(\.t)
@@ -96,7 +84,7 @@ for window in windows {
         let run = try await withThrowingTaskGroup(of: Void.self) { tasks -> (wall: Double, respToResp: Double, latencies: [Double], cpu: Double, smscCPU: Double?) in
             tasks.addTask { try await group.run() }
             while !provider.isBound { try await Task.sleep(for: .milliseconds(10)) }
-            let cpu0 = cpuSeconds()
+            let cpu0 = ResourceUsage.cpuSeconds()
             let smscCPU0 = drive?.cpuSeconds ?? 0
             let start = ContinuousClock.now
             // As the delivery service does: at most `provider.concurrency` (the window + 1) hand-overs in flight. The numbers
@@ -127,7 +115,7 @@ for window in windows {
               }
             }
             let end = ContinuousClock.now
-            let cpu = cpuSeconds() - cpu0
+            let cpu = ResourceUsage.cpuSeconds() - cpu0
             let smscCPU = drive.map { $0.cpuSeconds - smscCPU0 }  // before the unbind: drive_smpp quits when the link ends
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -138,7 +126,7 @@ for window in windows {
         let p99 = run.latencies[min(run.latencies.count - 1, run.latencies.count * 99 / 100)]
         let seen = smpp34.flatMap(smscRate)
         print(String(format: "remindd  %6d  %8d  %6.2f  %9.0f  ", window, count, run.wall, run.respToResp) + format(seen, "%.0f", 14)
-            + String(format: "  %6.2f  %6.2f  %5.2f  %9.1f  %10.1f  ", p50, p99, run.cpu, run.cpu * 1e6 / Double(count), maxRSSMegabytes())
+            + String(format: "  %6.2f  %6.2f  %5.2f  %9.1f  %10.1f  ", p50, p99, run.cpu, run.cpu * 1e6 / Double(count), ResourceUsage.maxRSSMegabytes())
             + format(smscCPU, "%.2f", 10))
         smpp34?.stop()
         drive?.stop()

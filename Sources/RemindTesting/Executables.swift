@@ -93,3 +93,20 @@ public func runCommand(
     let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     return CommandOutput(status: process.terminationStatus, stdout: stdout, stderr: stderr)
 }
+
+/// What this process has used so far (`getrusage(RUSAGE_SELF)`), for the benchmarks.
+public enum ResourceUsage {
+    /// User plus system CPU time, in seconds.
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// The peak resident set size, in MB.
+    public static func maxRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
