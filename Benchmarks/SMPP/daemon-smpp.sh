@@ -5,45 +5,20 @@
 # SMSC's last submit_sm, the SMSC-side rate (first to last submit), and the daemon's CPU
 # and peak resident memory (VmHWM) over the run. The password is a credential file in
 # $CREDENTIALS_DIRECTORY, as under the unit. Defaults: 10000 rows, window 50.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
 rows=${1:-10000}
 window=${2:-50}
+# The release build, the scratch spool under .build/bench-daemon/daemon-smpp, write_config.
+source "$(dirname "$0")/../Daemon/common.sh"
 python=.build/smpp34-venv/bin/python3
 [ -x "$python" ] || { echo "no smpp34 venv: run make deps"; exit 1; }
-# REMINDD=PATH runs that binary instead of building the release one (to compare builds).
-if [ -n "${REMINDD:-}" ]; then
-    remindd=$REMINDD
-else
-    swift build -c release --product remindd >/dev/null
-    remindd=$(swift build -c release --show-bin-path)/remindd
-fi
-work=$root/.build/bench-daemon/daemon-smpp
-rm -rf "$work"; mkdir -p "$work/spool/inbox" "$work/templates" "$work/credentials"
-cp spool.example/templates/*.mustache "$work/templates/"
+# REMINDD=PATH runs that binary instead of the release one (to compare builds).
+remindd=${REMINDD:-$bin/remindd}
+mkdir -p "$work/credentials"
 printf 'bench' > "$work/credentials/smpp-password"; chmod 600 "$work/credentials/smpp-password"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$python" Tests/RemindSMPPTests/SMSC/smsc.py --port "$port" --log "$work/smsc.jsonl" & smsc=$!
-cat > "$work/remindd.toml" <<TOML
-[practice]
-name = "Harbour Dental"
-phone = "02 9999 0000"
-time_zone = "UTC"
-[spool]
-root = "$work/spool"
-[templates]
-directory = "$work/templates"
-[schedule]
-stagger = "0"
-lead = "1d"
-windows = ["mon-sun 00:00-24:00"]
-drain_warning = "30d"
-[control]
-socket = "$work/control.sock"
-[log]
-level = "warning"
-target = "console"
+write_config 0 1d "mon-sun 00:00-24:00"
+cat >> "$work/remindd.toml" <<TOML
 [provider]
 type = "smpp"
 host = "127.0.0.1"
