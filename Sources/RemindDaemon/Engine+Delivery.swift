@@ -258,11 +258,20 @@ extension Engine {
                 if recipientGate.limit.perDay > 0 { recipientGate.limit.unrecord(handOver.message.recipient, at: handOver.releasedAt) }
             case .providerHealthy:
                 problems["provider"] = nil
-            case .providerFailing:
-                problems["provider"] = "provider \(provider.name) failing"
+            case .providerFailing(let reason):
+                problems["provider"] = Self.failingNote(provider: provider.name, reason: reason)
             }
         }
         statusChanged()
+    }
+
+    /// STATUS='s note for a failing provider: its name and the reason of its last failure
+    /// (a proxy's 407, a gateway down), on one line and at most 200 characters. Providers'
+    /// reasons carry no recipient and no text (they are masked where they are made, as for
+    /// the journal's REASON).
+    static func failingNote(provider: String, reason: String) -> String {
+        let line = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "provider \(provider) failing: " + (line.count > 200 ? line.prefix(199) + "…" : line)
     }
 
     private func recordSent(_ handOver: HandOver, reference: String, parts: [String] = []) async {

@@ -8,10 +8,10 @@ public import RemindCore
 /// | answer | actions |
 /// |---|---|
 /// | accepted | ``Action/recordSent(reference:)``, ``Action/providerHealthy`` |
-/// | temporary, a retry fits before the lifetime and the expiry (at the later of the backoff and the gateway's Retry-After) | ``Action/giveBackDailyCount``, ``Action/deferUntil(_:reason:)``, ``Action/providerFailing`` |
+/// | temporary, a retry fits before the lifetime and the expiry (at the later of the backoff and the gateway's Retry-After) | ``Action/giveBackDailyCount``, ``Action/deferUntil(_:reason:)``, ``Action/providerFailing(reason:)`` |
 /// | temporary, no retry fits | ``Action/giveBackDailyCount``, ``Action/fail(reason:)`` |
 /// | permanent | ``Action/giveBackDailyCount``, ``Action/fail(reason:)`` |
-/// | uncertain | ``Action/setAside(reason:)``, ``Action/providerFailing`` (the daily count stands: it may have reached the number) |
+/// | uncertain | ``Action/setAside(reason:)``, ``Action/providerFailing(reason:)`` (the daily count stands: it may have reached the number) |
 /// | not sent (the link is down or refused) | ``Action/giveBackDailyCount``, ``Action/requeue(reason:)`` (no attempt counted) |
 ///
 /// A receipt (``receipt(delivered:code:state:)``) moves a `sent` message, or an
@@ -61,8 +61,9 @@ public struct HandOverDecision: Sendable, Hashable {
         case giveBackDailyCount
         /// The provider answered: any provider problem on STATUS= clears.
         case providerHealthy
-        /// The provider is failing: STATUS= says so.
-        case providerFailing
+        /// The provider is failing: STATUS= says so, with the reason (a wrong proxy password,
+        /// a gateway down), so the sysadmin need not search the journal for it.
+        case providerFailing(reason: String)
     }
 
     /// What a receipt does.
@@ -87,7 +88,7 @@ public struct HandOverDecision: Sendable, Hashable {
         case .accepted(let reference):
             return [.recordSent(reference: reference), .providerHealthy]
         case .uncertain(let reason):
-            return [.setAside(reason: reason), .providerFailing]
+            return [.setAside(reason: reason), .providerFailing(reason: reason)]
         case .permanent(let reason):
             return [.giveBackDailyCount, .fail(reason: reason)]
         case .notSent(let reason):
@@ -102,7 +103,7 @@ public struct HandOverDecision: Sendable, Hashable {
                     }
                     at = notBefore
                 }
-                return [.giveBackDailyCount, .deferUntil(at, reason: reason), .providerFailing]
+                return [.giveBackDailyCount, .deferUntil(at, reason: reason), .providerFailing(reason: reason)]
             }
             return [.giveBackDailyCount, .fail(reason: reason)]
         }

@@ -21,12 +21,8 @@ extension SandboxLane1 {
             try await Sandbox.withSandbox { sandbox in
                 let h = try await DaemonHarness.make(sandbox, stagger: "1s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
                 defer { h.cleanUp() }
-                try FileManager.default.createDirectory(atPath: h.root + "/credentials", withIntermediateDirectories: true)
-                try token.write(toFile: h.root + "/credentials/gateway-token", atomically: true, encoding: .utf8)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: h.root + "/credentials/gateway-token")
-                let config = try String(contentsOfFile: h.config, encoding: .utf8)
-                try (config + #"""
-
+                try h.writeCredential("gateway-token", token)
+                try h.appendConfig(#"""
                     [provider]
                     type = "http"
                     url = "\#(gateway.url)/v1/sms"
@@ -38,8 +34,7 @@ extension SandboxLane1 {
                     balance_pointer = "/account/balance"
                     low_balance = 100
                     balance_check_every = 1
-
-                    """#).write(toFile: h.config, atomically: true, encoding: .utf8)
+                    """#)
                 try await h.start()
 
                 // The check at start: 84 < 100.

@@ -21,6 +21,20 @@ extension DaemonHarness {
     /// An appointment whose reminder is days away.
     static var later: Date { Date().addingTimeInterval(10 * 86400) }
 
+    /// Writes a credential (0600) into `root/credentials/`, which a drop-in line
+    /// `LoadCredential=remindd:@ROOT@/credentials` hands to the daemon at its next start.
+    func writeCredential(_ name: String, _ value: String) throws {
+        try FileManager.default.createDirectory(atPath: root + "/credentials", withIntermediateDirectories: true)
+        try value.write(toFile: root + "/credentials/" + name, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: root + "/credentials/" + name)
+    }
+
+    /// Appends `toml` (a `[provider]` table, say) to the configuration.
+    func appendConfig(_ toml: String) throws {
+        let config = try String(contentsOfFile: self.config, encoding: .utf8)
+        try (config + "\n" + toml + "\n").write(toFile: self.config, atomically: true, encoding: .utf8)
+    }
+
     static func csv(_ rows: [Row]) -> String {
         var text = "AppointmentID,FirstName,LastName,Mobile,Date,Time,Doctor,Office,Status\r\n"
         for row in rows {

@@ -21,14 +21,9 @@ extension SandboxLane2 {
             try await Sandbox.withSandbox { sandbox in
                 let h = try await DaemonHarness.make(sandbox, stagger: "2s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
                 defer { h.cleanUp() }
-                try FileManager.default.createDirectory(atPath: h.root + "/credentials", withIntermediateDirectories: true)
-                for (name, value) in [("kannel-password", kannel.password), ("callback-secret", secret)] {
-                    try value.write(toFile: h.root + "/credentials/" + name, atomically: true, encoding: .utf8)
-                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: h.root + "/credentials/" + name)
-                }
-                let config = try String(contentsOfFile: h.config, encoding: .utf8)
-                try (config + """
-
+                try h.writeCredential("kannel-password", kannel.password)
+                try h.writeCredential("callback-secret", secret)
+                try h.appendConfig("""
                     [provider]
                     type = "kannel"
                     url = "\(kannel.sendsmsURL)"
@@ -38,8 +33,7 @@ extension SandboxLane2 {
                     receipts = true
                     callback_url = "http://127.0.0.1:\(listenPort)"
                     listen = "127.0.0.1:\(listenPort)"
-
-                    """).write(toFile: h.config, atomically: true, encoding: .utf8)
+                    """)
                 try await h.start()
                 let start = DaemonHarness.dueNow
                 try h.drop("kannel.csv", DaemonHarness.csv([

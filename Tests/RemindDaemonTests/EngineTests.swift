@@ -118,6 +118,32 @@ final class EngineFixture: EngineScratch {
         #expect(await f.engine.statusLine().contains("provider recording failing"))
     }
 
+    /// STATUS= (and `remindctl status`, which prints the same line) gives a failing
+    /// provider's reason, so a wrong proxy password reads as one, not as "failing"; an
+    /// accepted hand-over clears it. A reason of several lines, or a long one, is one line
+    /// of at most 200 characters.
+    @Test func aFailingProvidersReasonIsInTheStatusLineUntilAHandOverIsAccepted() async throws {
+        let clock = DeliveryServiceTests.manualClock()
+        let f = try await EngineFixture(clock: clock)
+        let refusal = "the proxy 127.0.0.1:3128 refused our credentials (407 Proxy Authentication Required): check proxy_user and the proxy password credential; nothing was sent"
+        f.provider.failNext(DeliveryError(.temporary, refusal))
+        try f.drop("a.csv", rows: [("A-1", "0412 345 678", clock.now.addingTimeInterval(86400 - 3600), "Scheduled")])
+        await f.engine.ingest(inboxName: "a.csv")
+        await f.drain()
+        #expect(f.files("deferred").count == 1)
+        let line = await f.engine.statusLine()
+        #expect(line.hasSuffix("; provider recording failing: " + refusal), "\(line)")
+        #expect(await f.engine.statusReport().problem == "provider recording failing: " + refusal)
+        clock.advance(by: 61)  // the first retry is a minute after the attempt
+        await f.drain()
+        #expect(f.provider.sent.count == 1)
+        #expect(await f.engine.problems["provider"] == nil, "an accepted hand-over clears the note")
+
+        let long = Engine.failingNote(provider: "http", reason: "first line\nsecond " + String(repeating: "x", count: 300))
+        #expect(long.hasPrefix("provider http failing: first line second xxx") && long.hasSuffix("x…"), "\(long)")
+        #expect(long.count == "provider http failing: ".count + 200 && !long.contains("\n"))
+    }
+
     @Test func anUnreadableFileIsRejectedWithItsBytesAndAReason() async throws {
         let f = try await EngineFixture()
         try Data([0x00, 0xFF, 0x10, 0x42]).write(to: URL(fileURLWithPath: f.root + "/spool/inbox/garbage.csv"))

@@ -17,7 +17,7 @@ import Testing
     @Test(arguments: [(1, 60.0), (2, 120.0), (3, 240.0), (7, 3600.0), (12, 3600.0)])
     func aTemporaryFailureIsRetriedWithExponentialBackoff(attempts: Int, delay: TimeInterval) {
         let actions = decision.decide(.temporary(reason: "gateway down"), for: .init(attempts: attempts, created: created, expires: nil), now: now)
-        #expect(actions == [.giveBackDailyCount, .deferUntil(now.addingTimeInterval(delay), reason: "gateway down"), .providerFailing])
+        #expect(actions == [.giveBackDailyCount, .deferUntil(now.addingTimeInterval(delay), reason: "gateway down"), .providerFailing(reason: "gateway down")])
     }
 
     @Test func aTemporaryFailureWhoseRetryWouldComeAtOrAfterTheExpiryFails() {
@@ -60,7 +60,7 @@ import Testing
 
     @Test func anUncertainAnswerIsSetAsideAndKeepsTheDailyCount() {
         let actions = decision.decide(.uncertain(reason: "killed"), for: .init(attempts: 1, created: created, expires: nil), now: now)
-        #expect(actions == [.setAside(reason: "killed"), .providerFailing])
+        #expect(actions == [.setAside(reason: "killed"), .providerFailing(reason: "killed")])
         #expect(!actions.contains(.giveBackDailyCount))
     }
 

@@ -1,5 +1,4 @@
-import Foundation
-import RemindTesting
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,19 +6,20 @@ import Glibc
 /// Debian's squid on 127.0.0.1 with Basic authentication (basic_ncsa_auth over a password
 /// file made with `openssl passwd -apr1`), in the foreground (`-N`), no cache, its access
 /// log in a scratch directory. Unlike tinyproxy it answers a wrong password with 407. A
-/// missing squid fails the test.
-final class TestSquid {
-    static let binary = "/usr/sbin/squid"
-    static let helper = "/usr/lib/squid/basic_ncsa_auth"
-    let port: Int
-    let user = "clinic"
-    let password = "squid-pass-31"
-    let directory: String
+/// missing squid fails the test (used by RemindHTTPGatewayTests and the daemon's end-to-end
+/// tests).
+public final class TestSquid: @unchecked Sendable {
+    public static let binary = "/usr/sbin/squid"
+    public static let helper = "/usr/lib/squid/basic_ncsa_auth"
+    public let port: Int
+    public let user = "clinic"
+    public let password = "squid-pass-31"
+    public let directory: String
     private var process: Process?
 
     /// `refusingCONNECT`: its rules deny every CONNECT (403), as a site's proxy that allows
     /// only port 443 does for other ports.
-    init(refusingCONNECT: Bool = false) async throws {
+    public init(refusingCONNECT: Bool = false) async throws {
         for binary in [Self.binary, Self.helper] where !FileManager.default.isExecutableFile(atPath: binary) {
             throw TestKannel.Failure(description: "\(binary) is missing: install Debian's squid (make deps)")
         }
@@ -73,10 +73,10 @@ final class TestSquid {
     }
 
     /// squid's access log (one line per request: the status it answered, the method, the URL).
-    var log: String { (try? String(contentsOfFile: directory + "/access.log", encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: directory + "/access.log", encoding: .utf8)) ?? "" }
 
     /// `openssl passwd -apr1 PASSWORD`: the MD5 crypt basic_ncsa_auth reads.
-    static func apr1(_ password: String) throws -> String {
+    public static func apr1(_ password: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         p.arguments = ["passwd", "-apr1", password]
