@@ -28,7 +28,7 @@ public final class TestSquid: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Run as root, squid becomes its cache_effective_user (proxy): it must write here.
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
-        try "\(user):\(try Self.apr1(password))\n".write(toFile: directory + "/passwd", atomically: true, encoding: .utf8)
+        try "\(user):\(try await Self.apr1(password))\n".write(toFile: directory + "/passwd", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory + "/passwd")
         try """
             http_port 127.0.0.1:\(port)
@@ -76,16 +76,9 @@ public final class TestSquid: @unchecked Sendable {
     public var log: String { (try? String(contentsOfFile: directory + "/access.log", encoding: .utf8)) ?? "" }
 
     /// `openssl passwd -apr1 PASSWORD`: the MD5 crypt basic_ncsa_auth reads.
-    public static func apr1(_ password: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = ["passwd", "-apr1", password]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw TestKannel.Failure(description: "openssl passwd exited with \(p.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    public static func apr1(_ password: String) async throws -> String {
+        let r = try await runCommand("/usr/bin/openssl", ["passwd", "-apr1", password])
+        guard r.status == 0 else { throw TestKannel.Failure(description: "openssl passwd exited with \(r.status): \(r.stderr)") }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

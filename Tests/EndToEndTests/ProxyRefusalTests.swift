@@ -60,7 +60,7 @@ extension SandboxLane1 {
                 try await sandbox.waitUntil("the proxy's refusal in STATUS=", timeout: .seconds(30), interval: .milliseconds(200)) {
                     try await h.status().contains(failing)
                 }
-                let status = try RemindctlTests.remindctl(["status", "--config", h.config])
+                let status = try await RemindctlTests.remindctl(["status", "--config", h.config])
                 #expect(status.status == 0 && status.stdout.contains(failing), "\(status.stdout) \(status.stderr)")
                 #expect(!status.stdout.contains(wrong))
 
@@ -68,7 +68,7 @@ extension SandboxLane1 {
                 try h.writeCredential("proxy-password", squid.password)
                 try await sandbox.run(["systemctl", "restart", h.unit])
                 try await h.waitUntilRunning()
-                let retry = try RemindctlTests.remindctl(["retry", deferred.id, "--config", h.config])
+                let retry = try await RemindctlTests.remindctl(["retry", deferred.id, "--config", h.config])
                 // (Unless its own retry, a minute after the refusal, came first on a slow machine.)
                 #expect(retry.status == 0 || h.files(in: "sent").count == 1, "\(retry.stdout) \(retry.stderr)")
                 try await h.waitForFiles(1, in: "sent", timeout: .seconds(30))
