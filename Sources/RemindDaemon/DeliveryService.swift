@@ -21,7 +21,9 @@ import Synchronization
 ///
 /// **Stop.** On graceful shutdown no new release begins; the hand-overs in flight get up
 /// to ``stopGrace`` (20 s, inside the unit's TimeoutStopSec=30s) to answer and be recorded.
-/// Then the rest are cancelled: a provider that answers its cancellation records its
+/// A provider sees the stop too (its `send` runs in this service's child tasks): the SMPP
+/// link gives back at once, `notSent`, the message waiting beyond its window, which is
+/// requeued with no attempt counted. Then the rest are cancelled: a provider that answers its cancellation records its
 /// answer (typically `uncertain`); one that does not leaves its message in `active/`,
 /// which recovery's `spool.interrupted` rule settles at the next start. Never resent silently.
 struct DeliveryService: Service {

@@ -330,16 +330,17 @@ extension Engine {
     /// The history line of a hand-over that never reached the gateway.
     static let requeuedEvent = "requeued"
 
-    /// Nothing reached the gateway (its link is down, connecting or refused): back to
-    /// `queued/` at its own time, the attempt not counted; releases wait for the link
-    /// (``linkHoldsReleases``), so this happens at most once per hand-over in flight.
+    /// Nothing reached the gateway (its link is down, connecting or refused, or the SMPP
+    /// message waiting beyond the window at a stop): back to `queued/` at its own time, the
+    /// attempt not counted; releases wait for the link (``linkHoldsReleases``), so this
+    /// happens at most once per hand-over in flight.
     private func recordRequeued(_ handOver: HandOver, reason: String) async {
         let id = handOver.message.id
         do {
             let entry = try await withSpool { try $0.transition(id, to: .queued, what: Engine.requeuedEvent, detail: "reason=\(reason)") }
             scheduler.insert(ReleaseScheduler.Entry(entry))
             sleeper.wake()
-            log(.messageQueued, .debug, "message back in the queue: the gateway's link is not up; it waits for the link", [
+            log(.messageQueued, .debug, "message back in the queue: nothing of it reached the gateway", [
                 LogKey.spoolID: "\(id)", LogKey.provider: "\(provider.name)", LogKey.state: "queued", LogKey.reason: "\(reason)",
             ])
         } catch {

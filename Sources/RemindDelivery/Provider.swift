@@ -50,8 +50,9 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
         /// The hand-over may or may not have happened (the command was killed, timed out or
         /// vanished mid-run): retrying could text the patient twice, so only an operator does.
         public static let uncertain = Code(value: .uncertain)
-        /// Nothing reached the gateway: its link is down, connecting or refused. The message
-        /// goes back to `queued/` with no attempt counted, and waits for the link.
+        /// Nothing reached the gateway: its link is down, connecting or refused, or remindd
+        /// stopped before the message was written. The message goes back to `queued/` with
+        /// no attempt counted, and waits for the link.
         public static let notSent = Code(value: .notSent)
         public var description: String { "\(value)" }
     }

@@ -132,7 +132,8 @@ public final class SMPPProvider: Provider, Service, Sendable {
     /// so one message is always queued here, and the event loop writes its submit_sm the
     /// moment an answer frees the window (no hand-off to the task pool and back between an
     /// answer and the next submit). At most `window` submits are ever outstanding; the
-    /// queued one has nothing written, so a link lost gives it back as not sent.
+    /// queued one has nothing written, so a link lost, or the delivery service's graceful
+    /// stop, gives it back as not sent.
     public var concurrency: Int { settings.session.window + 1 }
 
     /// Whether the link (both links, with a receiver link) is bound now (for tests).
@@ -148,17 +149,26 @@ public final class SMPPProvider: Provider, Service, Sendable {
             s.nextToken += 1
             return s.nextToken
         }
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<SMPPSession.Outcome, Never>) in
-                let actions = state.withLock { s in
-                    s.waiters[token] = c
-                    return s.links[Self.submitting].machine.submit(token, parts: parts, now: clock.now)
+        // The caller's graceful stop (the delivery service's, inherited by its child tasks)
+        // gives the message back if nothing of it is written yet: the one waiting beyond the
+        // window is not written when an answer frees it during the stop's grace.
+        let outcome = await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (c: CheckedContinuation<SMPPSession.Outcome, Never>) in
+                    let actions = state.withLock { s in
+                        s.waiters[token] = c
+                        return s.links[Self.submitting].machine.submit(token, parts: parts, now: clock.now)
+                    }
+                    perform(actions, link: Self.submitting)
+                    wakeIfSooner()
+                    // A stop that began before the submit: its handler found nothing to give back.
+                    if Task.isShuttingDownGracefully { withdraw(token) }
                 }
-                perform(actions, link: Self.submitting)
-                wakeIfSooner()
+            } onCancel: {
+                perform(state.withLock { $0.links[Self.submitting].machine.cancel(token, now: clock.now) }, link: Self.submitting)
             }
-        } onCancel: {
-            perform(state.withLock { $0.links[Self.submitting].machine.cancel(token, now: clock.now) }, link: Self.submitting)
+        } onGracefulShutdown: { [self] in
+            withdraw(token)
         }
         switch outcome.result {
         case .success(let result):
@@ -166,6 +176,12 @@ public final class SMPPProvider: Provider, Service, Sendable {
                                   partReferences: result.partReferences.map { settings.submit.canonicalMessageID($0, receipt: false) })
         case .failure(let error): throw error
         }
+    }
+
+    /// Gives a hand-over back `notSent` if nothing of it is written (see
+    /// ``SMPPSession/StateMachine/withdraw(_:reason:)``).
+    private func withdraw(_ token: SMPPSession.Token) {
+        perform(state.withLock { $0.links[Self.submitting].machine.withdraw(token, reason: "remindd is stopping") }, link: Self.submitting)
     }
 
     public func handled(_ event: GatewayEvent, stored: Bool) async {

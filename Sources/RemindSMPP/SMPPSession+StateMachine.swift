@@ -13,7 +13,8 @@ extension SMPPSession {
     /// written with no answer before the response timeout, or when the link is lost, is
     /// `uncertain` and is never written again; a message none of whose parts was written
     /// when the link is lost or refused, or at stop, is `notSent` (the daemon puts it back
-    /// in the queue, no attempt counted, and holds releases until the link is up again).
+    /// in the queue, no attempt counted, and holds releases until the link is up again); so
+    /// is one its caller ``withdraw(_:reason:)``s at a stop before any part was written.
     /// Before the first bind and while connecting, hand-overs wait here for the bind.
     public struct StateMachine: Sendable {
         /// The longest a stop waits for unbind_resp.
@@ -201,6 +202,18 @@ extension SMPPSession {
             submissions[token] = Submission(total: parts.count)
             queue += parts.enumerated().map { Part(token: token, index: $0, body: $1) }
             return flush(now: now)
+        }
+
+        /// The hand-over's caller is stopping (the delivery service at a graceful stop): a
+        /// message none of whose parts was written, waiting for room in the window or for
+        /// the bind, is given back `notSent` and never written; one with a part written goes
+        /// on (its answer, and its other parts as the window allows), so that it is not left
+        /// half sent.
+        public mutating func withdraw(_ token: Token, reason: String) -> [Action] {
+            guard let s = submissions[token], s.written.isEmpty else { return [] }
+            submissions[token] = nil
+            queue.removeAll { $0.token == token }
+            return [.complete(token, .notSent(reason))]
         }
 
         /// The hand-over's caller gave up (stop deadline): a message any part of which was

@@ -24,13 +24,17 @@ public final class TestSMSC {
     public let logPath: String
     public let refuseBind: Bool
     public let idPrefix: String
+    /// How long after its arrival each accepted submit_sm is answered (smsc.py's
+    /// `--submit-delay`); zero answers at once.
+    public let submitDelay: Duration
     private(set) var process: Process?
 
-    public init(port: Int? = nil, refuseBind: Bool = false, idPrefix: String = "m") throws {
+    public init(port: Int? = nil, refuseBind: Bool = false, idPrefix: String = "m", submitDelay: Duration = .zero) throws {
         self.port = try port ?? Self.freePort()
         self.logPath = NSTemporaryDirectory() + "remindd-smsc-\(UUID().uuidString).jsonl"
         self.refuseBind = refuseBind
         self.idPrefix = idPrefix
+        self.submitDelay = submitDelay
     }
 
     deinit {
@@ -46,8 +50,11 @@ public final class TestSMSC {
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [Self.packageRoot.appendingPathComponent("Tests/RemindSMPPTests/SMSC/smsc.py").path,
-                       "--port", "\(port)", "--log", logPath, "--id-prefix", idPrefix] + (refuseBind ? ["--refuse-bind"] : [])
+        var arguments = [Self.packageRoot.appendingPathComponent("Tests/RemindSMPPTests/SMSC/smsc.py").path,
+                         "--port", "\(port)", "--log", logPath, "--id-prefix", idPrefix]
+        if refuseBind { arguments.append("--refuse-bind") }
+        if submitDelay > .zero { arguments += ["--submit-delay", "\(submitDelay / .seconds(1))"] }
+        p.arguments = arguments
         p.standardInput = FileHandle.nullDevice
         try p.runWithSignalsUnblocked()
         process = p

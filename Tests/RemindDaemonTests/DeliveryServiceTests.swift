@@ -15,10 +15,14 @@ import Testing
 /// manual clock: nothing here sleeps to let time pass.
 @Suite struct DeliveryServiceTests {
     /// Runs the delivery service of `engine` while `body` runs, then stops it gracefully
-    /// (as SIGTERM does) and waits for it to return.
-    func withDeliveryService<T>(_ engine: Engine, _ body: () async throws -> T) async throws -> T {
+    /// (as SIGTERM does) and waits for it to return. A `provider` that is a service (the
+    /// SMPP link) runs before it, as in the daemon, so it stops after it.
+    static func withDeliveryService<T>(_ engine: Engine, provider: (any Service)? = nil,
+                                       _ body: () async throws -> T) async throws -> T {
+        var services: [any Service] = provider.map { [$0] } ?? []
+        services.append(DeliveryService(engine: engine))
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: DeliveryService(engine: engine))], logger: Logger(label: "test")))
+            services: services.map { .init(service: $0) }, logger: Logger(label: "test")))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
@@ -54,7 +58,7 @@ import Testing
         let root = f.root
         try f.drop("a.csv", rows: (1...5).map { ("A-\($0)", "0412 000 00\($0)", Self.soon(clock), "Scheduled") })
         await f.engine.ingest(inboxName: "a.csv")
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             try await gateway.waitForInFlight(3)
             // The window is full: the loop waits for an answer and nothing more goes, however
             // long it waits (a moment of real time, for a fourth to have the chance to go wrongly).
@@ -92,7 +96,7 @@ import Testing
         let root = f.root
         try f.drop("a.csv", rows: (1...3).map { ("A-\($0)", "0412 000 00\($0)", Self.soon(clock), "Scheduled") })
         await f.engine.ingest(inboxName: "a.csv")
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             try await first.waitUntil("three sent") { Self.ids(root, .sent).count == 3 }
         }
         let ids = first.accepted.map(\.id)
@@ -103,7 +107,7 @@ import Testing
         let second = FakeGateway()
         let engine = try f.makeEngine(provider: second, clock: clock)
         try await engine.recover()
-        try await withDeliveryService(engine) {
+        try await Self.withDeliveryService(engine) {
             second.emit(.receipt(.init(reference: FakeGateway.reference(of: ids[0]), outcome: .delivered, code: "DELIVRD", time: clock.now)))
             second.emit(.receipt(.init(reference: FakeGateway.reference(of: ids[1]), outcome: .undeliverable, code: "0x0B", time: clock.now)))
             second.emit(.receipt(.init(reference: "no-such-reference", outcome: .delivered, time: clock.now)))
@@ -136,7 +140,7 @@ import Testing
             ("B-1", "0423 456 789", Self.soon(clock), "Scheduled"),
         ])
         await f.engine.ingest(inboxName: "a.csv")
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             try await gateway.waitUntil("two sent") { Self.ids(root, .sent).count == 2 }
             gateway.emit(.inbound(.init(sender: "0412 345 678", text: "Stop please", time: clock.now)))
             gateway.emit(.inbound(.init(sender: "+61423456789", text: "Running 5 min late, sorry", time: clock.now.addingTimeInterval(1))))
@@ -179,7 +183,7 @@ import Testing
         try f.drop("a.csv", rows: [("A-1", "0412 345 678", Self.soon(clock), "Scheduled")])
         await f.engine.ingest(inboxName: "a.csv")
         let failedAt = clock.now
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             try await waitUntil("deferred") { Self.ids(root, .deferred).count == 1 }
             // First retry one minute later: not a moment before.
             clock.advance(by: 59)
@@ -208,7 +212,7 @@ import Testing
         let root = f.root
         try f.drop("a.csv", rows: [("A-1", "0412 345 678", Self.soon(clock), "Scheduled")])
         await f.engine.ingest(inboxName: "a.csv")
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             try await waitUntil("the first sent") { Self.ids(root, .sent).count == 1 }
             // The next slot is an hour away; this appointment starts in 30 minutes.
             try f.drop("b.csv", rows: [("B-1", "0423 456 789", clock.now.addingTimeInterval(1800), "Scheduled")])
@@ -228,7 +232,7 @@ import Testing
         let clock = Self.manualClock()
         let gateway = FakeGateway()
         let f = try await EngineFixture(gateway: gateway, clock: clock)
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             gateway.emit(.link(.down(reason: "connection refused")))
             try await gateway.waitForHandled(1)
             #expect(await f.engine.statusLine().hasSuffix("; link down: connection refused"))
@@ -315,7 +319,7 @@ extension DeliveryServiceTests {
         let root = f.root
         try f.drop("a.csv", rows: [("A-1", "0412 345 678", Self.soon(clock), "Scheduled")])
         await f.engine.ingest(inboxName: "a.csv")
-        try await withDeliveryService(f.engine) {
+        try await Self.withDeliveryService(f.engine) {
             try await gateway.waitForInFlight(1)
             let id = try #require(gateway.inFlight.first)
             gateway.emit(.receipt(.init(reference: FakeGateway.reference(of: id), outcome: .delivered, code: "DELIVRD", time: clock.now)))

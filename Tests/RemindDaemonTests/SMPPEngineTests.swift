@@ -90,6 +90,7 @@ import Testing
         s.reconnectMin = .milliseconds(100)
         s.reconnectMax = .milliseconds(300)
         s.refusedRetry = .milliseconds(700)  // minutes in the daemon (refused_retry = "5m")
+        s.receipts = false  // the messages stay in sent/ (a DELIVRD receipt could move them on before the wait sees both there)
         let provider = SMPPProvider(settings: Daemon.smppSettings(s, password: "pw-12345"), clock: SystemClock(),
                                     sleeper: try WallClockSleeper(), logger: Logger(label: "smpp") { _ in InMemoryLogHandler() })
         let clock = DeliveryServiceTests.manualClock()
@@ -224,6 +225,73 @@ import Testing
         #expect(f.engine.optOuts.contains("+61412347870"))
         // Every part answered; the last part of each reply only once it was on disk.
         #expect(smsc.events("deliver_resp").filter { $0.kind == "mo-part" }.map { $0.status ?? -1 } == [0, 0, 0, 0])
+    }
+
+    /// A graceful stop (`systemctl stop`) with the window full: window 1, so the provider
+    /// takes two hand-overs, one submit_sm outstanding (the SMSC answers 2 s after it
+    /// arrives) and one waiting beyond the window with nothing written. The outstanding
+    /// submit gets its submit_sm_resp within the grace and is `sent`; the waiting one,
+    /// which never reached the SMSC, goes back to `queued/` at once (history `requeued`, no
+    /// attempt spent), not written once the window frees; the third was never released;
+    /// the link unbinds. After a restart on the same spool each goes out exactly once.
+    @Test func aStopWithTheWindowFullGivesBackTheMessageWaitingBeyondIt() async throws {
+        let smsc = try TestSMSC(submitDelay: .seconds(2))
+        try await smsc.start()
+        let clock = DeliveryServiceTests.manualClock()
+        let first = try Self.provider(smsc, window: 1)
+        let f = try await EngineFixture(gateway: first, clock: clock)
+        let root = f.root
+        try f.drop("a.csv", rows: (1...3).map { ("W-\($0)", "0412 345 62\($0)", DeliveryServiceTests.soon(clock), "Scheduled") })
+        await f.engine.ingest(inboxName: "a.csv")
+        try await DeliveryServiceTests.withDeliveryService(f.engine, provider: first) {
+            // The stop comes while the first submit waits for its answer.
+            try await waitFor("one submit at the SMSC and two hand-overs in the provider") {
+                smsc.events("submit").count == 1 && DeliveryServiceTests.ids(root, .active).count == 2
+            }
+        }
+        try await waitFor("the SMSC to see the unbind sent at stop", timeout: .seconds(5)) { smsc.events("unbound").count == 1 }
+        let submitted = smsc.events("submit").map { $0.dest ?? "" }
+        #expect(submitted.count == 1, "nothing written after the stop began: \(submitted)")
+        #expect(DeliveryServiceTests.ids(root, .sent).count == 1 && DeliveryServiceTests.ids(root, .queued).count == 2)
+        #expect(DeliveryServiceTests.ids(root, .active).isEmpty && DeliveryServiceTests.ids(root, .uncertain).isEmpty)
+        #expect(!f.logs.entries.contains { "\($0.message)".hasPrefix("hand-overs still in flight at the stop deadline") },
+                "the outstanding submit was answered within the grace")
+        var spool = try OperatorEngineTests.reread(f)
+        let sent = try spool.message(MessageID(try #require(DeliveryServiceTests.ids(root, .sent).first))!)
+        #expect(sent.recipient == "+" + (submitted.first ?? ""))
+        let histories = try DeliveryServiceTests.ids(root, .queued).map { try spool.message(MessageID($0)!).events }
+        let requeued = try #require(histories.first { $0.count > 1 })
+        #expect(requeued.map(\.what) == ["queued", "active", Engine.requeuedEvent], "\(requeued.map(\.what))")
+        #expect(requeued.last?.detail == "reason=remindd is stopping")
+        #expect(Engine.attempts(requeued) == 0)
+        #expect(histories.filter { $0.map(\.what) == ["queued"] }.count == 1, "the third was never released")
+
+        // A new engine and link on the same spool, as after `systemctl start remindd`.
+        let second = try Self.provider(smsc, window: 1)
+        let engine = try f.makeEngine(provider: second, clock: clock)
+        try await engine.recover()
+        try await DeliveryServiceTests.withDeliveryService(engine, provider: second) {
+            try await waitFor("the other two sent") { DeliveryServiceTests.ids(root, .sent).count == 3 }
+        }
+        #expect(smsc.events("submit").map { $0.dest ?? "" }.sorted() == ["61412345621", "61412345622", "61412345623"],
+                "each exactly once")
+        spool = try OperatorEngineTests.reread(f)
+        for id in DeliveryServiceTests.ids(root, .sent) {
+            let events = try spool.message(MessageID(id)!).events
+            #expect(Engine.attempts(events) == 1, "\(events.map(\.what))")
+        }
+    }
+
+    /// An SMPP provider for the test SMSC: a transceiver asking for no receipts, so nothing
+    /// comes back to be answered while it stops.
+    static func provider(_ smsc: TestSMSC, window: Int) throws -> SMPPProvider {
+        var s = Configuration.SMPPSettings(host: "127.0.0.1", systemID: "remindd", source: "Harbour")
+        s.port = smsc.port
+        s.reconnectMin = .milliseconds(100)
+        s.window = window
+        s.receipts = false
+        return SMPPProvider(settings: Daemon.smppSettings(s, password: "pw-12345"), clock: SystemClock(),
+                            sleeper: try WallClockSleeper(), logger: Logger(label: "smpp") { _ in InMemoryLogHandler() })
     }
 
     /// Polls the engine's link state (at most 30 s).

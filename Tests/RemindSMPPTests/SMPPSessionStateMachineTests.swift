@@ -244,6 +244,21 @@ import Testing
         #expect(m.cancel(1, now: t0) == [.complete(1, .uncertain("cancelled while the SMSC had it"))])
     }
 
+    /// A stop with the window full: the message waiting beyond it is given back and never
+    /// written when the answer frees the window; written ones (a long message's other parts
+    /// too) go on.
+    @Test func withdrawGivesBackOnlyWhatHasNothingWritten() {
+        var m = bound(window: 1)
+        let long = submits(m.submit(1, parts: [body("a"), body("b")], now: t0))
+        _ = m.submit(2, parts: [body()], now: t0)
+        #expect(m.withdraw(1, reason: "remindd is stopping") == [], "part a is written")
+        #expect(m.withdraw(2, reason: "remindd is stopping") == [.complete(2, .notSent("remindd is stopping"))])
+        #expect(m.withdraw(2, reason: "remindd is stopping") == [])
+        let partB = submits(m.received(resp(long[0], "p1"), now: t0))
+        #expect(partB.count == 1 && m.queuedCount == 0, "only the long message's second part goes out")
+        #expect(m.received(resp(partB[0], "p2"), now: t0) == [.complete(1, .accepted(reference: "p1", parts: ["p2"]))])
+    }
+
     @Test func deliverSMIsHandedOverForItsAnswer() {
         var m = bound()
         var d = ShortMessage()

@@ -33,6 +33,10 @@ simulator's magic numbers do):
 Receipts and replies go back on the submitting session when it can receive (a
 transceiver), else on a session of the same account that can (bind_receiver).
 
+--submit-delay SECONDS answers each submit it accepts that long after it arrived (it is
+logged as it arrives), so the client's window stays full meanwhile; rejections are
+answered at once.
+
 --refuse-bind answers every bind with ESME_RINVPASWD (smpp34's Server accepts every bind,
 so this mode reads the bind with smpp34.decode and answers it on a plain asyncio socket).
 """
@@ -118,6 +122,11 @@ async def serve(args, out):
                                          source_addr_ton=1, source_addr_npi=1, esm_class=0x04)
             log(out, event="deliver_resp", status=resp.command_status, kind="receipt")
 
+    async def accept_later(ev, message_id):
+        await asyncio.sleep(args.submit_delay)
+        ev.accept(message_id)
+        await after_accept(ev, message_id)
+
     while True:
         ev = await server.next()
         if isinstance(ev, smpp34.Esme):
@@ -151,8 +160,11 @@ async def serve(args, out):
                 counter += 1
                 message_id = f"{args.id_prefix}{counter:06d}"
                 log(out, **record, status=0, id=message_id)  # before the answer: the test reads it after
-                ev.accept(message_id)
-                task = asyncio.ensure_future(after_accept(ev, message_id))
+                if args.submit_delay > 0:
+                    task = asyncio.ensure_future(accept_later(ev, message_id))
+                else:
+                    ev.accept(message_id)
+                    task = asyncio.ensure_future(after_accept(ev, message_id))
                 pending.add(task)
                 task.add_done_callback(pending.discard)
 
@@ -184,6 +196,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--refuse-bind", action="store_true")
     parser.add_argument("--id-prefix", default="m")
+    parser.add_argument("--submit-delay", type=float, default=0.0)
     args = parser.parse_args()
     with open(args.log, "a", buffering=1) as out:
         asyncio.run(refuse(args, out) if args.refuse_bind else serve(args, out))
