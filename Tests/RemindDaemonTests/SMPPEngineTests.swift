@@ -90,7 +90,6 @@ import Testing
         s.reconnectMin = .milliseconds(100)
         s.reconnectMax = .milliseconds(300)
         s.refusedRetry = .milliseconds(700)  // minutes in the daemon (refused_retry = "5m")
-        s.receipts = false  // the messages stay in sent/ (a DELIVRD receipt could move them on before the wait sees both there)
         let provider = SMPPProvider(settings: Daemon.smppSettings(s, password: "pw-12345"), clock: SystemClock(),
                                     sleeper: try WallClockSleeper(), logger: Logger(label: "smpp") { _ in InMemoryLogHandler() })
         let clock = DeliveryServiceTests.manualClock()
