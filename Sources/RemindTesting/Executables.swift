@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes an executable file (mode 0755) through a child process (`/bin/sh -c 'cat > FILE'`),
 /// so this process never holds it open for writing: a test spawning a command at that
@@ -108,5 +111,28 @@ public enum ResourceUsage {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// A test server started as a child process: waits until it listens, or says why not.
+public enum TestServer {
+    /// Waits (at most `timeout`) until something accepts TCP connections on 127.0.0.1:`port`;
+    /// throws, with `log()`'s last lines, if `process` exits first.
+    public static func waitUntilListening(
+        _ name: String, _ process: Process, port: Int, timeout: Duration = .seconds(30), log: () -> String = { "" }
+    ) async throws {
+        try await waitFor("\(name) to listen on 127.0.0.1:\(port)", timeout: timeout) {
+            guard process.isRunning else {
+                throw TestKannel.Failure(description: "\(name) exited with \(process.terminationStatus): \(log().suffix(2000))")
+            }
+            return TestKannel.accepts(port: port)
+        }
+    }
+
+    /// SIGKILL and reap, for a deinit (which cannot wait asleep); the exit is at once.
+    public static func kill(_ process: Process?) {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }

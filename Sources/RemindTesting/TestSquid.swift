@@ -53,22 +53,14 @@ public final class TestSquid: @unchecked Sendable {
             """.write(toFile: directory + "/squid.conf", atomically: true, encoding: .utf8)
         let p = try TestKannel.launch(Self.binary, ["-N", "-f", directory + "/squid.conf"], output: directory + "/squid.out")
         process = p
-        let port = self.port
         let directory = self.directory
-        try await waitFor("squid to listen on 127.0.0.1:\(port)") {
-            guard p.isRunning else {
-                let log = (try? String(contentsOfFile: directory + "/cache.log", encoding: .utf8)) ?? ""
-                throw TestKannel.Failure(description: "squid exited with \(p.terminationStatus): \(log.suffix(2000))")
-            }
-            return TestKannel.accepts(port: port)
+        try await TestServer.waitUntilListening("squid", p, port: port) {
+            (try? String(contentsOfFile: directory + "/cache.log", encoding: .utf8)) ?? ""
         }
     }
 
     deinit {
-        if let p = process, p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-        }
+        TestServer.kill(process)
         try? FileManager.default.removeItem(atPath: directory)
     }
 

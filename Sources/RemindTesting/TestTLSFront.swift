@@ -34,10 +34,7 @@ public final class TestTLSFront {
     private let target: Int
 
     deinit {
-        if let p = process, p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-        }
+        TestServer.kill(process)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -59,24 +56,6 @@ public final class TestTLSFront {
         p.standardError = FileHandle.nullDevice
         try p.runWithSignalsUnblocked()
         process = p
-        let port = self.port
-        try await waitFor("stunnel to listen on 127.0.0.1:\(port)") {
-            guard p.isRunning else { throw TestSMSC.Missing(description: "stunnel4 exited with \(p.terminationStatus)") }
-            return Self.accepts(port)
-        }
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        try await TestServer.waitUntilListening("stunnel4", p, port: port)
     }
 }

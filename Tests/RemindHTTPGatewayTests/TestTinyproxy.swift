@@ -32,18 +32,11 @@ final class TestTinyproxy {
             """.write(toFile: directory + "/tinyproxy.conf", atomically: true, encoding: .utf8)
         let p = try TestKannel.launch(Self.binary, ["-d", "-c", directory + "/tinyproxy.conf"], output: directory + "/tinyproxy.log")
         process = p
-        let port = self.port
-        try await waitFor("tinyproxy to listen on 127.0.0.1:\(port)") {
-            guard p.isRunning else { throw TestKannel.Failure(description: "tinyproxy exited with \(p.terminationStatus)") }
-            return TestKannel.accepts(port: port)
-        }
+        try await TestServer.waitUntilListening("tinyproxy", p, port: port)
     }
 
     deinit {
-        if let p = process, p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-        }
+        TestServer.kill(process)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
