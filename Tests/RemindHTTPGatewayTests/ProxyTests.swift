@@ -19,6 +19,23 @@ import Testing
         return s
     }
 
+    /// The error a send through the proxy on 127.0.0.1:`port` with these credentials fails
+    /// with; nil, with an issue recorded, when it was sent.
+    func refusal(_ gateway: TestRESTGateway, port: Int, user: String?, password: String?,
+                 sourceLocation: SourceLocation = #_sourceLocation) async throws -> DeliveryError? {
+        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
+            host: "127.0.0.1", port: port, username: user, password: password)), logger: Fixture.logger)
+        var refused: DeliveryError?
+        try await withProvider(provider) { _ in
+            guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
+                Issue.record("sent through a proxy that refused it", sourceLocation: sourceLocation)
+                return
+            }
+            refused = e
+        }
+        return refused
+    }
+
     @Test func requestsGoThroughTheProxyWithItsCredentials() async throws {
         let proxy = try await TestTinyproxy()
         let gateway = try await TestRESTGateway(answers: ["ok"])
@@ -42,19 +59,12 @@ import Testing
             (proxy.user, "bad-pw-123", "refused our credentials (401 Unauthorized, as tinyproxy answers a wrong password)"),
             (nil, nil, "refused our credentials (407 Proxy Authentication Required)"),
         ] as [(String?, String?, String)] {
-            let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
-                host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
-            try await withProvider(provider) { _ in
-                guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
-                    Issue.record("sent through a proxy that refused us")
-                    return
-                }
-                // Temporary: the message stays queued for a retry once the password is fixed.
-                #expect(e.code == .temporary)
-                #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused"), "\(e.message)")
-                #expect(e.message.contains(status), "\(e.message)")
-                #expect(!e.message.contains("bad-pw-123"))
-            }
+            guard let e = try await refusal(gateway, port: proxy.port, user: user, password: password) else { continue }
+            // Temporary: the message stays queued for a retry once the password is fixed.
+            #expect(e.code == .temporary)
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused"), "\(e.message)")
+            #expect(e.message.contains(status), "\(e.message)")
+            #expect(!e.message.contains("bad-pw-123"))
         }
         #expect(gateway.requests().isEmpty)
     }
@@ -66,17 +76,10 @@ import Testing
         let proxy = try await TestSquid()
         let gateway = try await TestRESTGateway(answers: ["ok"])
         for (user, password) in [(proxy.user, "bad-pw-456"), (nil, nil)] as [(String?, String?)] {
-            let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
-                host: "127.0.0.1", port: proxy.port, username: user, password: password)), logger: Fixture.logger)
-            try await withProvider(provider) { _ in
-                guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
-                    Issue.record("sent through a proxy that refused us")
-                    return
-                }
-                #expect(e.code == .temporary)
-                #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused our credentials (407 Proxy Authentication Required)"), "\(e.message)")
-                #expect(!e.message.contains("bad-pw-456"))
-            }
+            guard let e = try await refusal(gateway, port: proxy.port, user: user, password: password) else { continue }
+            #expect(e.code == .temporary)
+            #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused our credentials (407 Proxy Authentication Required)"), "\(e.message)")
+            #expect(!e.message.contains("bad-pw-456"))
         }
         #expect(gateway.requests().isEmpty)
         #expect(proxy.log.contains("TCP_DENIED/407"), "\(proxy.log)")
@@ -94,13 +97,7 @@ import Testing
     @Test func aCONNECTTheProxysRulesRefuseSaysSo() async throws {
         let proxy = try await TestSquid(refusingCONNECT: true)
         let gateway = try await TestRESTGateway(answers: ["ok"])
-        let provider = HTTPGatewayProvider(settings: try settings(url: gateway.url, proxy: .init(
-            host: "127.0.0.1", port: proxy.port, username: proxy.user, password: proxy.password)), logger: Fixture.logger)
-        try await withProvider(provider) { _ in
-            guard case .failure(let e) = await outcome(provider, Fixture.message("Hi", id: 1)) else {
-                Issue.record("sent through a proxy that refuses CONNECT")
-                return
-            }
+        if let e = try await refusal(gateway, port: proxy.port, user: proxy.user, password: proxy.password) {
             #expect(e.code == .temporary)
             #expect(e.message.contains("the proxy 127.0.0.1:\(proxy.port) refused to CONNECT to 127.0.0.1:\(gateway.port) (403 Forbidden: its rules may not allow this host or port)"), "\(e.message)")
             #expect(!e.message.contains("credentials"))
