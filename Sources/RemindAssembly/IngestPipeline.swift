@@ -183,17 +183,7 @@ package struct IngestPipeline: Sendable {
                 part.rejections.append(RowRejection(position: record.position, reason: reason))
                 continue
             }
-            let recipient: String
-            switch phones.normalize(candidates: phoneFields.candidates(in: a)) {
-            case .success(let r):
-                recipient = r.e164
-                if !r.others.isEmpty {
-                    part.severalNumbers.append(SeveralNumbers(position: record.position, chosen: r.e164, others: r.others))
-                }
-            case .failure(let refusal):
-                part.rejections.append(RowRejection(position: record.position, reason: refusal.description))
-                continue
-            }
+            guard let recipient = part.recipient(of: phoneFields.candidates(in: a), at: record.position, phones: phones) else { continue }
             if optOuts.contains(recipient) {
                 part.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))
                 for r in reminders { part.withdrawals.append((MessageKey(source: source, recordID: a.id, rule: r.name), Self.optedOutReason)) }

@@ -58,18 +58,8 @@ package struct ListPipeline: Sendable {
                 if keepsDetails { out.notes.append(RowRejection(position: record.position, reason: "not in the broadcast's filter")) }
                 continue
             }
-            let recipient: String
             let phoneRecord = Appointment(id: record.id, firstName: "", lastName: "", phone: record.phone, start: now, extra: record.extra)
-            switch phones.normalize(candidates: phoneFields.candidates(in: phoneRecord)) {
-            case .success(let r):
-                recipient = r.e164
-                if !r.others.isEmpty {
-                    out.severalNumbers.append(SeveralNumbers(position: record.position, chosen: r.e164, others: r.others))
-                }
-            case .failure(let refusal):
-                out.rejections.append(RowRejection(position: record.position, reason: refusal.description))
-                continue
-            }
+            guard let recipient = out.recipient(of: phoneFields.candidates(in: phoneRecord), at: record.position, phones: phones) else { continue }
             let plans = rules.compactMap { plan(record, rule: $0, recipient: recipient, file: file, now: now) }
             if optOuts.contains(recipient) {
                 out.rejections.append(RowRejection(position: record.position, reason: Refusal.optedOut.description))

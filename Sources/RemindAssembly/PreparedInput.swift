@@ -1,5 +1,6 @@
 package import Foundation
 package import RemindCore
+import RemindRecipients
 package import RemindSpool
 package import RemindText
 
@@ -43,4 +44,24 @@ package struct PreparedInput: Sendable {
     package var notes: [RowRejection] = []
 
     package init() {}
+}
+
+extension PreparedInput {
+    /// A row's recipient: the first acceptable mobile among `candidates` (the others noted
+    /// in ``severalNumbers``), or nil with the row rejected for the reason
+    /// ``RemindRecipients/PhoneNumberNormalizer`` gives.
+    mutating func recipient(
+        of candidates: [PhoneFields.Candidate], at position: SourcePosition, phones: PhoneNumberNormalizer
+    ) -> String? {
+        switch phones.normalize(candidates: candidates) {
+        case .success(let r):
+            if !r.others.isEmpty {
+                severalNumbers.append(SeveralNumbers(position: position, chosen: r.e164, others: r.others))
+            }
+            return r.e164
+        case .failure(let refusal):
+            rejections.append(RowRejection(position: position, reason: refusal.description))
+            return nil
+        }
+    }
 }
