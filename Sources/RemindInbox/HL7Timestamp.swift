@@ -16,54 +16,31 @@ enum HL7Timestamp {
     }
 
     static func parse(_ text: String, zone: TimeZone) -> Result<Date, Failure> {
-        let b = Array(text.utf8)
-        var i = 0
-        func digits(_ count: Int) -> Int? {
-            guard i + count <= b.count else { return nil }
-            var value = 0
-            for k in 0..<count {
-                let byte = b[i + k]
-                guard byte >= 0x30 && byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            i += count
-            return value
-        }
+        var c = TimestampCursor(text)
         var time = CivilDateTime()
-        guard let year = digits(4), let month = digits(2), let day = digits(2) else { return .failure(.malformed) }
+        guard let year = c.number(4), let month = c.number(2), let day = c.number(2) else { return .failure(.malformed) }
         time.year = year
         time.month = month
         time.day = day
         var hasHour = false
-        if let hour = digits(2) {
+        if let hour = c.number(2) {
             hasHour = true
             time.hour = hour
-            if let minute = digits(2) {
+            if let minute = c.number(2) {
                 time.minute = minute
-                if let second = digits(2) {
+                if let second = c.number(2) {
                     time.second = second
-                    if i < b.count && b[i] == UInt8(ascii: ".") {
-                        i += 1
-                        let fractionStart = i
-                        while i < b.count && b[i] >= 0x30 && b[i] <= 0x39 && i - fractionStart < 4 { i += 1 }
-                        guard i > fractionStart else { return .failure(.malformed) }
-                    }
+                    if c.take("."), c.skipDigits(limit: 4) == 0 { return .failure(.malformed) }
                 }
             }
         }
         var offset: Int?
-        if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) {
-            let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
-            i += 1
-            guard let hours = digits(2), hours <= 23 else { return .failure(.malformed) }
-            var minutes = 0
-            if i < b.count {
-                guard let m = digits(2), m <= 59 else { return .failure(.malformed) }
-                minutes = m
-            }
-            offset = sign * (hours * 3600 + minutes * 60)
+        switch c.offset(allowingColon: false) {
+        case .absent: break
+        case .seconds(let seconds): offset = seconds
+        case .malformed: return .failure(.malformed)
         }
-        guard i == b.count, time.isValid else { return .failure(.malformed) }
+        guard c.atEnd, time.isValid else { return .failure(.malformed) }
         guard hasHour else { return .failure(.noTime) }
         if let offset {
             return .success(Date(timeIntervalSince1970: TimeInterval(time.wallSeconds - Int64(offset))))
