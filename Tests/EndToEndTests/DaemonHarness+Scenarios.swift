@@ -1,5 +1,6 @@
 import Foundation
 import RemindCore
+import RemindTesting
 import SandboxSupport
 import Testing
 
@@ -33,6 +34,31 @@ extension DaemonHarness {
     func appendConfig(_ toml: String) throws {
         let config = try String(contentsOfFile: self.config, encoding: .utf8)
         try (config + "\n" + toml + "\n").write(toFile: self.config, atomically: true, encoding: .utf8)
+    }
+
+    /// Ann (0412 345 678) and Bob (0412 345 679), due now, dropped as one CSV export named
+    /// `name` with ids `PREFIX-1` and `PREFIX-2`; returns their appointment time.
+    func dropAnnAndBob(_ name: String, idPrefix: String) throws -> Date {
+        let start = DaemonHarness.dueNow
+        try drop(name, DaemonHarness.csv([
+            .init(id: "\(idPrefix)-1", first: "Ann", mobile: "0412 345 678", at: start),
+            .init(id: "\(idPrefix)-2", first: "Bob", mobile: "0412 345 679", at: start),
+        ]))
+        return start
+    }
+
+    /// Waits for `condition`; on timeout records the unit's `systemctl status`, its journal
+    /// and `detail()` (what the gateway saw) before throwing.
+    func waitReporting(_ what: String, timeout: Duration, detail: () -> String = { "" }, _ condition: () throws -> Bool) async throws {
+        do {
+            try await waitFor(what, timeout: timeout, condition)
+        } catch {
+            let status = (try? await sandbox.run(["systemctl", "status", "--no-pager", "-n", "30", unit])) ?? "?"
+            Issue.record("status: \(status)")
+            let journal = try await sandbox.journalJSON(unit).map { "\($0["MESSAGE"] ?? "") \($0["REASON"] ?? "") \($0["ERROR"] ?? "")" }
+            Issue.record("\(error); \(detail()); journal:\n\(journal.joined(separator: "\n"))")
+            throw error
+        }
     }
 
     static func csv(_ rows: [Row]) -> String {

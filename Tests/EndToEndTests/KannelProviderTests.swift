@@ -35,20 +35,8 @@ extension SandboxLane2 {
                     listen = "127.0.0.1:\(listenPort)"
                     """)
                 try await h.start()
-                let start = DaemonHarness.dueNow
-                try h.drop("kannel.csv", DaemonHarness.csv([
-                    .init(id: "K-1", first: "Ann", mobile: "0412 345 678", at: start),
-                    .init(id: "K-2", first: "Bob", mobile: "0412 345 679", at: start),
-                ]))
-                do {
-                    try await waitFor("two messages at fakesmsc", timeout: .seconds(90)) { kannel.received().count == 2 }
-                } catch {
-                    let status = (try? await sandbox.run(["systemctl", "status", "--no-pager", "-n", "30", h.unit])) ?? "?"
-                    Issue.record("status: \(status)")
-                    let journal = try await sandbox.journalJSON(h.unit).map { "\($0["MESSAGE"] ?? "") \($0["REASON"] ?? "") \($0["ERROR"] ?? "")" }
-                    Issue.record("\(error); journal:\n\(journal.joined(separator: "\n"))")
-                    throw error
-                }
+                let start = try h.dropAnnAndBob("kannel.csv", idPrefix: "K")
+                try await h.waitReporting("two messages at fakesmsc", timeout: .seconds(90)) { kannel.received().count == 2 }
                 let got = kannel.received()
                 #expect(Set(got.map(\.to)) == ["+61412345678", "+61412345679"])
                 #expect(got.allSatisfy { $0.from == "Harbour" && $0.type == "text" })

@@ -18,12 +18,8 @@ extension SandboxLane1 {
                 let h = try await DaemonHarness.make(sandbox, stagger: "2s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
                 defer { h.cleanUp() }
                 let password = "pw-7x9q"
-                try FileManager.default.createDirectory(atPath: h.root + "/credentials", withIntermediateDirectories: true)
-                try password.write(toFile: h.root + "/credentials/smpp-password", atomically: true, encoding: .utf8)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: h.root + "/credentials/smpp-password")
-                let config = try String(contentsOfFile: h.config, encoding: .utf8)
-                try (config + """
-
+                try h.writeCredential("smpp-password", password)
+                try h.appendConfig("""
                     [provider]
                     type = "smpp"
                     host = "127.0.0.1"
@@ -31,22 +27,11 @@ extension SandboxLane1 {
                     system_id = "harbour"
                     source = "Harbour"
                     window = 5
-
-                    """).write(toFile: h.config, atomically: true, encoding: .utf8)
+                    """)
                 try await h.start()
-                let start = DaemonHarness.dueNow
-                try h.drop("smpp.csv", DaemonHarness.csv([
-                    .init(id: "S-1", first: "Ann", mobile: "0412 345 678", at: start),
-                    .init(id: "S-2", first: "Bob", mobile: "0412 345 679", at: start),
-                ]))
-                do {
-                    try await waitFor("two submits at the SMSC", timeout: .seconds(90)) { smsc.accepted().count == 2 }
-                } catch {
-                    let status = (try? await sandbox.run(["systemctl", "status", "--no-pager", "-n", "30", h.unit])) ?? "?"
-                    Issue.record("status: \(status)")
-                    let journal = try await sandbox.journalJSON(h.unit).map { "\($0["MESSAGE"] ?? "") \($0["REASON"] ?? "") \($0["ERROR"] ?? "")" }
-                    Issue.record("\(error); the SMSC saw \(smsc.log().map(\.event)); journal:\n\(journal.joined(separator: "\n"))")
-                    throw error
+                let start = try h.dropAnnAndBob("smpp.csv", idPrefix: "S")
+                try await h.waitReporting("two submits at the SMSC", timeout: .seconds(90), detail: { "the SMSC saw \(smsc.log().map(\.event))" }) {
+                    smsc.accepted().count == 2
                 }
                 let submits = smsc.accepted()
                 #expect(Set(submits.compactMap(\.dest)) == ["61412345678", "61412345679"])
