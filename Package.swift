@@ -212,7 +212,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ], exclude: ["Server"]),
-        .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore"]),
+        .testTarget(name: "RemindControlTests", dependencies: ["RemindControl", "RemindCore", "RemindTesting"]),
         .testTarget(name: "RemindDaemonTests", dependencies: [
             "RemindDaemon", "RemindAssembly", "RemindTesting", "RemindConfig", "RemindCore", "RemindInbox", "RemindSpool", "RemindText",
             "RemindDelivery", "RemindSchedule", "SystemdKit", "RemindRecipients", "RemindControl", "RemindSMPP",

@@ -41,14 +41,19 @@ extension Process {
     /// test waiting so on Swift's cooperative pool (two threads on a two-core machine) holds
     /// back every other test's tasks, timers and waits for as long as the child runs.
     public func exited() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let waiter = Thread {
-                self.waitUntilExit()
-                continuation.resume()
-            }
-            waiter.name = "process-wait"
-            waiter.start()
-        }
+        await offPool { self.waitUntilExit() }
+    }
+}
+
+/// Runs `work`, a blocking call (a `recv` waiting for a server in this process to close,
+/// a child's exit), on a thread of its own and returns its result. Blocking on Swift's
+/// cooperative pool instead (two threads on a two-core machine) can stall every other
+/// test, and deadlock one whose server needs the pool to answer.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+        let thread = Thread { continuation.resume(returning: work()) }
+        thread.name = "off-pool"
+        thread.start()
     }
 }
 
