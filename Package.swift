@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(name: "ScheduleBenchmark", dependencies: ["RemindSchedule", "RemindCore"], path: "Benchmarks/Schedule",
                           exclude: ["README.md"]),
         .executableTarget(name: "TextBenchmark", dependencies: ["RemindCore", "RemindText"], path: "Benchmarks/Text", exclude: ["README.md"]),
-        .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark"),
+        .executableTarget(name: "InboxParseBenchmark", dependencies: ["RemindInbox"], path: "Benchmarks/InboxParseBenchmark", exclude: ["README.md"]),
         .executableTarget(name: "RecipientsBenchmark", dependencies: ["RemindRecipients", "RemindCore", "RemindInbox"], path: "Benchmarks/Recipients",
                           exclude: ["README.md"]),
         .executableTarget(name: "SpoolBenchmark", dependencies: ["RemindSpool", "RemindSchedule", "RemindCore", "FileSystemKit"],
