@@ -19,22 +19,15 @@ extension SandboxLane1 {
             defer { gateway.stop() }
             try gateway.setBalance(84)
             try await Sandbox.withSandbox { sandbox in
-                let h = try await DaemonHarness.make(sandbox, stagger: "1s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
-                defer { h.cleanUp() }
-                try h.writeCredential("gateway-token", token)
-                try h.appendConfig(#"""
-                    [provider]
-                    type = "http"
-                    url = "\#(gateway.url)/v1/sms"
-                    body = '{"to": "{{to}}", "text": "{{text}}"}'
+                let h = try await DaemonHarness.rest(sandbox, gateway: gateway, credential: "gateway-token", token, extra: #"""
                     headers = { Authorization = "Bearer {{token}}" }
                     secret_credentials = { token = "gateway-token" }
-                    message_id_pointer = "/messages/0/id"
                     balance_url = "\#(gateway.url)/balance"
                     balance_pointer = "/account/balance"
                     low_balance = 100
                     balance_check_every = 1
                     """#)
+                defer { h.cleanUp() }
                 try await h.start()
 
                 // The check at start: 84 < 100.

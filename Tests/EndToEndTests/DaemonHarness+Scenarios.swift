@@ -36,6 +36,23 @@ extension DaemonHarness {
         try (config + "\n" + toml + "\n").write(toFile: self.config, atomically: true, encoding: .utf8)
     }
 
+    /// A harness for a REST gateway run: its credential (`credential` = `value`, loaded
+    /// by the drop-in's `LoadCredential=`) and a `[provider] type = "http"` table sending
+    /// `{"to", "text"}` to `gateway`'s `/v1/sms`, its message id at `/messages/0/id`, with
+    /// `extra` keys after those.
+    static func rest(_ sandbox: Sandbox, gateway: TestRESTGateway, credential: String, _ value: String, extra: String) async throws -> DaemonHarness {
+        let h = try await DaemonHarness.make(sandbox, stagger: "1s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
+        try h.writeCredential(credential, value)
+        try h.appendConfig(#"""
+            [provider]
+            type = "http"
+            url = "\#(gateway.url)/v1/sms"
+            body = '{"to": "{{to}}", "text": "{{text}}"}'
+            message_id_pointer = "/messages/0/id"
+            """# + "\n" + extra)
+        return h
+    }
+
     /// Ann (0412 345 678) and Bob (0412 345 679), due now, dropped as one CSV export named
     /// `name` with ids `PREFIX-1` and `PREFIX-2`; returns their appointment time.
     func dropAnnAndBob(_ name: String, idPrefix: String) throws -> Date {

@@ -21,19 +21,12 @@ extension SandboxLane1 {
             defer { gateway.stop() }
             let refusal = "the proxy 127.0.0.1:\(squid.port) refused our credentials (407 Proxy Authentication Required)"
             try await Sandbox.withSandbox { sandbox in
-                let h = try await DaemonHarness.make(sandbox, stagger: "1s", extraDropIn: "LoadCredential=remindd:@ROOT@/credentials")
-                defer { h.cleanUp() }
-                try h.writeCredential("proxy-password", wrong)
-                try h.appendConfig(#"""
-                    [provider]
-                    type = "http"
-                    url = "\#(gateway.url)/v1/sms"
-                    body = '{"to": "{{to}}", "text": "{{text}}"}'
-                    message_id_pointer = "/messages/0/id"
+                let h = try await DaemonHarness.rest(sandbox, gateway: gateway, credential: "proxy-password", wrong, extra: #"""
                     proxy = "http://127.0.0.1:\#(squid.port)"
                     proxy_user = "\#(squid.user)"
                     connect_timeout = "2s"
                     """#)
+                defer { h.cleanUp() }
                 try await h.start()
                 try h.drop("proxy.csv", DaemonHarness.csv([.init(id: "P-1", first: "Ann", mobile: "0412 345 681", at: DaemonHarness.dueNow)]))
 
