@@ -221,7 +221,7 @@ let package = Package(
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RemindCore", "RemindControl", "SandboxSupport", "RemindTesting"]),
         // Test support: drives ../shared/tools/systemd-sandbox (used by SystemdKitTests and EndToEndTests).
-        .target(name: "SandboxSupport", path: "Tests/SandboxSupport"),
+        .target(name: "SandboxSupport", dependencies: ["CLinux"], path: "Tests/SandboxSupport"),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -38,3 +39,7 @@ int clinux_release_free_memory(void) { return malloc_trim(0); }
 int clinux_fix_mmap_threshold(void) { return mallopt(M_MMAP_THRESHOLD, 128 * 1024); }
 int clinux_so_peercred(void) { return SO_PEERCRED; }
 _Static_assert(sizeof(clinux_peer_credentials) == sizeof(struct ucred), "struct ucred layout");
+
+int clinux_spawn_actions_closefrom(posix_spawn_file_actions_t *actions, int fd) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, fd);
+}

@@ -17,6 +17,7 @@
 // ``SandboxError/Code/cannotBoot`` with the tool's explanation, and the test fails.
 // Every command runs under coreutils `timeout`, so a hung `systemctl` fails the test
 // instead of hanging the run.
+import CLinux
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -358,6 +359,14 @@ public struct Sandbox: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else is inherited. Foundation's Process learns a child's exit from EOF on a
+        // socket pair whose child end is open (not close-on-exec) while it spawns; a sandbox
+        // command spawned in that moment would keep the end open, and the other test's
+        // child would stay "running", a zombie, until this command ended.
+        let closed = clinux_spawn_actions_closefrom(&actions, 3)
+        guard closed == 0 else {
+            throw SandboxError(code: .commandFailed, message: "cannot set up \(argv[0])'s spawn: \(String(cString: strerror(closed)))")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

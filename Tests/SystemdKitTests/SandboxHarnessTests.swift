@@ -5,6 +5,21 @@ import Testing
 /// The harness itself, against the real systemd it boots: a transient unit runs, its
 /// properties and journal entries come back, and the sandbox is gone after `down()`.
 @Suite struct SandboxHarnessTests {
+    /// A command the harness spawns inherits only its standard descriptors. Foundation's
+    /// `Process` learns that a child ended from EOF on a socket pair (not close-on-exec)
+    /// whose child end is open while it spawns; a sandbox command that inherited that end
+    /// kept another test's killed daemon "running", a zombie, for as long as it ran.
+    @Test func aSpawnedCommandInheritsNoOtherDescriptor() async throws {
+        var pair: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)  // as Foundation makes it
+        defer { close(pair[0]); close(pair[1]) }
+        let r = try await Sandbox.runOnHost(["/bin/sh", "-c", "ls /proc/$$/fd"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let open = Set(r.stdout.split(separator: "\n").compactMap { Int32($0) })
+        #expect(open.isSuperset(of: [0, 1, 2]), "\(open)")
+        #expect(open.isDisjoint(with: pair), "the child kept \(open.intersection(pair)) of \(open)")
+    }
+
     @Test func bootsRunsAUnitReadsItsJournalAndTearsDown() async throws {
         let sandbox = try await Sandbox.up()
         defer { sandbox.down() }

@@ -4,6 +4,7 @@
 #ifndef REMINDD_CLINUX_H
 #define REMINDD_CLINUX_H
 
+#include <spawn.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -17,6 +18,10 @@ int clinux_eventfd(unsigned int initval);
 int clinux_syncfs(int fd);
 int clinux_renameat2_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 int clinux_pipe2_cloexec(int fds[2]);
+// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the child closes every
+// descriptor from `fd` up, atomically at the spawn (none opened meanwhile by another thread
+// slips through).
+int clinux_spawn_actions_closefrom(posix_spawn_file_actions_t *actions, int fd);
 int clinux_errno(void);
 /// ECANCELED, for a cancel-on-set timerfd read.
 int clinux_ecanceled(void);
