@@ -1,5 +1,6 @@
 public import Foundation
 import FileSystemKit
+import RemindCore
 
 /// The parts of patients' replies that came before their last part, kept on disk so that
 /// a part remindd has answered (deliver_sm_resp: the SMSC will not send it again) survives
@@ -61,11 +62,6 @@ public struct ReplyPartStore: Sendable {
     /// The set's name: a hash of sender, reference and total (the sender's number is not in
     /// the name, which directory listings and logs may show).
     func fileName(_ set: ReplyAssembler.SetID, _ sequence: Int) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bits
-        for byte in "\(set.sender)\u{0}\(set.reference)\u{0}\(set.total)".utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex + "-\(sequence).json"
+        FNV1a.hex("\(set.sender)\u{0}\(set.reference)\u{0}\(set.total)") + "-\(sequence).json"
     }
 }

@@ -129,14 +129,7 @@ public final class ReferenceIndex: Sendable {
     // MARK: Format
 
     /// 64-bit FNV-1a of the UTF-8 bytes.
-    static func hash(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        return h
-    }
+    static func hash(_ text: String) -> UInt64 { FNV1a.hash(text.utf8) }
 
     static func line(time: UInt32, id: MessageID, number: UInt64, reference: String) -> [UInt8] {
         var s = "\(time) \(id) " + hex16(number) + " "
@@ -225,12 +218,7 @@ public final class ReferenceIndex: Sendable {
                   let number = number(fields[2], radix: 16)
             else { continue }
             let reference = unescape(fields[3])
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in reference {
-                h ^= UInt64(b)
-                h = h &* 0x0000_0100_0000_01B3
-            }
-            body(time, id, number, h, raw)
+            body(time, id, number, FNV1a.hash(reference), raw)
         }
         return start
     }

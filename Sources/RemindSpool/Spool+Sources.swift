@@ -35,9 +35,7 @@ extension Spool {
         let escaped = escapeClaimName(inboxPath)
         let room = maximumClaimedNameLength - prefix.utf8.count
         guard escaped.utf8.count > room else { return prefix + escaped }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the whole inbox path
-        for byte in inboxPath.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let mark = "~" + String(hash, radix: 16)
+        let mark = "~" + String(FNV1a.hash(inboxPath.utf8), radix: 16)  // over the whole inbox path
         var ext = ""
         if let dot = escaped.lastIndex(of: "."), escaped.utf8.distance(from: dot, to: escaped.endIndex) <= 16 {
             ext = String(escaped[dot...])
