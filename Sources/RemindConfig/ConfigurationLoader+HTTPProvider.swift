@@ -1,4 +1,5 @@
 import Foundation
+import RemindText
 import TOMLKit
 
 extension Reader {
@@ -160,23 +161,11 @@ extension Reader {
 
     private mutating func pointer(_ t: TOMLTable, _ key: String) -> String? {
         guard let p = string(t, "provider", key) else { return nil }
-        guard Self.isJSONPointer(p) else {
+        guard JSONPointerSyntax.isValid(p) else {
             problem("provider.\(key)", "'\(p)' is not a JSON pointer (like /messages/0/id; RFC 6901: a '~' only as ~0 for ~ or ~1 for /)")
             return nil
         }
         return p
-    }
-
-    /// RFC 6901: empty, or `/`-separated tokens in which `~` is only `~0` or `~1`.
-    static func isJSONPointer(_ p: String) -> Bool {
-        guard p.isEmpty || p.hasPrefix("/") else { return false }
-        var bytes = p.utf8.makeIterator()
-        while let b = bytes.next() {
-            if b == UInt8(ascii: "~") {
-                guard let next = bytes.next(), next == UInt8(ascii: "0") || next == UInt8(ascii: "1") else { return false }
-            }
-        }
-        return true
     }
 
     private mutating func regex(_ t: TOMLTable, _ key: String) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import RemindText
 
 /// RFC 6901 JSON pointers over `JSONSerialization` values.
 enum JSONPointer {
@@ -28,9 +29,5 @@ enum JSONPointer {
 
     /// Whether `pointer` is well formed (RFC 6901: empty, or `/`-separated tokens in which
     /// `~` is only `~0` or `~1`; the configuration refuses any other, so this is a backstop).
-    static func isValid(_ pointer: String) -> Bool {
-        guard pointer.isEmpty || pointer.hasPrefix("/") else { return false }
-        let tildes = pointer.split(separator: "~", omittingEmptySubsequences: false).dropFirst()
-        return tildes.allSatisfy { $0.hasPrefix("0") || $0.hasPrefix("1") }
-    }
+    static func isValid(_ pointer: String) -> Bool { JSONPointerSyntax.isValid(pointer) }
 }
